@@ -1,0 +1,38 @@
+"""detente: political event data (PLOVER, CAMEO) from foreign-policy text.
+
+The public API is what this module re-exports; `tests/test_public_api.py` checks it.
+
+>>> import detente
+>>> report = detente.ingest(["examples/japan-russia"], db="demo.duckdb")  # doctest: +SKIP
+"""
+
+from detente.errors import DetenteError, InputError, NotFoundError, StoreError
+from detente.ingest.pipeline import IngestReport
+from detente.library import DocumentInfo, docs, events, ingest
+from detente.records import ActorRef, Document, Event, Location, Sentence
+from detente.settings import Settings, load_settings
+from detente.store import EventFilter, open_store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActorRef",
+    "DetenteError",
+    "Document",
+    "DocumentInfo",
+    "Event",
+    "EventFilter",
+    "IngestReport",
+    "InputError",
+    "Location",
+    "NotFoundError",
+    "Sentence",
+    "Settings",
+    "StoreError",
+    "__version__",
+    "docs",
+    "events",
+    "ingest",
+    "load_settings",
+    "open_store",
+]

@@ -1,0 +1,220 @@
+"""The `detente` command: thin commands over the library functions.
+
+A command parses its options, calls one library function and prints the result;
+named errors become a message on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from detente import library
+from detente.errors import DetenteError, InputError
+from detente.settings import HELP, Settings, load_settings
+from detente.store import to_json
+
+app = typer.Typer(
+    help="detente: political event data (PLOVER/CAMEO) from foreign-policy text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+T = TypeVar("T")
+
+DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " [env DETENTE_DB]")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file "
+                                                    "(default ./detente.toml) [env DETENTE_CONFIG]")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help=HELP["quiet"])]
+FormatOption = Annotated[str, typer.Option("--format", "-f",
+                                           help="Output format: table, json or csv.")]
+
+
+def settings_from(config: Path | None = None, **flags: Any) -> Settings:
+    return load_settings(flags, config=config)
+
+
+def run(call: Callable[[], T]) -> T:
+    """Call the library; turn detente errors into a message and an exit code."""
+    try:
+        return call()
+    except DetenteError as exc:
+        err.print(f"[bold red]error[/] {exc.message}", highlight=False)
+        if exc.hint:
+            err.print(f"[yellow]hint[/] {exc.hint}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[bold red]error[/] {option} {value!r} is not a date",
+                  highlight=False)
+        err.print("[yellow]hint[/] write it as YYYY-MM-DD, e.g. 2015-03-25")
+        raise typer.Exit(2) from None
+
+
+def check_format(value: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        err.print(f"[bold red]error[/] unknown --format {value!r}; use one of: "
+                  f"{', '.join(allowed)}", highlight=False)
+        raise typer.Exit(2)
+    return value
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str],
+               title: str | None = None) -> None:
+    """Rows as a rich table, JSON array or CSV, on stdout."""
+    if fmt == "json":
+        sys.stdout.write(to_json(rows) + "\n")
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+        return
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
+    out.print(table)
+
+
+@contextmanager
+def progress_bar(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress line on stderr (documents/s, sentences/s) unless --quiet or not a TTY
+    for short runs; it appears only after two seconds so quick runs stay clean."""
+    started = time.perf_counter()
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                   console=err, transient=True)
+    task = bar.add_task(label, total=None, rate="")
+    shown = False
+
+    def update(docs: int, sentences: int) -> None:
+        nonlocal shown
+        elapsed = time.perf_counter() - started
+        if quiet or elapsed < 2:
+            return
+        if not shown:
+            bar.start()
+            shown = True
+        bar.update(task, completed=docs, rate=f"{docs} docs, {docs / elapsed:.1f} docs/s, "
+                                               f"{sentences / elapsed:.0f} sentences/s")
+
+    try:
+        yield update
+    finally:
+        if shown:
+            bar.stop()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders (recursive) of .txt, "
+                                                    ".md, .html, .pdf, .jsonl; `-` reads "
+                                                    "JSONL from stdin.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    actors: Annotated[list[Path] | None, typer.Option("--actors", help=HELP["actors"])] = None,
+    fast: Annotated[bool, typer.Option("--fast", help=HELP["fast"])] = False,
+    max_mb: Annotated[int | None, typer.Option("--max-mb", help=HELP["max_doc_mb"])] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Publication date for all inputs "
+                                                           "(YYYY-MM-DD), overriding metadata.")] = None,
+    quiet: QuietOption = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Read documents, code their events and store them in the DuckDB file."""
+    settings = run(lambda: settings_from(config, db=db, actors=actors, fast=fast or None,
+                                         max_doc_mb=max_mb, quiet=quiet or None))
+    day = parse_day(date, "--date")
+    with progress_bar(settings.quiet, "ingest") as update:
+        report = run(lambda: library.ingest(paths, settings=settings, progress=update,
+                                            date=day))
+    if json_:
+        sys.stdout.write(to_json(report.to_dict()) + "\n")
+    else:
+        print_ingest_report(report)
+    if not report.ok:
+        err.print("[bold red]error[/] nothing could be ingested; see the errors above")
+        raise typer.Exit(1)
+
+
+def print_ingest_report(report: library.IngestReport) -> None:
+    out.print(f"Ingested {len(report.added)} new document(s) into {report.db}: "
+              f"{report.sentences} sentences, {report.events} events.", highlight=False)
+    if report.present:
+        out.print(f"{len(report.present)} document(s) were already stored; unchanged.")
+    if report.coder is None:
+        out.print("No event coder is installed: documents and sentences were stored, "
+                  "no events were coded.")
+    if report.failures:
+        err.print(f"[yellow]{len(report.failures)} input(s) failed[/] (kept in the "
+                  "ingest_errors table):")
+        for failure in report.failures:
+            err.print(f"  {failure.message}", highlight=False)
+            if failure.hint:
+                err.print(f"    hint: {failure.hint}", highlight=False)
+
+
+@app.command()
+def docs(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    format: FormatOption = "table",
+) -> None:
+    """List stored documents with their dates and sentence and event counts."""
+    fmt = check_format(format, ("table", "json", "csv"))
+    settings = run(lambda: settings_from(config, db=db))
+    rows = [d.to_dict() for d in run(lambda: library.docs(settings.db))]
+    for row in rows:
+        row["id"] = row["doc_id"]
+        row["inferred"] = "yes" if row["date_inferred"] else ""
+    print_rows(rows, fmt, ["id", "title", "source", "date", "inferred", "sentences", "events"]
+               if fmt == "table" else list(rows[0]) if rows else ["doc_id"],
+               title=f"Documents in {settings.db}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="Where the demo database goes.")] = Path(
+        "detente-demo.duckdb"),
+    quiet: QuietOption = False,
+) -> None:
+    """Ingest the bundled Japan–Russia example and print what detente found."""
+    from detente.demo import example_dir
+
+    folder = run(example_dir)
+    settings = run(lambda: settings_from(None, db=db, quiet=quiet or None))
+    out.print(f"Ingesting the example corpus {folder} into {db} ...", highlight=False)
+    with progress_bar(settings.quiet, "demo") as update:
+        report = run(lambda: library.ingest([folder], settings=settings, progress=update))
+    print_ingest_report(report)
+    rows = [d.to_dict() for d in library.docs(db)]
+    print_rows(rows, "table", ["date", "title", "sentences", "events"],
+               title="Example documents")

@@ -1,0 +1,84 @@
+"""Every error detente raises, each with a stable code and a hint that names the fix.
+
+Library code raises these; the CLI and the HTTP API turn them into messages and
+exit codes / JSON errors. Codes are stable so that scripts can match on them.
+"""
+
+from __future__ import annotations
+
+
+class DetenteError(Exception):
+    """Base class: `code` is stable, `hint` tells the user what to do next."""
+
+    code = "E000"
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"[{self.code}] {self.message}"
+        return f"{text}\nHint: {self.hint}" if self.hint else text
+
+
+class InputError(DetenteError):
+    """A file, line or argument given by the user cannot be read or understood."""
+
+    code = "E100"
+    exit_code = 2
+    http_status = 400
+
+
+class UnsupportedFormatError(InputError):
+    code = "E101"
+
+
+class EmptyDocumentError(InputError):
+    code = "E102"
+
+
+class BadDateError(InputError):
+    code = "E103"
+
+
+class UnknownActorError(InputError):
+    code = "E104"
+
+
+class StoreError(DetenteError):
+    """The DuckDB store cannot be opened, migrated or written."""
+
+    code = "E200"
+    exit_code = 3
+    http_status = 500
+
+
+class StoreLockedError(StoreError):
+    code = "E201"
+    http_status = 409
+
+
+class SchemaVersionError(StoreError):
+    code = "E202"
+
+
+class ModelMissingError(DetenteError):
+    """A model or pipeline that detente needs is not installed."""
+
+    code = "E300"
+    exit_code = 4
+
+
+class ConfigError(DetenteError):
+    code = "E400"
+    exit_code = 2
+    http_status = 400
+
+
+class NotFoundError(DetenteError):
+    code = "E404"
+    exit_code = 1
+    http_status = 404

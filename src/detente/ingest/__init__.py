@@ -1,0 +1,1 @@
+"""Ingestion: readers for each format, cleaning, metadata and publication dates."""

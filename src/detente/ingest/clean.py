@@ -1,0 +1,69 @@
+"""Cleaning of pasted web text: boilerplate lines out, whitespace normalised,
+and a cheap English check (the coder's models and patterns are English-only)."""
+
+from __future__ import annotations
+
+import re
+
+# Lines that survive copy-and-paste from news sites and carry no content.
+BOILERPLATE = [re.compile(p, re.I) for p in (
+    r"^recent features$",
+    r"^dreaming of a career in the asia-pacific\?",
+    r"javascript (has been|is) disabled",
+    r"enable javascript",
+    r"^(credit|image credit|photo credit|photo|image)s?\s*:",
+    r"^(share|tweet|email|print|subscribe|follow us|sign up|log ?in|register)\b.{0,60}$",
+    r"^(share this|share on|subscribe to|subscribe now|get the newsletter)",
+    r"^advertisement$",
+    r"^related( articles| stories| content)?:?$",
+    r"^read more:?$",
+    r"^(cookie|cookies|we use cookies)\b",
+    r"^all rights reserved",
+    r"^copyright\b",
+    r"^Â?©",
+    r"^(tokyo|beijing|moscow|seoul) report$",
+    r"^external page",
+)]
+
+# Frequent English function words; their share of tokens tells English text apart.
+ENGLISH_WORDS = frozenset(
+    "the of and to in a is that for on with as was by it at from be this are have "
+    "has its an not or which but were their been will his after also would had".split()
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and any(p.search(stripped) for p in BOILERPLATE)
+
+
+def clean_text(text: str, title: str = "") -> str:
+    """Drop boilerplate lines and repeated title lines; keep paragraph breaks."""
+    kept: list[str] = []
+    seen_short: set[str] = set()
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
+        if is_boilerplate(line):
+            continue
+        line = re.sub(r"\bexternal page(?=\S)", "", line)
+        # Pasted pages repeat their title and kicker lines; keep the first copy only.
+        if line and len(line.split()) <= 12 and not line.endswith((".", '"', "”")):
+            key = line.lower()
+            if key in seen_short or (title and key == title.strip().lower() and kept):
+                continue
+            seen_short.add(key)
+        kept.append(line)
+    cleaned = "\n".join(kept)
+    return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
+
+
+def english_share(text: str, sample_words: int = 2000) -> float:
+    words = re.findall(r"[^\W\d_]+", text.lower())[:sample_words]
+    if not words:
+        return 0.0
+    return sum(w in ENGLISH_WORDS for w in words) / len(words)
+
+
+def looks_english(text: str) -> bool:
+    """English prose has ~25-40% function words; other languages have almost none."""
+    return english_share(text) >= 0.12

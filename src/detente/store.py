@@ -1,0 +1,379 @@
+"""The DuckDB store: schema, migrations, idempotent writes and the read queries.
+
+All SQL is parameterised. A document is written in one transaction together with
+its sentences, mentions and events, so a failure never leaves half a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from detente.errors import NotFoundError, SchemaVersionError, StoreError, StoreLockedError
+from detente.records import ActorRef, Document, Event, Location, Sentence
+
+SCHEMA_VERSION = 1
+
+# Each migration takes the schema from version i to i+1; never edit a shipped one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS documents (
+        doc_id VARCHAR PRIMARY KEY, title VARCHAR, source VARCHAR, url VARCHAR,
+        path VARCHAR, date DATE, date_inferred BOOLEAN, date_reason VARCHAR,
+        fmt VARCHAR, text VARCHAR, ingested_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE IF NOT EXISTS sentences (
+        doc_id VARCHAR, sentence_index INTEGER, char_start INTEGER, char_end INTEGER,
+        text VARCHAR, PRIMARY KEY (doc_id, sentence_index)
+    );
+    CREATE TABLE IF NOT EXISTS actors (
+        doc_id VARCHAR, sentence_index INTEGER, char_start INTEGER, char_end INTEGER,
+        text VARCHAR, code VARCHAR, sector VARCHAR, name VARCHAR, kind VARCHAR,
+        reason VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS events (
+        event_id VARCHAR PRIMARY KEY, doc_id VARCHAR, sentence_index INTEGER,
+        char_start INTEGER, char_end INTEGER, evidence VARCHAR,
+        date VARCHAR, date_precision VARCHAR, date_source VARCHAR, date_start DATE,
+        source_code VARCHAR, source_sector VARCHAR, source_name VARCHAR, source_text VARCHAR,
+        target_code VARCHAR, target_sector VARCHAR, target_name VARCHAR, target_text VARCHAR,
+        plover VARCHAR, plover_mode VARCHAR, cameo VARCHAR, quad_class INTEGER,
+        goldstein DOUBLE, negated BOOLEAN, confidence DOUBLE,
+        location_code VARCHAR, location_place VARCHAR, coder VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS ingest_errors (
+        input VARCHAR, code VARCHAR, message VARCHAR, hint VARCHAR,
+        at TIMESTAMP DEFAULT current_timestamp
+    );
+    """,
+)
+
+EVENT_COLUMNS = (
+    "event_id", "doc_id", "sentence_index", "char_start", "char_end", "evidence",
+    "date", "date_precision", "date_source", "date_start",
+    "source_code", "source_sector", "source_name", "source_text",
+    "target_code", "target_sector", "target_name", "target_text",
+    "plover", "plover_mode", "cameo", "quad_class", "goldstein", "negated", "confidence",
+    "location_code", "location_place", "coder",
+)
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    doc_id: str
+    sentence_index: int
+    char_start: int
+    char_end: int
+    text: str
+    code: str | None
+    sector: str | None
+    name: str | None
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Filters shared by `events`, exports and the HTTP API."""
+
+    source: str | None = None
+    target: str | None = None
+    plover: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    doc_id: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, params = ["TRUE"], []
+        for column, value in (("source_code", self.source), ("target_code", self.target),
+                              ("plover", self.plover), ("doc_id", self.doc_id)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value.upper() if column != "doc_id" else value)
+        if self.since:
+            clauses.append("date_start >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("date_start <= ?")
+            params.append(self.until)
+        return " AND ".join(clauses), params
+
+
+def date_start(value: str | None) -> dt.date | None:
+    """First day of an ISO date of any precision ("2014" → 2014-01-01)."""
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+class Store:
+    """An open DuckDB store. Use `open_store(path)` as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+
+    # -- schema -----------------------------------------------------------------
+    def migrate(self) -> None:
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
+        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        current = row[0] or 0
+        if current > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path} has schema version {current}, newer than this detente "
+                f"({SCHEMA_VERSION})",
+                hint="Upgrade detente (pip install -U detente) or use another --db file.",
+            )
+        for version in range(current, SCHEMA_VERSION):
+            self.con.execute("BEGIN")
+            self.con.execute(MIGRATIONS[version])
+            self.con.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
+            self.con.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+    # -- writes -----------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        row = self.con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return row is not None
+
+    def add_document(
+        self,
+        doc: Document,
+        sentences: Sequence[Sentence],
+        events: Sequence[Event] = (),
+        mentions: Sequence[StoredMention] = (),
+    ) -> bool:
+        """Store a document with its parts in one transaction; False if already stored."""
+        if self.has_document(doc.doc_id):
+            return False
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            con.execute(
+                "INSERT INTO documents (doc_id, title, source, url, path, date, date_inferred,"
+                " date_reason, fmt, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [doc.doc_id, doc.title, doc.source, doc.url, doc.path, doc.date,
+                 doc.date_inferred, doc.date_reason, doc.fmt, doc.text],
+            )
+            if sentences:
+                con.executemany(
+                    "INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
+                    [[s.doc_id, s.index, s.start, s.end, s.text] for s in sentences],
+                )
+            if mentions:
+                con.executemany(
+                    "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[m.doc_id, m.sentence_index, m.char_start, m.char_end, m.text, m.code,
+                      m.sector, m.name, m.kind, m.reason] for m in mentions],
+                )
+            self._insert_events(events)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return True
+
+    def add_events(self, events: Sequence[Event]) -> int:
+        """Insert events (skipping ids already stored); returns how many were new."""
+        self.con.execute("BEGIN")
+        try:
+            count = self._insert_events(events)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return count
+
+    def _insert_events(self, events: Sequence[Event]) -> int:
+        rows = {e.event_id: _event_row(e) for e in events}
+        if not rows:
+            return 0
+        placeholders = ", ".join("?" for _ in EVENT_COLUMNS)
+        before = self.count("events")
+        self.con.executemany(
+            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({placeholders})"
+            " ON CONFLICT DO NOTHING",
+            list(rows.values()),
+        )
+        return self.count("events") - before
+
+    def record_error(self, input_name: str, code: str, message: str, hint: str = "") -> None:
+        """Record a failed input once: a re-run of the same bad file adds no duplicate."""
+        self.con.execute(
+            "INSERT INTO ingest_errors (input, code, message, hint) SELECT ?, ?, ?, ?"
+            " WHERE NOT EXISTS (SELECT 1 FROM ingest_errors WHERE input = ? AND message = ?)",
+            [input_name, code, message, hint, input_name, message],
+        )
+
+    # -- reads ------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        if table not in {"documents", "sentences", "events", "actors", "ingest_errors"}:
+            raise ValueError(f"unknown table {table!r}")
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.query(
+            """
+            SELECT d.doc_id, d.title, d.source, d.url, d.path, d.date, d.date_inferred,
+                   d.date_reason, d.fmt,
+                   (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS sentences,
+                   (SELECT count(*) FROM events e WHERE e.doc_id = d.doc_id) AS events
+            FROM documents d ORDER BY d.date NULLS LAST, d.title
+            """
+        )
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM documents WHERE doc_id = ?", [doc_id])
+        if not rows:
+            raise NotFoundError(f"no document with id {doc_id!r} in {self.path}",
+                                hint="List ids with `detente docs`.")
+        return rows[0]
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        rows = self.con.execute(
+            "SELECT doc_id, sentence_index, char_start, char_end, text FROM sentences"
+            " WHERE doc_id = ? ORDER BY sentence_index", [doc_id]).fetchall()
+        return [Sentence(*row) for row in rows]
+
+    def events(self, where: EventFilter = EventFilter(), limit: int | None = None,
+               offset: int = 0) -> list[Event]:
+        clause, params = where.where()
+        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {clause}"
+               " ORDER BY date_start NULLS LAST, doc_id, sentence_index, char_start")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [_row_event(dict(zip(EVENT_COLUMNS, row, strict=True)))
+                for row in self.con.execute(sql, params).fetchall()]
+
+    def count_events(self, where: EventFilter = EventFilter()) -> int:
+        clause, params = where.where()
+        return self.con.execute(f"SELECT count(*) FROM events WHERE {clause}",
+                                params).fetchone()[0]
+
+    def errors(self) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM ingest_errors ORDER BY at")
+
+    def cursor(self) -> Store:
+        """A Store on a new cursor of the same database, for use from another thread."""
+        return Store(self.con.cursor(), self.path)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _event_row(e: Event) -> list[Any]:
+    target = e.target or ActorRef(code="")
+    return [e.event_id, e.doc_id, e.sentence_index, e.char_start, e.char_end, e.evidence,
+            e.date, e.date_precision, e.date_source, date_start(e.date),
+            e.source.code, e.source.sector, e.source.name, e.source.text,
+            target.code or None, target.sector, target.name, target.text,
+            e.plover, e.plover_mode, e.cameo, e.quad_class, e.goldstein, e.negated,
+            e.confidence, e.location.code, e.location.place, e.coder]
+
+
+def _row_event(row: dict[str, Any]) -> Event:
+    target = None
+    if row["target_code"]:
+        target = ActorRef(row["target_code"], row["target_sector"] or "",
+                          row["target_name"] or "", row["target_text"] or "")
+    return Event(
+        event_id=row["event_id"], doc_id=row["doc_id"], sentence_index=row["sentence_index"],
+        char_start=row["char_start"], char_end=row["char_end"], evidence=row["evidence"],
+        date=row["date"], date_precision=row["date_precision"], date_source=row["date_source"],
+        source=ActorRef(row["source_code"], row["source_sector"] or "",
+                        row["source_name"] or "", row["source_text"] or ""),
+        target=target, plover=row["plover"], plover_mode=row["plover_mode"] or "",
+        cameo=row["cameo"], quad_class=row["quad_class"], goldstein=row["goldstein"],
+        confidence=row["confidence"], coder=row["coder"], negated=bool(row["negated"]),
+        location=Location(row["location_code"] or "", row["location_place"] or ""),
+    )
+
+
+@contextmanager
+def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
+    """Open (creating and migrating if needed) the DuckDB store at `path`.
+
+    >>> with open_store(":memory:") as store:
+    ...     store.count("documents")
+    0
+    """
+    name = str(path)
+    if name != ":memory:":
+        parent = Path(name).parent
+        if not parent.exists():
+            raise StoreError(f"the folder for the database {name} does not exist",
+                             hint=f"Create {parent} or pass another --db file.")
+        if read_only and not Path(name).exists():
+            raise NotFoundError(f"no database at {name}",
+                                hint="Run `detente ingest PATH --db FILE` first, or pass --db.")
+    try:
+        con = duckdb.connect(name, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLockedError(
+                f"the database {name} is in use by another process",
+                hint="Stop the other process (e.g. `detente serve`), upload through the "
+                     "server (POST /api/documents), or use another --db file.",
+            ) from exc
+        raise StoreError(f"cannot open the database {name}: {exc}",
+                         hint="Check the path, or pass another --db file.") from exc
+    except duckdb.Error as exc:
+        raise StoreError(f"{name} is not a detente DuckDB database: {exc}",
+                         hint="Pass another --db file; detente will create it.") from exc
+    store = Store(con, name)
+    try:
+        if not read_only:
+            store.migrate()
+        yield store
+    finally:
+        con.close()
+
+
+DbLike = str | Path | Store
+
+
+@contextmanager
+def reading(db: DbLike) -> Iterator[Store]:
+    """A store to read from: an open `Store` (a cursor on it) or a path opened read-only.
+
+    Library functions take either, so a server can share one open database.
+    """
+    if isinstance(db, Store):
+        cursor = db.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+    else:
+        with open_store(db, read_only=True) as store:
+            yield store
+
+
+def to_json(value: Any) -> str:
+    """JSON with dates as ISO strings (used by the CLI and exports)."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
