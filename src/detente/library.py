@@ -42,11 +42,13 @@ class DocumentInfo:
 
 def default_coder(settings: Settings) -> DocumentCoder | None:
     """The event coder for these settings, or None when none is installed."""
+    from detente.coding import load_coder
+    from detente.errors import ModelMissingError
+
     try:
-        from detente.coding import load_coder
-    except ImportError:
+        return load_coder(settings)
+    except (ImportError, ModelMissingError):
         return None
-    return load_coder(settings)
 
 
 def ingest(

@@ -1,0 +1,267 @@
+"""Candidate events from the dependency parse: a trigger word linking actor mentions.
+
+Handles active and passive verbs, nominalisations ("Japan's decision to expand
+sanctions", "talks between Abe and Putin", "the expulsion of diplomats"), coordinated
+actors, the subject carried into a following clause or an infinitive, and reported
+speech ("Suga told reporters that Russia's annexation violated ..." is Suga ACCUSE RUS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from spacy.tokens import Span, Token
+
+from detente.coding import filters
+from detente.coding.patterns import Pattern, match
+
+TARGET_PREPS = {"on", "against", "with", "to", "toward", "towards", "at", "over", "from",
+                "into", "for", "of", "in"}
+SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
+SPEECH_VERBS = {"say", "tell", "state", "declare", "note", "stress", "add", "claim", "argue",
+                "insist", "emphasize", "emphasise", "announce", "warn", "remark", "write",
+                "comment", "reply", "respond", "explain"}
+# Words in reported speech that make the statement a criticism of the actor it names.
+CRITICAL_WORDS = {"violate", "violation", "illegal", "illegally", "unacceptable", "regret",
+                  "regrettable", "unfriendly", "harm", "harmful", "wrong", "aggression",
+                  "aggressive", "provocative", "provocation", "destabilize", "destabilise",
+                  "hostile", "undermine", "inability", "pressure", "unlawful", "breach",
+                  "contradict", "deplorable", "irresponsible", "dangerous", "threat"}
+COOPERATIVE_HEADS = {"side", "join", "align", "team", "unite", "work", "coordinate"}
+TARGETLESS = {"PROTEST", "MOBILIZE", "RETREAT"}
+
+
+class MentionLike(Protocol):
+    token_start: int
+    token_end: int
+    head: int
+    code: str | None
+    sector: str | None
+    name: str | None
+    text: str
+    kind: str
+
+
+@dataclass
+class Candidate:
+    """A trigger with its actors, before typing, dating and filtering."""
+
+    trigger: Token
+    sentence: Span
+    sources: list[MentionLike]
+    targets: list[MentionLike]
+    pattern: Pattern | None
+    note: str = ""
+    speech: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class MentionIndex:
+    """Resolved mentions of one document, looked up by token."""
+
+    def __init__(self, mentions: Sequence[MentionLike]) -> None:
+        self.by_token: dict[int, MentionLike] = {}
+        for mention in mentions:
+            if not mention.code:
+                continue
+            for i in range(mention.token_start, mention.token_end):
+                self.by_token.setdefault(i, mention)
+
+    def at(self, token: Token) -> MentionLike | None:
+        return self.by_token.get(token.i)
+
+    def phrase(self, token: Token, deep: bool = True) -> list[MentionLike]:
+        """Mentions a phrase headed by `token` stands for: the token's own mention, its
+        coordinated mentions ("the U.S., France and Britain"), else (if `deep`) the first
+        mention among its modifiers ("officials from Japan")."""
+        found: list[MentionLike] = []
+        own = self.at(token)
+        if own is not None:
+            found.append(own)
+        else:
+            for child in token.children:
+                if child.dep_ in {"poss", "compound", "amod", "nmod"} and self.at(child):
+                    found.append(self.at(child))
+                    break
+            if not found and deep:
+                for child in token.children:
+                    if child.dep_ == "prep" and child.lower_ in {"from", "of", "in"}:
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj" and self.at(pobj):
+                                found.append(self.at(pobj))
+        for child in token.children:
+            if child.dep_ == "conj":
+                found.extend(self.phrase(child, deep))
+            elif child.dep_ == "appos" and not found and self.at(child):
+                found.append(self.at(child))
+        return unique(found)
+
+
+def unique(mentions: Sequence[MentionLike]) -> list[MentionLike]:
+    seen, kept = set(), []
+    for mention in mentions:
+        if id(mention) not in seen:
+            seen.add(id(mention))
+            kept.append(mention)
+    return kept
+
+
+def subject_of(verb: Token, index: MentionIndex) -> tuple[list[MentionLike], str]:
+    """The acting mentions of a verb, climbing through conjoined verbs, infinitives and
+    relative clauses when the verb has no subject of its own."""
+    node, hops = verb, 0
+    while hops < 4:
+        for child in node.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                found = index.phrase(child)
+                if found:
+                    return found, "subject" if node is verb else f"subject of {node.text!r}"
+                return [], "unresolved subject"
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return index.phrase(pobj), "agent"
+        if node.dep_ in {"conj", "xcomp", "advcl"} and node.head is not node:
+            node, hops = node.head, hops + 1
+            continue
+        if node.dep_ in {"acl", "relcl"} and node.head.pos_ in {"NOUN", "PROPN"}:
+            return index.phrase(node.head, deep=False), "relative clause"
+        break
+    return [], "no subject"
+
+
+def co_sources(verb: Token, index: MentionIndex) -> list[MentionLike]:
+    """Partners of a verb like "sided with the U.S. and Europe to sanction Russia"."""
+    head = verb.head
+    if verb.dep_ not in {"advcl", "xcomp", "conj"} or head.lemma_.lower() not in COOPERATIVE_HEADS:
+        return []
+    partners: list[MentionLike] = []
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    partners.extend(index.phrase(pobj))
+    return partners
+
+
+def objects_of(trigger: Token, index: MentionIndex) -> list[MentionLike]:
+    """The mentions an action is directed at: direct, dative and prepositional objects,
+    including a noun object's own prepositions ("imposed sanctions on Russia")."""
+    found: list[MentionLike] = []
+    passive = any(c.dep_ == "nsubjpass" for c in trigger.children)
+    for child in trigger.children:
+        if child.dep_ in {"dobj", "dative", "iobj", "obj"} or (passive and child.dep_ == "nsubjpass"):
+            found.extend(index.phrase(child))
+            if not found:
+                found.extend(prep_objects(child, index))
+        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            found.extend(prep_objects_of(child, index))
+        elif child.dep_ == "prt":
+            for sibling in child.children:
+                if sibling.dep_ == "prep":
+                    found.extend(prep_objects_of(sibling, index))
+    return unique(found)
+
+
+def prep_objects(noun: Token, index: MentionIndex) -> list[MentionLike]:
+    found: list[MentionLike] = []
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            found.extend(prep_objects_of(child, index))
+    return found
+
+
+def prep_objects_of(prep: Token, index: MentionIndex) -> list[MentionLike]:
+    found: list[MentionLike] = []
+    for pobj in prep.children:
+        if pobj.dep_ in {"pobj", "pcomp"}:
+            found.extend(index.phrase(pobj))
+    return found
+
+
+def noun_actors(noun: Token, index: MentionIndex) -> tuple[list[MentionLike], list[MentionLike], str]:
+    """Sources and targets of a nominalised event: possessor or compound ("Japan's
+    sanctions", "Japan-Russia talks"), `by` agents, `between A and B`, `with`/`on`/`of`."""
+    sources: list[MentionLike] = []
+    targets: list[MentionLike] = []
+    note = "nominal"
+    for child in noun.children:
+        if child.dep_ in {"poss", "compound", "amod", "nmod"} and index.at(child):
+            sources.extend(index.phrase(child, deep=False))
+        elif child.dep_ == "prep":
+            word = child.lower_
+            objs = prep_objects_of(child, index)
+            if word == "by":
+                sources.extend(objs)
+            elif word == "between":
+                note = "between"
+                sources.extend(objs)
+            elif word in TARGET_PREPS:
+                targets.extend(objs)
+    if not sources and noun.dep_ in {"dobj", "attr", "pobj", "nsubjpass"}:
+        verb = noun.head if noun.dep_ != "pobj" else noun.head.head
+        if verb.pos_ in {"VERB", "AUX"}:
+            sources, _ = subject_of(verb, index)
+            if not targets:
+                targets = [m for m in objects_of(verb, index) if m not in sources]
+    return unique(sources), unique(targets), note
+
+
+def speech_candidate(verb: Token, sentence: Span, index: MentionIndex) -> Candidate | None:
+    """Reported criticism: a speech verb whose complement names an actor in critical words."""
+    complement = next((c for c in verb.children if c.dep_ in {"ccomp", "parataxis"}), None)
+    if complement is None:
+        complement = next((c for c in verb.head.children if c.dep_ == "ccomp"), None) \
+            if verb.dep_ == "parataxis" else None
+    if complement is None:
+        return None
+    words = {t.lemma_.lower() for t in complement.subtree} | {t.lower_ for t in complement.subtree}
+    if not words & CRITICAL_WORDS:
+        return None
+    sources, _ = subject_of(verb, index)
+    targets = [index.at(t) for t in complement.subtree if index.at(t)]
+    targets = [m for m in unique(targets) if all(m.code != s.code for s in sources)]
+    if not sources or not targets:
+        return None
+    return Candidate(verb, sentence, sources, targets[:1], None, note="reported criticism",
+                     speech=True)
+
+
+def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
+    """Every candidate event in one sentence (unfiltered)."""
+    found: list[Candidate] = []
+    handled_nouns: set[int] = set()
+    for token in sentence:
+        pattern = match(token)
+        is_verb = token.pos_ in {"VERB", "AUX"}
+        if is_verb and token.lemma_.lower() in SPEECH_VERBS and pattern is None:
+            candidate = speech_candidate(token, sentence, index)
+            if candidate:
+                found.append(candidate)
+            continue
+        if pattern is None and not (is_verb and token.dep_ in {"ROOT", "conj", "ccomp", "xcomp",
+                                                                   "advcl", "relcl"}):
+            continue
+        if is_verb:
+            sources, note = subject_of(token, index)
+            sources = unique(sources + co_sources(token, index))
+            targets = objects_of(token, index)
+            passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+            if passive and note == "no subject":
+                note = "passive"
+            for child in token.children:  # the noun object is covered by this verb
+                if child.dep_ in {"dobj", "nsubjpass"}:
+                    handled_nouns.add(child.i)
+            if pattern is None and not (sources and targets):
+                continue  # an unknown verb is only a candidate when it links two actors
+            found.append(Candidate(token, sentence, sources, targets, pattern, note))
+        elif token.i not in handled_nouns:
+            sources, targets, note = noun_actors(token, index)
+            found.append(Candidate(token, sentence, sources, targets, pattern, note))
+    return found
+
+
+def skip_reason(candidate: Candidate) -> str | None:
+    return filters.reason_to_skip(candidate.trigger, candidate.sentence)

@@ -1,0 +1,203 @@
+"""The event coder: mentions → candidates → filters → type, CAMEO, date → Event records.
+
+Type assignment: a trigger that matches a pattern in data/patterns.csv takes that
+pattern's type and CAMEO code; a verb with no pattern that links two actors goes to
+the trained classifier, which must be confident enough to code it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from detente.coding.candidates import (SYMMETRIC, TARGETLESS, Candidate, MentionIndex,
+                                       MentionLike, sentence_candidates, skip_reason)
+from detente.coding.ontology import cameo_for, goldstein, quad_class
+from detente.coding.patterns import PATTERNS_VERSION
+from detente.dates import event_date
+from detente.records import ActorRef, Document, Event, Location, event_id_for
+from detente.store import StoredMention
+
+RETREAT_LEMMAS = {"withdraw", "pull", "release", "free", "return", "resign", "retreat",
+                  "evacuate", "leave", "hand"}
+CLASSIFIER_THRESHOLD = 0.55
+
+
+@dataclass(frozen=True)
+class Typed:
+    plover: str
+    mode: str
+    cameo: str
+    confidence: float
+    coder: str
+
+
+class EventCoder:
+    """Codes one parsed document. Build once; `code()` is called per document."""
+
+    def __init__(self, resolver, classifier=None) -> None:
+        self.resolver = resolver
+        self.classifier = classifier
+        parts = ["coder.rules.v1", PATTERNS_VERSION]
+        if classifier is not None:
+            parts.append(classifier.name)
+        self.name = "+".join(parts)
+
+    # -- public -----------------------------------------------------------------
+    def code(self, doc: Document, parsed: Doc) -> tuple[list[Event], list[StoredMention]]:
+        from detente.actors import find_mentions
+
+        mentions = find_mentions(parsed, doc.date, self.resolver)
+        sentences = list(parsed.sents)
+        starts = [s.start for s in sentences]
+        stored = [self._stored(doc, m, parsed, starts) for m in mentions]
+        index = MentionIndex(mentions)
+        candidates: list[tuple[int, Candidate]] = []
+        for number, sentence in enumerate(sentences):
+            for candidate in sentence_candidates(sentence, index):
+                if skip_reason(candidate) is None:
+                    candidates.append((number, candidate))
+        typed = self._type(candidates)
+        events: list[Event] = []
+        for (number, candidate), kind in zip(candidates, typed, strict=True):
+            if kind is not None:
+                events.extend(self._events(doc, number, candidate, kind))
+        return dedupe(events), stored
+
+    # -- steps ------------------------------------------------------------------
+    def _type(self, candidates: Sequence[tuple[int, Candidate]]) -> list[Typed | None]:
+        result: list[Typed | None] = []
+        pending: list[int] = []
+        for position, (_, candidate) in enumerate(candidates):
+            pattern = candidate.pattern
+            if candidate.speech:
+                result.append(Typed("ACCUSE", "disapprove", "111", 0.7, self.name))
+            elif pattern is not None:
+                confidence = 0.9 if pattern.specific else 0.75
+                result.append(Typed(pattern.plover, pattern.mode, pattern.cameo, confidence,
+                                    self.name))
+            else:
+                result.append(None)
+                pending.append(position)
+        if pending and self.classifier is not None:
+            from detente.coding.classifier import ClassifyItem
+
+            items = [ClassifyItem(candidates[i][1].sentence.text,
+                                  candidates[i][1].sources[0].text,
+                                  candidates[i][1].targets[0].text) for i in pending]
+            for position, prediction in zip(pending, self.classifier.predict(items),
+                                            strict=True):
+                if prediction.confidence < CLASSIFIER_THRESHOLD:
+                    continue
+                plover = prediction.plover
+                if plover == "YIELD":
+                    lemma = candidates[position][1].trigger.lemma_.lower()
+                    plover = "RETREAT" if lemma in RETREAT_LEMMAS else "CONCEDE"
+                mode = prediction.mode or ""
+                result[position] = Typed(plover, mode, cameo_for(plover, mode or None),
+                                         round(prediction.confidence, 3), self.name)
+        return result
+
+    def _events(self, doc: Document, number: int, candidate: Candidate,
+                kind: Typed) -> list[Event]:
+        pairs = actor_pairs(candidate, kind.plover)
+        if not pairs:
+            return []
+        sentence = candidate.sentence
+        anchor = candidate.trigger.idx - sentence.start_char
+        when = event_date(sentence.text, doc.date, anchor=anchor)
+        location = location_of(sentence, self.resolver, doc)
+        events = []
+        for source, target in pairs:
+            source_ref = actor_ref(source)
+            target_ref = actor_ref(target) if target is not None else None
+            events.append(Event(
+                event_id=event_id_for(doc.doc_id, number, source_ref.code,
+                                      target_ref.code if target_ref else "", kind.plover,
+                                      candidate.trigger.idx),
+                doc_id=doc.doc_id, sentence_index=number,
+                char_start=sentence.start_char, char_end=sentence.end_char,
+                evidence=sentence.text.strip(),
+                date=when.date if when else None,
+                date_precision=when.precision if when else None,
+                date_source=when.source if when else None,
+                source=source_ref, target=target_ref,
+                plover=kind.plover, plover_mode=kind.mode, cameo=kind.cameo,
+                quad_class=quad_class(kind.plover), goldstein=goldstein(kind.cameo),
+                confidence=kind.confidence, coder=kind.coder, location=location,
+            ))
+        return events
+
+    @staticmethod
+    def _stored(doc: Document, mention: MentionLike, parsed: Doc,
+                starts: list[int]) -> StoredMention:
+        number = max(i for i, start in enumerate(starts) if start <= mention.token_start)
+        span = parsed[mention.token_start:mention.token_end]
+        return StoredMention(doc.doc_id, number, span.start_char, span.end_char, mention.text,
+                             mention.code, mention.sector, mention.name, mention.kind,
+                             getattr(mention, "reason", ""))
+
+
+def actor_ref(mention: MentionLike) -> ActorRef:
+    return ActorRef(code=mention.code or "", sector=mention.sector or "",
+                    name=mention.name or "", text=mention.text)
+
+
+def same_actor(a: MentionLike, b: MentionLike) -> bool:
+    return a.code == b.code and (a.sector or "") == (b.sector or "")
+
+
+def actor_pairs(candidate: Candidate, plover: str) -> list[tuple[MentionLike, MentionLike | None]]:
+    """(source, target) pairs: every source with every target; "A and B met" and
+    "talks between A and B" give both directions; collective actions need no target."""
+    sources, targets = candidate.sources, candidate.targets
+    pairs: list[tuple[MentionLike, MentionLike | None]] = []
+    if not targets and len(sources) >= 2 and (plover in SYMMETRIC or candidate.note == "between"):
+        for a in sources:
+            for b in sources:
+                if a is not b and not same_actor(a, b):
+                    pairs.append((a, b))
+        return pairs
+    if not targets:
+        return [(s, None) for s in sources] if plover in TARGETLESS else []
+    for source in sources:
+        for target in targets:
+            if not same_actor(source, target) and source.code != target.code:
+                pairs.append((source, target))
+    return pairs
+
+
+def location_of(sentence: Span, resolver, doc: Document) -> Location:
+    """The first place the sentence names after in/at/to (a venue, not an actor)."""
+    for ent in sentence.ents:
+        if ent.label_ not in {"GPE", "LOC", "FAC"}:
+            continue
+        before = sentence.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if before not in {"in", "at", "to", "near", "off", "around"}:
+            continue
+        resolution = resolver.resolve(ent.text, doc.date)
+        place_code = resolver.place_country(ent.text) if hasattr(resolver, "place_country") else None
+        return Location(code=place_code or (resolution.code or ""), place=ent.text)
+    return Location()
+
+
+def dedupe(events: list[Event]) -> list[Event]:
+    """An event reported several times in a document is coded once: the same source,
+    target and type keep one record per date, and undated (document-dated) repeats of an
+    event that the text dates elsewhere are dropped."""
+    dated = {(e.source.code, e.target.code if e.target else "", e.plover)
+             for e in events if e.date_source == "text"}
+    seen: set[tuple[str, str, str, str | None]] = set()
+    kept: list[Event] = []
+    for event in events:
+        key3 = (event.source.code, event.target.code if event.target else "", event.plover)
+        if event.date_source == "document" and key3 in dated:
+            continue
+        key = (*key3, event.date)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(event)
+    return kept

@@ -1,0 +1,81 @@
+"""Which candidate events are not coded (EVENTS.md §1): negated, hypothetical,
+conditional, recommended, questioned, or the author's opinion or prediction.
+
+Each check returns a reason string (for debugging and tests) or None.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+MODALS = {"should", "could", "would", "might", "may", "must", "ought", "can", "shall"}
+CONDITIONAL_MARKS = {"if", "unless", "whether", "once"}
+# Governing words that make what they govern a wish, plan, guess or judgement.
+HEDGES = {"seem", "appear", "likely", "unlikely", "possible", "impossible", "expect",
+          "recommend", "suggest", "hope", "want", "need", "wish", "believe", "think",
+          "doubt", "imagine", "consider", "predict", "fail", "refuse", "decline", "attempt",
+          "try", "aim", "plan", "intend", "order", "able", "unable", "willing", "difficult",
+          "easy", "necessary", "important", "crucial", "essential"}
+# Verbs whose embedded action is announced, asked for or threatened, not done: "agreed to
+# hold talks" is AGREE, "called on Russia to withdraw" is REQUEST, not CONSULT or RETREAT.
+EMBEDDING = {"agree", "promise", "pledge", "offer", "propose", "vow", "call", "urge", "ask",
+             "demand", "request", "invite", "threaten", "warn", "seek", "push", "press"}
+NEGATORS = {"not", "n't", "never", "no", "neither", "nor", "without"}
+
+
+def negation(token: Token) -> str | None:
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+            return f"negated by {child.text!r}"
+    for child in token.children:
+        if child.dep_ == "aux" and child.lower_ in NEGATORS:
+            return f"negated by {child.text!r}"
+    if token.dep_ == "pobj" and token.head.lower_ == "without":
+        return "negated by 'without'"
+    return None
+
+
+def modality(token: Token) -> str | None:
+    for child in token.children:
+        if child.dep_ in {"aux", "auxpass"} and child.lower_ in MODALS:
+            return f"modal {child.text!r}"
+    return None
+
+
+def clause_chain(token: Token) -> list[Token]:
+    """The trigger and the words governing it up to the sentence root."""
+    chain = [token]
+    while chain[-1].head is not chain[-1]:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def governed(token: Token) -> str | None:
+    """Conditional, hedged or purpose clauses above the trigger."""
+    for node in clause_chain(token):
+        for child in node.children:
+            if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS:
+                return f"conditional {child.text!r}"
+        if node is not token and node.lemma_.lower() in HEDGES:
+            return f"governed by {node.text!r}"
+        if node is not token and node.lemma_.lower() in EMBEDDING and token.dep_ in {
+                "xcomp", "ccomp"} and token.head is node:
+            return f"embedded under {node.text!r}"
+        if node is not token and modality(node) and node.dep_ != "conj":
+            return f"governed by modal clause {node.text!r}"
+        if node is not token and negation(node) and node.pos_ in {"VERB", "AUX"}:
+            return f"governed by negated {node.text!r}"
+        if node.dep_ in {"advcl", "xcomp"} and any(
+                c.dep_ in {"aux", "mark"} and c.lower_ == "to" for c in node.children) and any(
+                c.lower_ == "order" for c in node.head.children):
+            return "purpose clause"
+    return None
+
+
+def question(sentence: Span) -> str | None:
+    return "question" if sentence.text.rstrip().rstrip('"”’\'').endswith("?") else None
+
+
+def reason_to_skip(token: Token, sentence: Span) -> str | None:
+    """Why the event triggered by `token` must not be coded, or None to code it."""
+    return (question(sentence) or negation(token) or modality(token) or governed(token))
