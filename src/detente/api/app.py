@@ -1,0 +1,230 @@
+"""The app factory: one open database, one error shape, security headers, the dashboard.
+
+The server opens the DuckDB file once, read-write, and every request reads through a
+cursor of that connection (`Store.cursor()`), so reads go on while an upload is being
+ingested in a worker thread. Uploads are serialised by one lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from detente.errors import DetenteError, InputError, StoreError
+from detente.settings import Settings
+from detente.store import Store, open_store
+
+log = logging.getLogger("detente.api")
+
+WEB_DIR = Path(str(files("detente").joinpath("web")))
+
+# The dashboard loads scripts only from this server; Vega runs with its expression
+# interpreter (no eval). Inline styles stay allowed because Vega and vega-embed set
+# style attributes on the chart elements they create.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+
+
+class UploadTooLargeError(InputError):
+    """An upload over `max_upload_mb` (HTTP 413)."""
+
+    http_status = 413
+
+
+@dataclass
+class ApiContext:
+    """What every route needs: the settings, the open store and the ingest lock."""
+
+    settings: Settings
+    opened: Store | None = None
+    ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def store(self) -> Store:
+        if self.opened is None:
+            raise StoreError("the server's database is not open",
+                             hint="Run the app under a server (`detente serve`) or as "
+                                  "`with TestClient(app):` so its startup opens the database.")
+        return self.opened
+
+
+def context(request: Request) -> ApiContext:
+    return request.app.state.detente
+
+
+def store_of(request: Request) -> Store:
+    """The server's open store (a FastAPI dependency); library calls take cursors of it."""
+    return context(request).store
+
+
+def error_body(status: int, message: str, code: str, hint: str | None = None,
+               **extra: Any) -> dict[str, Any]:
+    """The one JSON error shape: `{"ok": false, "error", "status", "code", "hint"}`."""
+    return {"ok": False, "error": message, "status": status, "code": code, "hint": hint,
+            **extra}
+
+
+def error_response(status: int, message: str, code: str, hint: str | None = None,
+                   headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse(error_body(status, message, code, hint, **extra), status_code=status,
+                        headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error, from the library, routing, validation or a bug, in the one shape."""
+
+    @app.exception_handler(DetenteError)
+    async def detente_error(request: Request, exc: DetenteError) -> JSONResponse:
+        return error_response(exc.http_status, exc.message, exc.code, exc.hint)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status = exc.status_code
+        if status == 404:
+            message = f"nothing at {request.url.path}"
+            hint = "The routes are listed in /api/openapi.json and on the dashboard's API page."
+        elif status == 405:
+            allowed = {k.lower(): v for k, v in (exc.headers or {}).items()}.get("allow", "")
+            message = f"{request.method} is not allowed on {request.url.path}"
+            hint = f"Use {allowed}." if allowed else None
+        else:
+            message, hint = str(exc.detail), None
+        headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+        return error_response(status, message, f"HTTP{status}", hint, headers=headers or None)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for item in exc.errors():
+            where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path",
+                                                                                "body"))
+            problems.append(f"{where}: {item.get('msg', 'invalid')}" if where
+                            else item.get("msg", "invalid"))
+        message = "invalid request: " + "; ".join(problems)
+        return error_response(400, message, InputError.code,
+                              "See the parameters of this route in /api/openapi.json.")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, f"internal error: {type(exc).__name__}", DetenteError.code,
+                              "This is a bug in detente; the server log has the traceback.")
+
+
+ASGIApp = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]],
+                    Callable[[MutableMapping[str, Any]], Awaitable[None]]], Awaitable[None]]
+
+
+class SecurityHeaders:
+    """Adds CSP and caching headers to every response (a plain ASGI middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        cache = ("public, max-age=86400" if path.startswith("/vendor/") else
+                 "no-store" if path.startswith("/api/") else "no-cache")
+
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                extra = [(b"content-security-policy", CSP.encode()),
+                         (b"x-content-type-options", b"nosniff"),
+                         (b"referrer-policy", b"no-referrer"),
+                         (b"x-frame-options", b"DENY")]
+                if b"cache-control" not in names:
+                    extra.append((b"cache-control", cache.encode()))
+                message["headers"] = headers + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> bytes:
+    """Vega, Vega-Lite and vega-embed as one script, from vl-convert-python (offline)."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle().encode("utf-8")
+
+
+def create_app(source: Settings | str | Path | Store, settings: Settings | None = None) -> FastAPI:
+    """The detente HTTP API and dashboard over one database.
+
+    `source` is a Settings object, a database path, or an already open Store (which
+    the caller keeps and closes). A path is opened read-write at startup and closed
+    at shutdown, so the running server holds the database.
+
+    >>> app = create_app("detente.duckdb")  # doctest: +SKIP
+    >>> # with TestClient(app) as client: client.get("/api/health").json()
+    """
+    from detente import __version__
+    from detente.api.routes import router
+    from detente.api.upload import router as upload_router
+
+    if isinstance(source, Store):
+        ctx = ApiContext(settings or Settings(db=Path(source.path)), opened=source)
+    elif isinstance(source, Settings):
+        ctx = ApiContext(source)
+    else:
+        ctx = ApiContext(settings or Settings(db=Path(source)))
+    owns_store = ctx.opened is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if owns_store:
+                ctx.opened = stack.enter_context(open_store(ctx.settings.db))
+                stack.callback(setattr, ctx, "opened", None)
+            yield
+
+    app = FastAPI(
+        title="detente",
+        version=__version__,
+        summary="Political event data (PLOVER/CAMEO) from foreign-policy text.",
+        description="JSON routes mirror the `detente` CLI and library. Every error is "
+                    '`{"ok": false, "error": "...", "status": N, "code": "...", '
+                    '"hint": "..."}`.',
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.detente = ctx
+    install_error_handlers(app)
+    app.include_router(router)
+    app.include_router(upload_router)
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    @app.get("/vendor/vega.js", include_in_schema=False)
+    def vega_js() -> Response:
+        return Response(vega_bundle(), media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,217 @@
+"""POST /api/documents: files (multipart) or JSON documents → library.ingest.
+
+The body is read with a size limit before anything is parsed. Files are written under
+a fresh temporary folder with their base names only, so no request can name a path on
+the server; JSON documents go to the pipeline as JSONL, as `detente ingest -` does.
+Ingest runs in a worker thread on the server's open store, one upload at a time, while
+reads go on through their own cursors.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from detente import library
+from detente.api.app import ApiContext, UploadTooLargeError, context, error_response
+from detente.errors import InputError
+from detente.ingest.pipeline import IngestReport
+
+router = APIRouter(prefix="/api")
+
+MAX_FILES = 200
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
+
+
+class UnsupportedUploadError(InputError):
+    """A request body that is neither multipart files nor JSON documents (HTTP 415)."""
+
+    http_status = 415
+
+
+class JsonDocument(BaseModel):
+    """One document to ingest; the fields of a `detente ingest -` JSONL line."""
+
+    id: str | None = Field(None, max_length=200, description="Your id (default: position).")
+    text: str = Field(min_length=1, description="The document's text.")
+    title: str | None = Field(None, max_length=1000)
+    date: str | None = Field(None, max_length=40, description="Publication date, YYYY-MM-DD.")
+    url: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=500)
+
+
+class JsonUpload(BaseModel):
+    documents: list[JsonDocument] = Field(min_length=1, max_length=10_000)
+
+
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": {
+            "type": "object",
+            "properties": {"files": {"type": "array",
+                                     "items": {"type": "string", "format": "binary"}}},
+        }},
+        "application/json": {"schema": JsonUpload.model_json_schema(
+            ref_template="#/components/schemas/{model}")},
+    },
+}
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The request body, refused with a 413 as soon as it passes `limit` bytes."""
+    too_big = UploadTooLargeError(
+        f"the upload is over the server's limit of {limit / 1e6:.0f} MB",
+        hint="Upload fewer or smaller files at a time, or start the server with a larger "
+             "max_upload_mb (DETENTE_MAX_UPLOAD_MB).")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def form_files(request: Request, body: bytes) -> list[tuple[str, bytes]]:
+    """(name, content) of every file part of a multipart body already read."""
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    form = await Request(request.scope, replay).form(max_files=MAX_FILES, max_fields=50)
+    files = []
+    try:
+        for _key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files.append((value.filename or "", await value.read()))
+    finally:
+        await form.close()
+    if not files:
+        raise InputError("the upload holds no files",
+                         hint="Send multipart/form-data with one or more `files` parts.")
+    return files
+
+
+def json_documents(body: bytes) -> list[JsonDocument]:
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"the JSON body is malformed: {exc}",
+                         hint='Send {"documents": [{"id": "a1", "text": "..."}]}.') from None
+    if isinstance(data, list):
+        data = {"documents": data}
+    try:
+        return JsonUpload.model_validate(data).documents
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                             for e in exc.errors()[:5])
+        raise InputError(f"invalid documents: {problems}",
+                         hint='Each document needs non-empty "text"; "id", "title", "date", '
+                              '"url" and "source" are optional.') from None
+
+
+def safe_name(name: str, number: int) -> str:
+    """A file's base name only, in plain characters; never a path."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    base = SAFE_NAME.sub("_", base).strip(" .")
+    return base[:120] or f"upload-{number}.txt"
+
+
+def ingest_files(ctx: ApiContext, files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
+    """Write the files under a temporary folder, ingest them, report with their names."""
+    folder = Path(tempfile.mkdtemp(prefix="detente-upload-"))
+    names: dict[str, str] = {}
+    try:
+        paths = []
+        for number, (name, content) in enumerate(files, start=1):
+            shown = safe_name(name, number)
+            path = folder / str(number) / shown
+            path.parent.mkdir()
+            path.write_bytes(content)
+            names[str(path)] = shown
+            paths.append(path)
+        report = library.ingest(paths, settings=ctx.settings, store=ctx.store)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return report_dict(report, names)
+
+
+def ingest_json(ctx: ApiContext, docs: Sequence[JsonDocument]) -> dict[str, Any]:
+    lines = []
+    for number, doc in enumerate(docs, start=1):
+        record = doc.model_dump(exclude_none=True)
+        record.setdefault("id", str(number))
+        lines.append(json.dumps(record, ensure_ascii=False))
+    stdin = io.StringIO("\n".join(lines) + "\n")
+    report = library.ingest(["-"], settings=ctx.settings, store=ctx.store, stdin=stdin)
+    return report_dict(report, {"<stdin>": "document"})
+
+
+def report_dict(report: IngestReport, names: dict[str, str]) -> dict[str, Any]:
+    """The ingest report, with temporary paths replaced by the uploaded names."""
+
+    def shown(text: str) -> str:
+        for path, name in names.items():
+            text = text.replace(path, name)
+        return text
+
+    data = report.to_dict()
+    data.pop("db", None)
+    data["failures"] = [{key: shown(value) if isinstance(value, str) else value
+                         for key, value in failure.items()} for failure in data["failures"]]
+    return data
+
+
+@router.post("/documents", summary="Upload documents to ingest (detente ingest)",
+             openapi_extra={"requestBody": UPLOAD_BODY},
+             responses={413: {"description": "Over max_upload_mb"},
+                        415: {"description": "Neither multipart nor JSON"}})
+async def upload(request: Request) -> JSONResponse:
+    """Ingest uploaded files (multipart `files`: .txt, .md, .html, .pdf, .jsonl) or JSON
+    documents (`{"documents": [{"id", "text", "title", "date", "url", "source"}]}`).
+
+    Returns the new document ids, the ids already stored and one failure per bad
+    input; the good inputs are stored even when others fail. When nothing at all could
+    be ingested the answer is a 400 in the error shape, with the same `failures`.
+    """
+    ctx = context(request)
+    body = await read_limited(request, ctx.settings.max_upload_mb * 1_000_000)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        files = await form_files(request, body)
+        job, items = ingest_files, files
+    elif kind == "application/json":
+        job, items = ingest_json, json_documents(body)
+    else:
+        raise UnsupportedUploadError(
+            f"cannot ingest a {kind or 'body without a content type'}",
+            hint="Send files as multipart/form-data, or JSON documents as application/json.")
+    async with ctx.ingest_lock:
+        result = await run_in_threadpool(job, ctx, items)
+    if not (result["added"] or result["present"]):
+        count = len(items)
+        return error_response(400, f"none of the {count} uploaded input(s) could be ingested",
+                              InputError.code, "See `failures` for each input and its fix.",
+                              failures=result["failures"])
+    return JSONResponse({"ok": True, **result})

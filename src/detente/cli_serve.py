@@ -1,0 +1,76 @@
+"""`detente serve`: the HTTP API and dashboard over one database.
+
+The command opens the database itself before the server starts, so a locked or
+unreadable file is reported like any other CLI error, with its hint and exit code.
+Register it in the main CLI with `app.command("serve")(serve_command)`.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.settings import HELP
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, or None when it can."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is already in use"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+def serve_command(
+    db: Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " [env DETENTE_DB]")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; the API has no "
+                                                     "login, so keep it on loopback.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML config file (default "
+                                                                 "./detente.toml) [env DETENTE_CONFIG]")] = None,
+) -> None:
+    """Serve the JSON API and the dashboard at http://HOST:PORT/ (Ctrl+C stops it).
+
+    The server holds the database while it runs: add documents through the dashboard
+    or POST /api/documents rather than `detente ingest`.
+    """
+    import uvicorn
+
+    from detente.api import create_app
+    from detente.cli import err, out, run, settings_from
+    from detente.store import open_store
+
+    settings = run(lambda: settings_from(config, db=db))
+    problem = port_problem(host, port)
+    if problem:
+        err.print(f"[bold red]error[/] {problem}", highlight=False)
+        err.print(f"[yellow]hint[/] stop the other server or pass another port, e.g. "
+                  f"--port {port + 1}", highlight=False)
+        raise typer.Exit(2)
+    with ExitStack() as stack:
+        store = run(lambda: stack.enter_context(open_store(settings.db)))
+        app = create_app(store, settings)
+        shown = f"[{host}]" if ":" in host else host
+        out.print(f"detente: serving {settings.db} at http://{shown}:{port}/ "
+                  "(API under /api, Ctrl+C to stop)", highlight=False)
+        if host not in LOOPBACK:
+            err.print(f"[yellow]warning[/] listening on {host}: anyone who can reach this "
+                      "address can read the database and upload documents.", highlight=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":  # `python -m detente.cli_serve`, before the main CLI registers it
+    typer.run(serve_command)
