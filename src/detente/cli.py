@@ -34,7 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " [env DETENTE_DB]")]
@@ -218,3 +218,7 @@ def demo(
     rows = [d.to_dict() for d in library.docs(db)]
     print_rows(rows, "table", ["date", "title", "sentences", "events"],
                title="Example documents")
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m detente.cli`
+    app()

@@ -50,7 +50,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE IF NOT EXISTS ingest_errors (
         input VARCHAR, code VARCHAR, message VARCHAR, hint VARCHAR,
-        at TIMESTAMP DEFAULT current_timestamp
+        recorded_at TIMESTAMP DEFAULT current_timestamp
     );
     """,
 )
@@ -268,7 +268,7 @@ class Store:
                                 params).fetchone()[0]
 
     def errors(self) -> list[dict[str, Any]]:
-        return self.query("SELECT * FROM ingest_errors ORDER BY at")
+        return self.query("SELECT * FROM ingest_errors ORDER BY recorded_at")
 
     def cursor(self) -> Store:
         """A Store on a new cursor of the same database, for use from another thread."""
