@@ -95,7 +95,8 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str],
         return
     table = Table(title=title, show_lines=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        short = column in {"id", "date", "inferred", "sentences", "events", "type", "cameo"}
+        table.add_column(column, overflow="fold", no_wrap=short)
     for row in rows:
         table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
     out.print(table)
@@ -189,7 +190,7 @@ def docs(
     settings = run(lambda: settings_from(config, db=db))
     rows = [d.to_dict() for d in run(lambda: library.docs(settings.db))]
     for row in rows:
-        row["id"] = row["doc_id"]
+        row["id"] = row["doc_id"][:10]
         row["inferred"] = "yes" if row["date_inferred"] else ""
     print_rows(rows, fmt, ["id", "title", "source", "date", "inferred", "sentences", "events"]
                if fmt == "table" else list(rows[0]) if rows else ["doc_id"],

@@ -614,6 +614,10 @@ _DATELINE = re.compile(rf"^[ \t]*[A-Z][A-Za-z.'’ -]{{1,40}}?,[ \t]+(?P<date>(?
                        r"\s*[-–—]", re.M)
 
 
+# "next month (November 2014)": a bracketed date right after a forward-looking phrase.
+_FUTURE_BEFORE = re.compile(r"\b(?:next|coming|upcoming|will|planned|scheduled)\b[^.;]{0,20}$", re.I)
+
+
 def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
     """Guess the publication date of a document that has none in its metadata.
 
@@ -644,7 +648,8 @@ def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
         ctx = _Ctx(sentence, None)
         for ref in find_dates(sentence, None):
             # Planned events ("Abe will visit in May 2016") don't say when the text was written.
-            if ref.precision == "year" or ctx.future(ref.start):
+            if ref.precision == "year" or ctx.future(ref.start) or _FUTURE_BEFORE.search(
+                    sentence, max(0, ref.start - 30), ref.start):
                 continue
             for iso in (ref.date, ref.end_date):
                 if iso is not None:

@@ -9,7 +9,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from detente import library
 from detente.api.app import context, error_body, store_of
-from detente.api.params import Limit, Offset, Since, Until, date_range, plover_type
+from detente.api.params import (
+    Limit,
+    Offset,
+    Since,
+    Until,
+    date_range,
+    period_bound,
+    plover_type,
+)
 from detente.store import EventFilter, Store, reading
 
 ERROR_EXAMPLE = error_body(400, "unknown event type 'HUG'", "E100",
@@ -114,3 +122,80 @@ def errors(store: StoreDep) -> dict[str, Any]:
     with reading(store) as cursor:
         rows = cursor.errors()
     return {"ok": True, "total": len(rows), "errors": rows}
+
+
+Both = Annotated[bool, Query(description="Count B→A as well as A→B.")]
+By = Annotated[str, Query(max_length=10, description="month, quarter or year.")]
+ActorA = Annotated[str, Query(min_length=1, max_length=60, description="First actor: code "
+                                                                       "(JPN) or name (Japan).")]
+ActorB = Annotated[str, Query(min_length=1, max_length=60, description="Second actor.")]
+
+
+@router.get("/timeline", summary="A dyad's events per period (detente timeline)")
+def timeline(store: StoreDep, a: ActorA, b: ActorB, by: By = "month", both: Both = True,
+             since: Since = None, until: Until = None) -> dict[str, Any]:
+    """Events between A and B per period, by quad class, with Goldstein sums, for
+    A→B, B→A and both; plus the dyad's key events for labels.
+
+    Example: `GET /api/timeline?a=JPN&b=RUS&by=month`
+    """
+    from detente.analysis import timeline as timeline_of
+
+    first, last = date_range(since, until)
+    result = timeline_of(store, a, b, by=by, both_directions=both, since=first, until=last)
+    return {"ok": True, **result.to_dict()}
+
+
+@router.get("/key-events", summary="A dyad's most significant events (detente key-events)")
+def key_events(store: StoreDep, a: ActorA, b: ActorB,
+               top: Annotated[int, Query(ge=1, le=100, description="How many.")] = 10,
+               both: Both = True, since: Since = None, until: Until = None) -> dict[str, Any]:
+    """The `top` events between A and B, ranked by Goldstein magnitude, sources and
+    firsts, each with its evidence sentence and document.
+
+    Example: `GET /api/key-events?a=JPN&b=RUS&top=5`
+    """
+    from detente.analysis import key_events as key_events_of
+
+    first, last = date_range(since, until)
+    ranked = key_events_of(store, a, b, top=top, both_directions=both, since=first,
+                           until=last)
+    return {"ok": True, "total": len(ranked), "key_events": [k.to_dict() for k in ranked]}
+
+
+@router.get("/network", summary="Who acts on whom (detente network)")
+def network(store: StoreDep, since: Since = None, until: Until = None,
+            sectors: Annotated[bool, Query(description="One node per actor and sector "
+                                                       "(JPN GOV) instead of per code.")] = False,
+            ) -> dict[str, Any]:
+    """Actors as nodes (events sent and received, centrality) and directed edges with
+    event counts, cooperation, conflict and Goldstein totals.
+
+    Example: `GET /api/network?since=2022`
+    """
+    from detente.analysis import network as network_of
+
+    first, last = date_range(since, until)
+    return {"ok": True, **network_of(store, since=first, until=last, sectors=sectors).to_dict()}
+
+
+@router.get("/actors/resolve", summary="Resolve a name to an actor code (detente actors)")
+def resolve_actor(request: Request,
+                  text: Annotated[str, Query(min_length=1, max_length=300,
+                                             description="Words naming an actor.")],
+                  date: Annotated[str | None, Query(max_length=10, description="The date at "
+                                                    "which to resolve (roles change).")] = None,
+                  ) -> dict[str, Any]:
+    """The code, sector and resolved name for words such as "Abe", "the Kremlin" or
+    "Japanese Foreign Minister", at a date when roles matter.
+
+    Example: `GET /api/actors/resolve?text=Suga&date=2020-10-01`
+    """
+    from detente.actors import ActorResolver
+
+    day = period_bound(date, "date")
+    cache = context(request).cache
+    resolver = cache.get("resolver")
+    if resolver is None:
+        resolver = cache["resolver"] = ActorResolver()
+    return {"ok": True, **resolver.resolve(text, date=day).to_dict()}

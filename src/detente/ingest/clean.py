@@ -23,6 +23,9 @@ BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^Â?©",
     r"^(tokyo|beijing|moscow|seoul) report$",
     r"^external page",
+    r"^[\w ]+( \| [\w ]+)+$",
+    r"^(features|opinion|analysis|news|commentary)$",
+    r"^publication: .{0,80}(volume|issue)",
 )]
 
 # Frequent English function words; their share of tokens tells English text apart.

@@ -22,6 +22,15 @@ def metadata_date(value: str, name: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+def guess_title(text: str) -> str:
+    """The first line of three words or more; long first lines are cut to 12 words."""
+    for line in text.split("\n"):
+        words = line.split()
+        if len(words) >= 3:
+            return line.strip() if len(words) <= 20 else " ".join(words[:12]) + " …"
+    return " ".join(text.split()[:12])
+
+
 def prepare(raw: RawDoc, date_override: dt.date | None = None) -> Document:
     """Clean a raw document and settle its metadata; raises InputError if unusable."""
     title = raw.meta.get("title", "").strip()
@@ -33,8 +42,7 @@ def prepare(raw: RawDoc, date_override: dt.date | None = None) -> Document:
         raise InputError(f"{raw.name}: not English text (detente codes English only); skipped",
                          hint="Translate the document to English first, or leave it out.")
     if not title:
-        first = text.split("\n", 1)[0].strip()
-        title = first if len(first.split()) <= 20 else " ".join(first.split()[:12]) + " …"
+        title = guess_title(text)
     date, inferred, reason = date_override, False, "given"
     raw_date = raw.meta.get("date") or raw.meta.get("published")
     if date is None and raw_date:
