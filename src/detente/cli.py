@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -25,7 +25,7 @@ from rich.table import Table
 from detente import library
 from detente.errors import DetenteError, InputError
 from detente.settings import HELP, Settings, load_settings
-from detente.store import to_json
+from detente.store import flat_event, to_json
 
 app = typer.Typer(
     help="detente: political event data (PLOVER/CAMEO) from foreign-policy text.",
@@ -219,6 +219,132 @@ def demo(
     rows = [d.to_dict() for d in library.docs(db)]
     print_rows(rows, "table", ["date", "title", "sentences", "events"],
                title="Example documents")
+
+
+def open_text(path: str | None, mode: str):
+    """A file or stdin/stdout for `-` (or no option)."""
+    if path in (None, "-"):
+        return nullcontext(sys.stdin if mode == "r" else sys.stdout)
+    try:
+        return open(path, mode, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
+    except OSError as exc:
+        err.print(f"[bold red]error[/] cannot open {path}: {exc.strerror}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command("code")
+def code_command(
+    input: Annotated[str | None, typer.Option("--input", "-i", help="JSONL documents "
+                                              "(`id`, `text`, optional `date`, `title`); "
+                                              "`-` or omitted: stdin.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="JSONL event records; "
+                                               "`-` or omitted: stdout.")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help=HELP["fast"])] = False,
+    actors: Annotated[list[Path] | None, typer.Option("--actors", help=HELP["actors"])] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Stream JSONL documents to JSONL events, with no database (for pipelines)."""
+    settings = run(lambda: settings_from(config, fast=fast or None, actors=actors))
+    failures = 0
+    with open_text(input, "r") as source, open_text(output, "w") as sink:
+        for coded in run(lambda: library.code(source, settings=settings, name=input or "<stdin>")):
+            if coded.error:
+                failures += 1
+                err.print(f"[yellow]skipped[/] {coded.error}", highlight=False)
+                continue
+            for event in coded.events:
+                sink.write(to_json(event.to_dict()) + "\n")
+    if failures:
+        err.print(f"{failures} input line(s) skipped")
+
+
+EVENT_COLUMNS_SHOWN = ["date", "source", "type", "target", "cameo", "goldstein", "evidence"]
+
+
+def event_row(event: library.Event) -> dict[str, Any]:
+    row = event.to_dict()
+    row.update(source=f"{event.source.code} {event.source.sector}".strip(),
+               target=f"{event.target.code} {event.target.sector}".strip() if event.target else "",
+               type=event.plover)
+    return row
+
+
+@app.command()
+def events(
+    source: Annotated[str | None, typer.Option("--source", help="Source actor code, e.g. JPN.")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Target actor code, e.g. RUS.")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. SANCTION.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last date, YYYY-MM-DD.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    format: FormatOption = "table",
+) -> None:
+    """List stored events with their evidence sentences."""
+    fmt = check_format(format, ("table", "json", "csv"))
+    settings = run(lambda: settings_from(config, db=db))
+    found = run(lambda: library.events(settings.db, source=source, target=target,
+                                       plover=type.upper() if type else None,
+                                       since=parse_day(since, "--since"),
+                                       until=parse_day(until, "--until"), limit=limit))
+    if fmt == "json":
+        sys.stdout.write(to_json([e.to_dict() for e in found]) + "\n")
+        return
+    rows = [event_row(e) for e in found]
+    if fmt == "csv":
+        rows = [flat_event(e) for e in found]
+        print_rows(rows, "csv", list(rows[0]) if rows else ["event_id"])
+        return
+    print_rows(rows, "table", EVENT_COLUMNS_SHOWN, title=f"{len(rows)} events")
+
+
+eval_app = typer.Typer(help="Measure accuracy on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+def print_report(report: Any, json_: bool) -> None:
+    if json_:
+        sys.stdout.write(to_json(report.to_dict()) + "\n")
+    else:
+        out.print(report.to_table())
+
+
+@eval_app.command("gsr")
+def eval_gsr(
+    path: Annotated[Path, typer.Argument(help="PLOVER gold records (JSON array).")],
+    fast: Annotated[bool, typer.Option("--fast", help=HELP["fast"])] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+) -> None:
+    """End to end from each record's text: P/R/F1 on (record, source, target, type)."""
+    from detente.coding.evaluate import evaluate_gsr
+
+    settings = run(lambda: settings_from(None, fast=fast or None))
+    coder = run(lambda: require_coder(settings))
+    print_report(run(lambda: evaluate_gsr(path, coder)), json_)
+
+
+@eval_app.command("docs")
+def eval_docs(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL: doc, quote, source, target, plover, date.")],
+    docs: Annotated[list[str], typer.Option("--docs", help="Folder, files or JSONL of the documents.")],
+    fast: Annotated[bool, typer.Option("--fast", help=HELP["fast"])] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+) -> None:
+    """Score coded documents against gold events, with date accuracy."""
+    from detente.coding.evaluate import evaluate_docs
+
+    settings = run(lambda: settings_from(None, fast=fast or None))
+    coder = run(lambda: require_coder(settings))
+    print_report(run(lambda: evaluate_docs(gold, docs, coder)), json_)
+
+
+def require_coder(settings: Settings):
+    coder = library.default_coder(settings)
+    if coder is None:
+        raise library.ModelMissingError("no event coder is installed",
+                                        hint="Reinstall detente (pip install -e .).")
+    return coder
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m detente.cli`

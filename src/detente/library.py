@@ -7,14 +7,16 @@ notebook, the CLI and the HTTP API all read the same results.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from detente.ingest.pipeline import DocumentCoder, IngestReport, Progress
+from detente.errors import ModelMissingError
+from detente.ingest.pipeline import DocumentCoder, Failure, IngestReport, Progress, prepared, process
 from detente.ingest.pipeline import ingest as _ingest
-from detente.records import Event
+from detente.ingest.readers import read_jsonl
+from detente.records import Document, Event
 from detente.settings import Settings, load_settings
 from detente.store import DbLike, EventFilter, Store, reading
 
@@ -43,7 +45,6 @@ class DocumentInfo:
 def default_coder(settings: Settings) -> DocumentCoder | None:
     """The event coder for these settings, or None when none is installed."""
     from detente.coding import load_coder
-    from detente.errors import ModelMissingError
 
     try:
         return load_coder(settings)
@@ -70,6 +71,52 @@ def ingest(
     settings = settings or load_settings({"db": db})
     return _ingest(paths, settings, coder=default_coder(settings), progress=progress,
                    stdin=stdin, date_override=date, store=store)
+
+
+@dataclass(frozen=True)
+class CodedDocument:
+    """The events of one streamed document, or the error that stopped it."""
+
+    doc_id: str
+    events: list[Event]
+    error: str | None = None
+
+
+def code(
+    lines: Iterable[str],
+    *,
+    settings: Settings | None = None,
+    name: str = "<stdin>",
+) -> Iterator[CodedDocument]:
+    """Code a JSONL stream of documents (`id`, `text`, optional `date`, `title`) without a
+    database; each event carries the input's `id` as `doc_id`. Bad lines yield an error.
+
+    >>> for coded in code(['{"id": "a", "text": "Japan imposed sanctions on Russia."}']):
+    ...     print(coded.doc_id, [e.plover for e in coded.events])  # doctest: +SKIP
+    a ['SANCTION']
+    """
+    settings = settings or load_settings()
+    coder = default_coder(settings)
+    if coder is None:
+        raise ModelMissingError("no event coder is installed",
+                                hint="Reinstall detente with its models (pip install -e .).")
+
+    def documents() -> Iterator[Document]:
+        for item in prepared(read_jsonl(iter(lines), name)):
+            if isinstance(item, Failure):
+                failures.append(item)
+                continue
+            input_id = item.path.rsplit("(id ", 1)[1].rstrip(")")
+            yield replace(item, doc_id=input_id)
+
+    failures: list[Failure] = []
+    for doc, _sentences, events, _mentions in process(documents(), coder, settings.batch_size):
+        while failures:
+            failure = failures.pop(0)
+            yield CodedDocument(failure.input, [], failure.message)
+        yield CodedDocument(doc.doc_id, events)
+    for failure in failures:
+        yield CodedDocument(failure.input, [], failure.message)
 
 
 def docs(db: DbLike) -> list[DocumentInfo]:

@@ -278,6 +278,11 @@ class Store:
         self.con.close()
 
 
+def flat_event(e: Event) -> dict[str, Any]:
+    """An event as one flat row with the database's column names (CSV, Parquet)."""
+    return dict(zip(EVENT_COLUMNS, _event_row(e), strict=True))
+
+
 def _event_row(e: Event) -> list[Any]:
     target = e.target or ActorRef(code="")
     return [e.event_id, e.doc_id, e.sentence_index, e.char_start, e.char_end, e.evidence,
