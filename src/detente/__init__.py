@@ -8,7 +8,7 @@ The public API is what this module re-exports; `tests/test_public_api.py` checks
 
 from detente.errors import DetenteError, InputError, NotFoundError, StoreError
 from detente.ingest.pipeline import IngestReport
-from detente.library import DocumentInfo, docs, events, ingest
+from detente.library import DocumentInfo, code, docs, events, ingest
 from detente.records import ActorRef, Document, Event, Location, Sentence
 from detente.settings import Settings, load_settings
 from detente.store import EventFilter, open_store
@@ -30,6 +30,7 @@ __all__ = [
     "Settings",
     "StoreError",
     "__version__",
+    "code",
     "docs",
     "events",
     "ingest",
