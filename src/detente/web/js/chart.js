@@ -1,0 +1,115 @@
+// The dyad timeline as a Vega-Lite chart. Vega comes from this server (/vendor/vega.js,
+// built from the vl-convert-python bundle), never from a CDN, and runs with its AST
+// interpreter so the page needs no 'unsafe-eval'.
+
+import { QUADS } from "./dom.js";
+
+let vegaLoading = null;
+
+function loadVega() {
+  vegaLoading ??= import("/vendor/vega.js").then(() => window.vegaEmbed);
+  return vegaLoading;
+}
+
+const TIME_UNITS = { month: "utcyearmonth", quarter: "utcyearquarter", year: "utcyear" };
+const FORMATS = { month: "%b %Y", quarter: "Q%q %Y", year: "%Y" };
+
+// One bar segment per period and quad class; conflict counts are negative so they
+// hang below the zero line.
+export function chartValues(rows) {
+  const values = [];
+  for (const row of rows) {
+    for (const [quad, info] of Object.entries(QUADS)) {
+      const count = row[info.key] || 0;
+      if (!count) continue;
+      const conflict = Number(quad) > 2;
+      values.push({
+        period: row.period, start: row.start, quad: info.name, count,
+        value: conflict ? -count : count, order: { 2: 1, 1: 2, 3: 3, 4: 4 }[quad],
+      });
+    }
+  }
+  return values;
+}
+
+function spec(rows, by, selected) {
+  const quads = Object.values(QUADS);
+  const values = chartValues(rows);
+  const first = rows.length ? rows[0].start : null;
+  const last = rows.length ? rows[rows.length - 1].end : null;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    width: "container",
+    height: 240,
+    autosize: { type: "fit-x", contains: "padding" },
+    background: null,
+    config: {
+      font: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+      axis: { labelFontSize: 12, titleFontSize: 12, labelColor: "#3d4451", titleColor: "#3d4451",
+        domainColor: "#9aa3b2", tickColor: "#9aa3b2", gridColor: "#e6e9ef" },
+      legend: { labelFontSize: 12, symbolType: "square" },
+      view: { stroke: null },
+    },
+    params: [{ name: "selected", value: selected || "" }],
+    data: { values },
+    layer: [
+      {
+        mark: { type: "bar", cursor: "pointer", tooltip: true },
+        encoding: {
+          x: {
+            field: "start", type: "temporal", timeUnit: TIME_UNITS[by], title: null,
+            scale: first ? { domain: [first, last] } : {},
+            axis: { format: FORMATS[by], labelOverlap: true, grid: false },
+          },
+          y: {
+            field: "value", type: "quantitative", stack: "zero",
+            title: "Events (conflict below the line)",
+            axis: { tickMinStep: 1, labelExpr: "abs(datum.value)" },
+          },
+          color: {
+            field: "quad", type: "nominal", title: null,
+            scale: { domain: quads.map((q) => q.name), range: quads.map((q) => q.color) },
+            legend: { orient: "top", direction: "horizontal" },
+          },
+          order: { field: "order" },
+          opacity: {
+            condition: { test: "selected === '' || datum.period === selected", value: 1 },
+            value: 0.3,
+          },
+          tooltip: [
+            { field: "period", title: "Period" },
+            { field: "quad", title: "Class" },
+            { field: "count", title: "Events" },
+          ],
+        },
+      },
+      { mark: { type: "rule", color: "#6b7280" }, encoding: { y: { datum: 0 } } },
+    ],
+  };
+}
+
+// Draws the chart into `el`; `onPick(period)` is called when a bar is clicked.
+export async function drawTimeline(el, rows, { by, selected, onPick, label }) {
+  const vegaEmbed = await loadVega();
+  const result = await vegaEmbed(el, spec(rows, by, selected), {
+    actions: false, renderer: "svg", ast: true, defaultStyle: false,
+    tooltip: { theme: "custom" },
+  });
+  const svg = el.querySelector("svg");
+  if (svg) {
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", label);
+  }
+  result.view.addEventListener("click", (_event, item) => {
+    const period = item && item.datum && item.datum.period;
+    if (period) onPick(period);
+  });
+  return {
+    select(period) {
+      result.view.signal("selected", period || "").runAsync();
+    },
+    finalize() {
+      result.finalize();
+    },
+  };
+}
