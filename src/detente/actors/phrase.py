@@ -1,0 +1,280 @@
+"""Reading an actor phrase: registry matches become typed `Part`s.
+
+"former Japanese Prime Minister Yukio Hatoyama" becomes
+modifier(former) · owner(JPN, demonym) · title(prime minister) · person(Hatoyama);
+"anti-Syria journalist" keeps Syria out of the owners; "Japan-Russia" is a relation,
+not an actor. The resolver decides what the parts mean together.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from detente.actors.registry import Lexeme, Registry
+from detente.actors.sources import ActorEntry
+from detente.actors.text import CALENDAR_WORDS, Tok, edit_distance_one
+
+PREPOSITIONS = frozenset(
+    "in of from throughout at near across inside within on for with to into against under "
+    "over by based operating living outside around".split())
+CONJUNCTIONS = frozenset({"and", "or", "&", ",", "/"})
+OWNER_HOW = {"country": "country name", "demonym": "demonym", "capital": "capital",
+             "seat": "seat of power"}
+FUZZY_KINDS = frozenset({"country", "demonym", "capital", "person", "surname", "organisation",
+                         "group"})
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of tokens with one meaning. `kind`: person, entity (organisation, group,
+    company), owner (a country by name, demonym, capital or seat), place, title,
+    sector, modifier, possessive, prep, conj, hyphen, paren, name (an unknown
+    capitalised word), word, ambiguous."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    entries: tuple[ActorEntry, ...] = ()
+    code: str | None = None
+    sector: str = ""
+    value: str = ""
+    how: str = ""
+    possessive: bool = False
+    via_surname: bool = False
+    seat: bool = False
+    ignored: str = ""  # why an owner does not count ("anti-Syria")
+    note: str = ""  # how an ambiguous name was read
+
+
+@dataclass
+class Phrase:
+    text: str
+    toks: list[Tok]
+    parts: list[Part]
+    pre: list[Part] = field(default_factory=list)
+    post: list[Part] = field(default_factory=list)
+    split_word: str = ""
+    dyad: str = ""
+    ambiguous: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+
+    def notes(self) -> str:
+        remarks = self.remarks + [p.note for p in self.pre + self.post if p.note]
+        return "".join(f"; {r}" for r in remarks)
+
+    def unknown_names(self) -> list[str]:
+        """Unknown capitalised names in the head part ("Dawda Jawara")."""
+        runs: list[list[Part]] = [[]]
+        for part in self.pre:
+            run = runs[-1]
+            if part.kind == "name" or (part.kind == "hyphen" and run):
+                if run and run[-1].end != part.start:
+                    runs.append([])
+                runs[-1].append(part)
+            elif run:
+                runs.append([])
+        out = []
+        for run in runs:
+            while run and run[-1].kind == "hyphen":
+                run.pop()
+            if run:
+                out.append(self.text[self.toks[run[0].start].start:self.toks[run[-1].end - 1].end])
+        return out
+
+    def head_text(self) -> str:
+        content = [p for p in self.pre if p.kind not in ("modifier", "possessive", "conj",
+                                                         "hyphen", "paren")]
+        return content[-1].text if content else self.text
+
+    def bare_owner_text(self) -> bool:
+        return all(p.kind in ("owner", "modifier", "possessive") for p in self.pre)
+
+
+def _text(toks: Sequence[Tok], text: str, start: int, end: int) -> str:
+    return text[toks[start].start:toks[end - 1].end]
+
+
+@functools.lru_cache(maxsize=8)
+def _fuzzy_index(reg: Registry) -> dict[str, list[tuple[str, tuple[Lexeme, ...]]]]:
+    index: dict[str, list[tuple[str, tuple[Lexeme, ...]]]] = {}
+    for key, lexes in reg.lexicon.items():
+        if len(key) == 1 and len(key[0]) >= 5 and key[0].isalpha():
+            names = tuple(lx for lx in lexes if lx.kind in FUZZY_KINDS)
+            if names:
+                index.setdefault(key[0][0], []).append((key[0], names))
+    return index
+
+
+def _fuzzy(reg: Registry, tok: Tok) -> tuple[str, tuple[Lexeme, ...]] | None:
+    """A one-letter misspelling of exactly one known name: "Ethopia" → "ethiopia"."""
+    word = tok.norm
+    if len(word) < 5 or not word.isalpha() or not tok.is_capitalised:
+        return None
+    found = [(k, lx) for k, lx in _fuzzy_index(reg).get(word[0], ())
+             if abs(len(k) - len(word)) <= 1 and edit_distance_one(k, word)]
+    codes = {lx.entry.code for _, lexes in found for lx in lexes if lx.entry}
+    return found[0] if len(found) == 1 and len(codes) == 1 else None
+
+
+def _name_part(reg: Registry, lexes: tuple[Lexeme, ...], start: int, end: int, text: str,
+               context: str | None, key: tuple[str, ...] | None) -> Part:
+    amb = reg.ambiguities.get(key) if key else None
+    if amb is not None:
+        code, why = amb.choose(context)
+        if code is None:
+            return Part("ambiguous", start, end, text, value=f"'{text}' is ambiguous: {why}")
+        pick = next((lx for lx in lexes if lx.entry and lx.entry.code == code), None)
+        if pick is None:
+            entry = reg.country(code)
+            if entry is None:
+                return Part("ambiguous", start, end, text, value=f"'{text}': {why}")
+            pick = Lexeme("country", (text,), entry)
+        part = _name_part(reg, (pick,), start, end, text, None, None)
+        return replace(part, note=f"'{text}' read as {code}: {why}")
+    lexes = tuple(lx for lx in lexes if lx.kind != "ambiguous")
+    if not lexes:
+        return Part("ambiguous", start, end, text, value=f"'{text}' is ambiguous")
+    best = min(lexes, key=lambda lx: _PRIORITY.get(lx.kind, 99))
+    if best.kind in ("person", "surname"):
+        people = tuple(dict.fromkeys(lx.entry for lx in lexes
+                                     if lx.kind in ("person", "surname") and lx.entry))
+        surname = all(lx.kind == "surname" for lx in lexes if lx.kind in ("person", "surname"))
+        return Part("person", start, end, text, people, people[0].code, via_surname=surname)
+    entry = best.entry
+    assert entry is not None
+    if best.kind in ("organisation", "group", "company"):
+        return Part("entity", start, end, text, (entry,), entry.code, entry.sector)
+    if best.kind == "place":
+        return Part("place", start, end, text, (entry,), entry.code)
+    return Part("owner", start, end, text, (entry,), entry.code, entry.sector,
+                how=OWNER_HOW.get(best.kind, best.kind), seat=best.kind in ("capital", "seat"))
+
+
+_PRIORITY = {"person": 0, "surname": 1, "organisation": 2, "group": 3, "company": 4,
+             "country": 5, "demonym": 6, "seat": 7, "capital": 8, "place": 9}
+
+
+def _vocab_part(lexes: tuple[Lexeme, ...], start: int, end: int, text: str) -> Part:
+    for kind in ("title", "sector", "modifier"):
+        lx = next((x for x in lexes if x.kind == kind), None)
+        if lx is not None:
+            return Part(kind, start, end, text, sector=lx.sector, value=lx.value)
+    return Part("word", start, end, text)
+
+
+def _plain_part(tok: Tok, i: int) -> Part:
+    norm = tok.norm
+    if norm in ("'s", "'"):
+        return Part("possessive", i, i + 1, tok.text)
+    if norm in PREPOSITIONS:
+        return Part("prep", i, i + 1, tok.text)
+    if norm in CONJUNCTIONS:
+        return Part("conj", i, i + 1, tok.text)
+    if norm == "-":
+        return Part("hyphen", i, i + 1, tok.text)
+    if norm in ("(", ")", "[", "]"):
+        return Part("paren", i, i + 1, tok.text)
+    if tok.is_capitalised and tok.is_word and not tok.text[:1].isdigit():
+        return Part("name", i, i + 1, tok.text)
+    return Part("word", i, i + 1, tok.text)
+
+
+def scan_parts(reg: Registry, toks: list[Tok], text: str, context: str | None,
+               relaxed: bool = False, fuzzy: bool = False) -> tuple[list[Part], list[str]]:
+    """Cut tokens into parts, longest registry match first."""
+    parts: list[Part] = []
+    remarks: list[str] = []
+    i = 0
+    while i < len(toks):
+        found = reg.match_at(toks, i, relaxed)
+        prev = parts[-1] if parts else None
+        if found:
+            end, lexes = found
+            span = _text(toks, text, i, end)
+            names = tuple(lx for lx in lexes if lx.kind not in ("title", "sector", "modifier"))
+            if names and all(lx.kind == "ambiguous" for lx in names) and not reg.ambiguities.get(
+                    tuple(t.norm for t in toks[i:end])):
+                names = ()
+            key = tuple(t.norm for t in toks[i:end])
+            part = (_name_part(reg, names, i, end, span, context, key) if names
+                    else _vocab_part(lexes, i, end, span))
+            if (part.kind == "person" and part.via_surname and toks[i].norm in CALENDAR_WORDS
+                    and not (prev and (prev.kind == "title" or prev.value == "honorific"))):
+                part = Part("word", i, end, span)
+            parts.append(part)
+            i = end
+            continue
+        part = _plain_part(toks[i], i)
+        if part.kind == "name" and fuzzy:
+            guess = _fuzzy(reg, toks[i])
+            if guess is not None:
+                key, lexes = guess
+                part = _name_part(reg, lexes, i, i + 1, toks[i].text, context, (key,))
+                remarks.append(f"spelling '{toks[i].text}' read as '{key}'")
+        parts.append(part)
+        i += 1
+    return parts, remarks
+
+
+def _mark(parts: list[Part], phrase: Phrase) -> list[Part]:
+    """Possessives, hyphenated compounds, stance prefixes and parentheses."""
+    out = list(parts)
+    for k, part in enumerate(out):
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        if nxt is not None and nxt.kind == "possessive":
+            out[k] = replace(part, possessive=True)
+    for k in range(1, len(out) - 1):
+        left, mid, right = out[k - 1], out[k], out[k + 1]
+        if mid.kind != "hyphen" or left.end != mid.start or mid.end != right.start:
+            continue
+        if left.kind == "modifier" and left.value in ("stance", "combining", "combining-optional"):
+            out[k + 1] = replace(right, ignored=f"'{left.text}-{right.text}' is not an owner")
+        elif left.kind == "modifier" and left.value == "former":
+            continue
+        elif left.kind == "owner" and right.kind == "owner" and left.code != right.code:
+            phrase.dyad = (f"'{left.text}-{right.text}' names a relation between "
+                           f"{left.code} and {right.code}, not one actor")
+            out[k - 1] = replace(left, ignored="relation compound")
+            out[k + 1] = replace(right, ignored="relation compound")
+    depth = 0
+    kept = []
+    for part in out:
+        if part.kind == "paren":
+            depth += 1 if part.text in "([" else -1
+            continue
+        if depth <= 0 and not part.ignored:
+            kept.append(part)
+    return kept
+
+
+def read_phrase(reg: Registry, toks: list[Tok], context: str | None, *, text: str | None = None,
+                relaxed: bool = False, fuzzy: bool = False, split: bool = True) -> Phrase:
+    """Parts of a phrase, split into the head part and what follows a preposition."""
+    source = text if text is not None else _rebuild(toks)
+    parts, remarks = scan_parts(reg, toks, source, context, relaxed, fuzzy)
+    phrase = Phrase(source, toks, parts, remarks=remarks)
+    kept = _mark(parts, phrase)
+    phrase.ambiguous = [p.value for p in kept if p.kind == "ambiguous"]
+    while kept and kept[0].kind in ("prep", "conj"):
+        kept = kept[1:]
+    if split:
+        cut = next((k for k, p in enumerate(kept) if p.kind == "prep" and k > 0), None)
+        if cut is not None:
+            phrase.split_word = kept[cut].text.lower()
+            phrase.pre, phrase.post = kept[:cut], kept[cut + 1:]
+            return phrase
+    phrase.pre = kept
+    return phrase
+
+
+def _rebuild(toks: list[Tok]) -> str:
+    """A text whose offsets agree with the tokens (for tokens made from a string)."""
+    if not toks:
+        return ""
+    chars = [" "] * toks[-1].end
+    for t in toks:
+        chars[t.start:t.end] = list(t.text)
+    return "".join(chars)

@@ -1,0 +1,331 @@
+"""Resolve an actor phrase to a code, a sector and a name, at a date.
+
+>>> r = ActorResolver()
+>>> r.resolve("Russia's foreign ministry").to_dict()["name"]
+'Ministry of Foreign Affairs of Russia'
+
+The phrase is cut into registry matches (`phrase.py`); the parts are then read the
+way a coder would: a known person wins, then a named organisation, group or company,
+then a country named by a name, demonym, capital or possessive (with the head noun or
+title giving the sector), then a country after a preposition ("rebels in the Ivory
+Coast"). Places are not actors. Anything else is left unresolved with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from detente.actors.persons import PersonCall, choose_person
+from detente.actors.phrase import Part, Phrase, read_phrase
+from detente.actors.registry import Registry, load_registry
+from detente.actors.text import Tok, fold, tokenize
+
+KIND_OF_ENTRY = {"organisation": "organisation", "company": "company", "group": "group",
+                 "country": "country", "person": "person"}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The reading of one actor phrase. `code` is None when unresolved; `reason` always
+    says what matched or why nothing did. `kind` is person, country, government,
+    organisation, company, group, description or place; `location` is the country
+    of a place (places are not actors, so their `code` stays None)."""
+
+    text: str
+    code: str | None
+    sector: str | None
+    name: str | None
+    reason: str
+    kind: str = ""
+    location: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.code is not None
+
+    @property
+    def is_place(self) -> bool:
+        return self.kind == "place"
+
+    def to_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+class ActorResolver:
+    """Resolves actor phrases with the shipped registry plus `extra_files`.
+
+    Build one and reuse it: the registry and the lookup of context sentences are
+    cached per resolver.
+    """
+
+    def __init__(self, extra_files: Sequence[Path] = ()) -> None:
+        self.registry: Registry = load_registry(extra_files)
+        self._context_parts = functools.lru_cache(maxsize=2048)(self._read_context)
+
+    # -- public -----------------------------------------------------------------------
+    def resolve(self, text: str, date: dt.date | None = None,
+                context: str | None = None) -> Resolution:
+        """Resolve one phrase. `context` is the sentence it comes from, if known.
+
+        >>> ActorResolver().resolve("Japanese officials").code
+        'JPN'
+        """
+        return self.resolve_strict(text, date, context, strict_case=text != text.lower())
+
+    def resolve_strict(self, text: str, date: dt.date | None, context: str | None,
+                       strict_case: bool = True) -> Resolution:
+        """`resolve`, choosing whether names must be capitalised as in the data (the
+        mention finder always asks for that; `resolve` relaxes it for all-lower input)."""
+        toks = tokenize(text)
+        phrase = read_phrase(self.registry, toks, context, text=text,
+                             relaxed=not strict_case, fuzzy=True)
+        return self._compose(phrase, text.strip(), date, context)
+
+    # -- composition --------------------------------------------------------------------
+    def _compose(self, ph: Phrase, text: str, date: dt.date | None,
+                 context: str | None) -> Resolution:
+        def out(code, sector, name, reason, kind, location=None) -> Resolution:
+            return Resolution(text, code, sector, name, reason + ph.notes(), kind, location)
+
+        pre = ph.pre
+        if not pre and not ph.post:
+            return out(None, None, None, "no words to resolve", "")
+        if ph.dyad:
+            return out(None, None, None, ph.dyad, "")
+        titles = [p for p in pre if p.kind == "title"]
+        sectors = [p for p in pre if p.kind in ("title", "sector")]
+        former = any(p.kind == "modifier" and p.value == "former" for p in pre)
+        persons = [p for p in pre if p.kind == "person" and not p.possessive]
+        owners = [p for p in pre if p.kind == "owner"]
+        entities = [p for p in pre if p.kind == "entity"]
+        names = ph.unknown_names()
+
+        if persons:
+            head = persons[-1]
+            title = next((t for t in reversed(titles) if t.start < head.start), None)
+            owner = _single_code(owners)
+            call = PersonCall(surface=head.text, via_surname=head.via_surname,
+                              office=title.value if title else None,
+                              title=title.text if title else None, owner=owner, former=former)
+            res = choose_person(self.registry, head.entries, call, date, context)
+            return out(res.code, res.sector, res.name, res.reason, "person")
+
+        ent = entities[-1] if entities else None
+        if ent is not None and owners and _generic_igo(ent, owners, ph):
+            # "the Russian Security Council" is Russia's, not the UN's
+            sectors = [*sectors, Part("sector", ent.start, ent.end, ent.text, sector="GOV",
+                                      value=f"{ent.text} of {{country}}")]
+            ent = None
+        if ent is not None and (not ent.possessive or not owners):
+            entry = ent.entries[0]
+            after = [s for s in sectors if s.start > ent.start]
+            if entry.kind == "organisation" and entry.sector == "IGO":
+                sector = "MIL" if after and after[-1].sector == "MIL" else "IGO"
+            else:
+                sector = after[-1].sector if after else entry.sector
+            kind = KIND_OF_ENTRY.get(entry.kind, "group")
+            if kind == "group" and sector == "GOV":
+                kind = "government"
+            return out(entry.code, sector, entry.name,
+                       f"{kind} '{ent.text}' → {entry.name} ({entry.code})", kind)
+
+        if owners:
+            codes = list(dict.fromkeys(p.code for p in owners))
+            if len(codes) > 1:
+                return out(None, None, None,
+                           f"names several countries ({', '.join(codes)}): code each "
+                           "separately", "")
+            return self._owned(owners[-1], sectors, former, names, date, context, ph, out)
+
+        located = [p for p in ph.post if p.kind in ("owner", "entity", "place", "person")
+                   and p.code]
+        if located and ph.split_word == "of" and located[0].kind == "owner" and sectors:
+            return self._owned(located[0], sectors, former, names, date, context, ph, out)
+        if located:
+            where = located[0]
+            head_word = sectors[-1] if sectors else None
+            kind = _kind_for(head_word) if head_word else "group"
+            if head_word and head_word.kind == "title":
+                name = names[0] if names else self._holder(where.code, head_word, date)
+                sector = "ELI" if former else head_word.sector
+                return out(where.code, sector, name,
+                           f"'{head_word.text}' of {where.text} ({where.code})", "description")
+            return out(where.code, head_word.sector if head_word else "", None,
+                       f"'{head_word.text if head_word else ph.head_text()}' "
+                       f"{ph.split_word} {where.text} ({where.code})", kind)
+
+        places = [p for p in pre if p.kind == "place"]
+        if places and sectors and places[0].code:
+            place = places[0]
+            return out(place.code, sectors[-1].sector, None,
+                       f"'{sectors[-1].text}' of {place.text}, a place in {place.code}",
+                       _kind_for(sectors[-1]))
+        if places:
+            place = places[-1]
+            return out(None, None, place.entries[0].name,
+                       f"place, not an actor: {place.entries[0].name}"
+                       f"{' (' + place.code + ')' if place.code else ''}", "place", place.code)
+
+        if sectors or ph.ambiguous:
+            head_word = sectors[-1] if sectors else None
+            if ph.ambiguous and not sectors:
+                return out(None, None, None, ph.ambiguous[0], "")
+            if head_word and head_word.kind == "title" and head_word.value not in (
+                    "leader",) and not names and not context:
+                return out(None, head_word.sector, None,
+                           f"title '{head_word.text}' without a country", "description")
+            found = self._from_context(ph, context, date)
+            if found:
+                code, where = found
+                sector = "ELI" if former and head_word and head_word.kind == "title" \
+                    else (head_word.sector if head_word else "")
+                name = names[0] if names else None
+                return out(code, sector, name,
+                           f"'{head_word.text if head_word else text}' with no country in the "
+                           f"phrase; the sentence names only {where} ({code})",
+                           _kind_for(head_word) if head_word else "group")
+            what = f"'{head_word.text}' ({head_word.sector})" if head_word else f"'{text}'"
+            extra = f"; unknown name '{names[0]}'" if names else ""
+            extra += "".join(f"; {a}" for a in ph.ambiguous)
+            return out(None, head_word.sector if head_word else None, names[0] if names else None,
+                       f"{what} names no country{extra}", _kind_for(head_word) if head_word else "")
+        if names:
+            return out(None, None, None, f"unknown name '{names[0]}' (not in the registry)", "")
+        return out(None, None, None, f"no actor words in '{text}'", "")
+
+    def _owned(self, owner: Part, sectors: list[Part], former: bool, names: list[str],
+               date: dt.date | None, context: str | None, ph: Phrase, out) -> Resolution:
+        """A phrase whose country is named in it: "Russia's foreign ministry"."""
+        reg = self.registry
+        code = owner.code
+        country = reg.country_name(code)
+        after = [s for s in sectors if s.start > owner.start] or sectors
+        head = after[-1] if after else None
+        if head is None and ph.bare_owner_text() and context:
+            head = self._sector_in_context(ph, context)
+            if head is not None:
+                return out(code, head.sector, country,
+                           f"{owner.how} '{owner.text}' → {code}; '{head.text}' follows it in "
+                           "the sentence", "country")
+        if head is not None and head.kind == "title":
+            sector = "ELI" if former else head.sector
+            name = names[0] if names else (None if former else self._holder(code, head, date))
+            holder = f" → {name}" if name and not names else ""
+            if name is None and head.value not in ("minister", "secretary"):
+                name = f"{head.value.title()} of {country}"
+            when = f" on {date.isoformat()}" if date and holder else ""
+            return out(code, sector, name,
+                       f"{'former ' if former else ''}{head.text} of {country} ({code}), "
+                       f"from {owner.how} '{owner.text}'{when}{holder}", "description")
+        if head is not None:
+            name = head.value.format(country=country) if head.value else (
+                names[0] if names else None)
+            return out(code, head.sector, name,
+                       f"'{head.text}' of {country} ({code}), from {owner.how} '{owner.text}'",
+                       _kind_for(head))
+        if owner.seat:
+            entry = owner.entries[0]
+            return out(code, entry.sector or "GOV",
+                       entry.institution or f"Government of {country}",
+                       f"{owner.how} '{owner.text}' stands for the "
+                       f"{entry.institution or 'government of ' + country} ({code})",
+                       "government")
+        if names:
+            return out(code, "", names[0],
+                       f"{owner.how} '{owner.text}' → {code}; '{names[0]}' is not in the "
+                       "registry", "person")
+        return out(code, "", country, f"{owner.how} '{owner.text}' → {country} ({code})",
+                   "country")
+
+    def _holder(self, code: str | None, title: Part, date: dt.date | None) -> str | None:
+        """Name of the person holding a titled office on `date`, if exactly one does."""
+        if not code or date is None or title.value in ("minister", "secretary"):
+            return None
+        found = self.registry.holders(code, title.value, date)
+        people = {p.name for p, _ in found}
+        return people.pop() if len(people) == 1 else None
+
+    # -- context ----------------------------------------------------------------------------
+    def _read_context(self, context: str) -> Phrase:
+        return read_phrase(self.registry, tokenize(context), None, split=False)
+
+    def _from_context(self, ph: Phrase, context: str | None,
+                      date: dt.date | None) -> tuple[str, str] | None:
+        """The one country a sentence names, outside the phrase itself."""
+        if not context:
+            return None
+        whole = self._context_parts(context)
+        skip = _occurrence(whole.toks, ph.toks)
+        codes: dict[str, str] = {}
+        for part in whole.pre:
+            if part.kind not in ("owner", "entity", "place", "person") or not part.code:
+                continue
+            if skip and part.start < skip[1] and part.end > skip[0]:
+                continue
+            if part.kind == "entity" and part.entries[0].kind == "organisation":
+                continue
+            if part.kind == "person" and len({e.code for e in part.entries}) > 1:
+                continue
+            codes.setdefault(part.code, part.text)
+        if len(codes) == 1:
+            code, where = next(iter(codes.items()))
+            return code, f"'{where}'"
+        return None
+
+    def _sector_in_context(self, ph: Phrase, context: str) -> Part | None:
+        """For a bare "Israeli": the sector word that follows it in the sentence."""
+        whole = self._context_parts(context)
+        at = _occurrence(whole.toks, ph.toks)
+        if not at:
+            return None
+        for part in whole.pre:
+            if part.start < at[1]:
+                continue
+            if part.kind in ("sector", "title"):
+                return part
+            if part.kind == "owner" or part.text.lower() in ("and", ",", "-") or (
+                    part.kind == "modifier"):
+                continue
+            return None
+        return None
+
+
+def _generic_igo(ent: Part, owners: list[Part], ph: Phrase) -> bool:
+    """An international body named by a generic phrase right after a country's name."""
+    entry = ent.entries[0]
+    before = [o for o in owners if o.end <= ent.start]
+    return (entry.kind == "organisation" and entry.sector == "IGO" and bool(before)
+            and before[-1].end == ent.start and not before[-1].possessive
+            and not any(w.isupper() and len(w) > 1 for w in ent.text.replace(".", "").split()))
+
+
+def _single_code(owners: list[Part]) -> str | None:
+    codes = {p.code for p in owners}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _kind_for(word: Part | None) -> str:
+    if word is None:
+        return ""
+    if word.kind == "title":
+        return "description"
+    return "government" if word.sector == "GOV" else "group"
+
+
+def _occurrence(haystack: list[Tok], needle: list[Tok]) -> tuple[int, int] | None:
+    """Token range of the first occurrence of `needle` (by folded text) in `haystack`."""
+    words = [t.norm for t in needle]
+    if not words:
+        return None
+    for i in range(len(haystack) - len(words) + 1):
+        if [t.norm for t in haystack[i:i + len(words)]] == words:
+            return i, i + len(words)
+    return None
+
+
+def fold_equal(a: str, b: str) -> bool:
+    return fold(a) == fold(b)
