@@ -8,6 +8,7 @@ PNG (scale 2), SVG or a self-contained HTML page (Vega bundled), by suffix.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,8 @@ QUAD_STYLE = (
     ("verbal_conflict", "verbal conflict", "#fdae61", -1),
     ("material_conflict", "material conflict", "#d7191c", -1),
 )
+NODE_AREA = (180.0, 2200.0)
 DIRECTION_COLOURS = ("#2b83ba", "#7b3294", "#636363")
-MARKER_LEVELS = 3
 
 
 def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
@@ -175,18 +176,18 @@ def _subtitle(timeline: Timeline) -> list[str]:
     return lines
 
 
-def marker_levels(dates: list[dt.date], first: dt.date, last: dt.date,
-                  levels: int = MARKER_LEVELS) -> list[int]:
-    """A row for each marker so that markers closer than 4% of the range never share
-    a row (when rows run out, the one free longest is reused)."""
+def marker_levels(dates: list[dt.date], first: dt.date, last: dt.date) -> list[int]:
+    """A row for each marker such that markers closer than 4% of the date range never
+    share a row: each takes the lowest row whose last marker is far enough away."""
     gap = max(1.0, (last - first).days * 0.04)
-    last_on_level: list[dt.date | None] = [None] * levels
+    last_on_level: list[dt.date] = []
     result = [0] * len(dates)
     for i in sorted(range(len(dates)), key=lambda i: dates[i]):
         day = dates[i]
-        free = [lv for lv in range(levels)
-                if last_on_level[lv] is None or (day - last_on_level[lv]).days >= gap]
-        level = free[0] if free else min(range(levels), key=lambda lv: last_on_level[lv])
+        level = next((lv for lv, prev in enumerate(last_on_level) if (day - prev).days >= gap),
+                     len(last_on_level))
+        if level == len(last_on_level):
+            last_on_level.append(day)
         last_on_level[level] = day
         result[i] = level
     return result
@@ -195,12 +196,13 @@ def marker_levels(dates: list[dt.date], first: dt.date, last: dt.date,
 def _marker_strip(events: list[KeyEvent], first: dt.date, last: dt.date,
                   domain: list[str]) -> alt.LayerChart:
     levels = marker_levels([k.date_start for k in events], first, last)
+    rows = max(levels) + 1
     data = alt.Data(values=[{"date": k.date_start.isoformat(), "n": str(k.rank),
                              "level": lv, "label": k.label}
                             for k, lv in zip(events, levels, strict=True)])
-    base = alt.Chart(data, width=WIDTH, height=22 * MARKER_LEVELS).encode(
+    base = alt.Chart(data, width=WIDTH, height=24 * rows).encode(
         x=alt.X("date:T", **_utc_x(domain, None, axis=False)),
-        y=alt.Y("level:O", axis=None, scale=alt.Scale(domain=list(range(MARKER_LEVELS)))),
+        y=alt.Y("level:O", axis=None, scale=alt.Scale(domain=list(range(rows)))),
         tooltip=["n:N", "date:T", "label:N"])
     circles = base.mark_circle(size=300, color="#333", opacity=1)
     numbers = base.mark_text(color="white", fontSize=11, fontWeight="bold").encode(text="n:N")
@@ -217,6 +219,16 @@ def _caption(events: list[KeyEvent]) -> alt.Chart:
                      title=alt.Title("Key events", fontSize=13, anchor="start")).mark_text(
         align="left", baseline="middle", fontSize=11, limit=WIDTH).encode(
         x=alt.value(0), y=alt.Y("i:O", axis=None), text="line:N")
+
+
+def _layout(graph: nx.Graph) -> dict[str, Any]:
+    """Kamada-Kawai (even spacing for small graphs), spring layout if it cannot run."""
+    if graph.number_of_nodes() < 3:
+        return nx.circular_layout(graph)
+    try:
+        return nx.kamada_kawai_layout(graph, weight=None)
+    except (ImportError, nx.NetworkXException, ValueError):
+        return nx.spring_layout(graph, seed=7)
 
 
 def network_chart(network: Network, top: int = 30) -> alt.LayerChart | alt.Chart:
@@ -239,12 +251,18 @@ def network_chart(network: Network, top: int = 30) -> alt.LayerChart | alt.Chart
     graph = nx.Graph()
     graph.add_nodes_from(keep)
     graph.add_weighted_edges_from((s, t, c["events"]) for (s, t), c in pairs.items())
-    pos = nx.spring_layout(graph, weight="weight", seed=7, k=1.8 / max(1, len(keep)) ** 0.5)
+    pos = _layout(graph)
     nodes = {n.id: n for n in network.nodes}
-    node_rows = [{"id": i, "x": float(pos[i][0]), "y": float(pos[i][1]),
-                  "strength": nodes[i].strength, "pagerank": nodes[i].pagerank,
-                  "sent": nodes[i].events_sent, "received": nodes[i].events_received}
-                 for i in keep]
+    # Circle areas are computed here (not by a scale) so labels can sit just above them.
+    low, high = min(nodes[i].strength for i in keep), max(nodes[i].strength for i in keep)
+    node_rows = []
+    for i in keep:
+        share = (nodes[i].strength - low) / (high - low) if high > low else 1.0
+        area = NODE_AREA[0] + share * (NODE_AREA[1] - NODE_AREA[0])
+        node_rows.append({"id": i, "x": float(pos[i][0]), "y": float(pos[i][1]),
+                          "area": area, "label_offset": -(area / math.pi) ** 0.5 - 9,
+                          "strength": nodes[i].strength, "pagerank": nodes[i].pagerank,
+                          "sent": nodes[i].events_sent, "received": nodes[i].events_received})
     edge_rows = [{"pair": f"{s} – {t}", "x": float(pos[s][0]), "y": float(pos[s][1]),
                   "x2": float(pos[t][0]), "y2": float(pos[t][1]), "events": c["events"],
                   "goldstein": round(c["gs"] / c["gn"], 2) if c["gn"] else 0.0}
@@ -263,17 +281,23 @@ def network_chart(network: Network, top: int = 30) -> alt.LayerChart | alt.Chart
         tooltip=["pair:N", "events:Q", "goldstein:Q"])
     circles = alt.Chart(alt.Data(values=node_rows)).mark_circle(
         color="#4a6fa5", opacity=0.85, stroke="white", strokeWidth=1).encode(
-        x=x, y=y, size=alt.Size("strength:Q", scale=alt.Scale(range=[150, 2000]),
-                                legend=alt.Legend(title="events sent + received")),
+        x=x, y=y, size=alt.Size("area:Q", scale=None),
         tooltip=["id:N", "strength:Q", "sent:Q", "received:Q", "pagerank:Q"])
-    # Labels sit on their nodes; a white halo keeps them legible over lines and circles.
-    label = alt.Chart(alt.Data(values=node_rows)).encode(x=x, y=y, text="id:N")
-    halo = label.mark_text(fontSize=12, fontWeight="bold", stroke="white", strokeWidth=4,
-                           strokeJoin="round")
-    names = label.mark_text(fontSize=12, fontWeight="bold", color="#111")
+    # Labels sit above their circles, with a white halo over lines. Vega-Lite has no
+    # per-datum text offset on continuous axes, so nodes are grouped by offset.
+    offsets: dict[int, list[dict[str, Any]]] = {}
+    for row in node_rows:
+        offsets.setdefault(round(row["label_offset"]), []).append(row)
+    labels = []
+    for dy, rows in sorted(offsets.items()):
+        label = alt.Chart(alt.Data(values=rows)).encode(x=x, y=y, text="id:N")
+        labels += [label.mark_text(fontSize=12, fontWeight="bold", dy=dy, stroke="white",
+                                   strokeWidth=4, strokeJoin="round"),
+                   label.mark_text(fontSize=12, fontWeight="bold", dy=dy, color="#111")]
     shown = f"the {len(keep)} most active actors" if len(network.nodes) > top else "all actors"
-    subtitle = [f"{network.events} events with a target, {shown}; line width: events between "
-                "two actors (both directions), colour: their mean Goldstein score."]
-    return alt.layer(edges, circles, halo, names, width=WIDTH, height=560,
+    subtitle = [f"{network.events} events with a target, {shown}. Circle area: events sent "
+                f"and received ({low} to {high}); line width: events between two actors "
+                "(both directions); colour: their mean Goldstein score."]
+    return alt.layer(edges, circles, *labels, width=WIDTH, height=560,
                      title=alt.Title(title, subtitle=subtitle, fontSize=18, anchor="start")
                      ).configure_view(stroke=None)

@@ -1,0 +1,288 @@
+"""`detente timeline`, `key-events`, `network` and `export`: thin commands over the analyses.
+
+Register them in the main CLI:
+
+    app.command("timeline")(timeline_command)
+    app.command("key-events")(key_events_command)
+    app.command("network")(network_command)
+    app.command("export")(export_command)
+
+The CLI helpers (run, print_rows ...) are imported when a command runs, so that
+`detente.cli` can import this module at its top without a cycle.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from detente.analysis import DemoAnalysis, KeyEvent, Network, Timeline
+from detente.export import FORMATS
+from detente.settings import HELP
+
+DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " [env DETENTE_DB]")]
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="TOML config file (default ./detente.toml) [env DETENTE_CONFIG]")]
+ActorA = Annotated[str, typer.Argument(help="First actor: an ISO 3166 alpha-3 code (JPN), an "
+                                            "international code (G7, EU, NATO) or a country "
+                                            "name (Japan).", show_default=False)]
+ActorB = Annotated[str, typer.Argument(help="Second actor, in the same forms (RUS, Russia).",
+                                       show_default=False)]
+SinceOption = Annotated[str | None, typer.Option(
+    "--since", help="First date, YYYY-MM-DD (or YYYY-MM, YYYY); events dated from then on.")]
+UntilOption = Annotated[str | None, typer.Option(
+    "--until", help="Last date, YYYY-MM-DD (or YYYY-MM, YYYY); events dated up to then.")]
+PlotOption = Annotated[Path | None, typer.Option(
+    "--plot", help="Also draw the result to this file: .png, .svg or .html (drawn "
+                   "offline, no browser needed).")]
+
+
+def timeline_command(
+    a: ActorA,
+    b: ActorB,
+    by: Annotated[str, typer.Option("--by", help="Period: month (2014-03), quarter (2014-Q1) "
+                                                 "or year (2014).")] = "month",
+    both_directions: Annotated[bool, typer.Option(
+        "--both-directions/--one-direction",
+        help="Series for A→B, B→A and both together (default), or A→B only.")] = True,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format: table, json "
+                                        "(the whole timeline) or csv (one row per period "
+                                        "and direction).")] = "table",
+    plot: PlotOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Events between two actors per period: counts per quad class, Goldstein sum and
+    mean, and net cooperation (cooperation minus conflict events).
+
+    Example: detente timeline Japan Russia --by quarter --plot jpn-rus.png
+    """
+    from detente.analysis import plot_timeline, timeline
+    from detente.cli import check_format, print_rows, run, settings_from
+    from detente.store import to_json
+
+    fmt = check_format(format, ("table", "json", "csv"))
+    settings = run(lambda: settings_from(config, db=db))
+    result = run(lambda: timeline(settings.db, a, b, by=by, both_directions=both_directions,
+                                  since=since, until=until))
+    if plot is not None:
+        _wrote(run(lambda: plot_timeline(result, plot)))
+    if fmt == "json":
+        sys.stdout.write(to_json(result.to_dict()) + "\n")
+    elif fmt == "csv":
+        rows = [r.to_dict() for r in result.rows]
+        print_rows(rows, "csv", list(rows[0]) if rows else ["period", "direction", "events"])
+    else:
+        print_timeline(result)
+
+
+def key_events_command(
+    a: ActorA,
+    b: ActorB,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many events to list.")] = 10,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: Annotated[str, typer.Option("--format", "-f",
+                                        help="Output format: table or json.")] = "table",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The most significant events between two actors: largest absolute Goldstein score,
+    most reporting documents, first of their kind; with evidence and document title.
+
+    Example: detente key-events JPN RUS --top 5
+    """
+    from detente.analysis import key_events
+    from detente.cli import check_format, out, run, settings_from
+    from detente.store import to_json
+
+    fmt = check_format(format, ("table", "json"))
+    settings = run(lambda: settings_from(config, db=db))
+    found = run(lambda: key_events(settings.db, a, b, top=top, since=since, until=until))
+    if fmt == "json":
+        sys.stdout.write(to_json([k.to_dict() for k in found]) + "\n")
+    elif not found:
+        out.print(f"No events between {a} and {b} in {settings.db}; ingest documents that "
+                  "report on both, or widen --since/--until.", highlight=False)
+    else:
+        print_key_events(found, title=f"Key events {a}–{b}")
+
+
+def network_command(
+    since: SinceOption = None,
+    until: UntilOption = None,
+    sectors: Annotated[bool, typer.Option("--sectors", help="Split actors by sector "
+                                          "(JPN-GOV, JPN-MIL ...) instead of by country.")] = False,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Actors shown in the table "
+                                     "and the plot (JSON has all).")] = 30,
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format: table (actors "
+                                        "and strongest ties) or json (the whole graph).")
+                      ] = "table",
+    plot: PlotOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The actor network: who acts on whom, edges weighted by event count and Goldstein
+    score, with each actor's centrality (degree, strength, PageRank, betweenness).
+
+    Example: detente network --since 2014-01-01 --plot network.png
+    """
+    from detente.analysis import network, plot_network
+    from detente.cli import check_format, run, settings_from
+    from detente.store import to_json
+
+    fmt = check_format(format, ("table", "json"))
+    settings = run(lambda: settings_from(config, db=db))
+    graph = run(lambda: network(settings.db, since=since, until=until, sectors=sectors))
+    if plot is not None:
+        _wrote(run(lambda: plot_network(graph, plot, top=top)))
+    if fmt == "json":
+        sys.stdout.write(to_json(graph.to_dict()) + "\n")
+    else:
+        print_network(graph, top)
+
+
+def export_command(
+    format: Annotated[str, typer.Option("--format", "-f", help="File format: parquet, csv, "
+                                        "jsonl (event records), gdelt (GDELT 2.0 event "
+                                        "columns, tab-separated) or plover (PLOVER JSON; "
+                                        "JSON Lines if the output ends in .jsonl).",
+                                        show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (replaced "
+                                         "if it exists).", show_default=False)],
+    source: Annotated[str | None, typer.Option("--source", help="Source actor, code or "
+                                               "name, e.g. JPN.")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Target actor, code or "
+                                               "name, e.g. RUS.")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. "
+                                             "SANCTION.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    header: Annotated[bool, typer.Option("--header/--no-header", help="gdelt: write a header "
+                                         "line (GDELT's own files have none).")] = True,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write stored events to a file, filtered like `detente events`.
+
+    Example: detente export --format gdelt --output jpn.tsv --source JPN
+    """
+    from detente.cli import check_format, err, out, run, settings_from
+    from detente.export import export
+
+    fmt = check_format(format, FORMATS)
+    settings = run(lambda: settings_from(config, db=db))
+    report = run(lambda: export(settings.db, fmt, output, source=source, target=target,
+                                plover=type, since=since, until=until, header=header))
+    out.print(f"Wrote {report.events} event(s) to {report.path} ({report.fmt}).",
+              highlight=False)
+    if report.skipped:
+        err.print(f"[yellow]left out[/] {report.skipped} event(s): {report.skipped_reason}",
+                  highlight=False)
+    if report.message:
+        err.print(report.message, highlight=False)
+
+
+def _wrote(path: Path) -> None:
+    from detente.cli import err
+
+    err.print(f"Wrote the plot to {path}", highlight=False)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:+.1f}"
+
+
+def print_timeline(result: Timeline) -> None:
+    """Periods with events as a table (the CSV and JSON forms keep the empty ones)."""
+    from detente.cli import out
+
+    if result.message:
+        out.print(result.message, highlight=False)
+        return
+    main = "both" if result.both_directions else result.directions[0]
+    others = [d for d in result.directions if d != main]
+    by_direction = {d: {r.period: r for r in result.series(d)} for d in others}
+    table = Table(title=f"{result.a}–{result.b} events by {result.by}"
+                        + (" (both directions)" if result.both_directions else ""))
+    for name in ("period", "verbal coop", "material coop", "verbal confl", "material confl",
+                 "events", "Goldstein Σ", "mean", "net coop"):
+        table.add_column(name, justify="left" if name == "period" else "right")
+    for d in others:
+        table.add_column(d.replace("->", "→") + " n (Σ)", justify="right")
+    shown = 0
+    for r in result.series(main):
+        if not r.events:
+            continue
+        shown += 1
+        table.add_row(r.period, str(r.verbal_cooperation), str(r.material_cooperation),
+                      str(r.verbal_conflict), str(r.material_conflict), str(r.events),
+                      _number(r.goldstein_sum), _number(r.goldstein_mean),
+                      f"{r.net_cooperation:+d}",
+                      *[f"{by_direction[d][r.period].events} "
+                        f"({_number(by_direction[d][r.period].goldstein_sum)})" for d in others])
+    hidden = len(result.periods) - shown
+    if hidden:
+        table.caption = (f"{hidden} of {len(result.periods)} periods have no events; "
+                         "--format csv or json lists them all.")
+    out.print(table)
+    if result.undated:
+        out.print(f"{result.undated} undated event(s) are not in the series.", highlight=False)
+
+
+def print_key_events(found: list[KeyEvent], title: str) -> None:
+    from detente.cli import out
+
+    table = Table(title=title, show_lines=True)
+    for name in ("#", "date", "type", "actors", "Goldstein", "docs", "why", "evidence",
+                 "document"):
+        table.add_column(name, overflow="fold",
+                         justify="right" if name in ("#", "Goldstein", "docs") else "left")
+    for k in found:
+        table.add_row(str(k.rank), k.date or "", f"{k.plover} {k.cameo}".strip(), k.actors,
+                      f"{k.goldstein:+.1f}", str(k.sources), "; ".join(k.reasons[1:]),
+                      k.evidence, k.title)
+    out.print(table)
+
+
+def print_network(graph: Network, top: int) -> None:
+    from detente.cli import out
+
+    if graph.message:
+        out.print(graph.message, highlight=False)
+        return
+    actors = Table(title=f"Actors ({len(graph.nodes)}, {graph.events} events with a target)")
+    for name in ("actor", "sent", "received", "partners", "Goldstein Σ", "PageRank",
+                 "betweenness"):
+        actors.add_column(name, justify="left" if name == "actor" else "right")
+    for n in graph.nodes[:top]:
+        actors.add_row(n.id, str(n.events_sent), str(n.events_received), str(n.degree),
+                       _number(n.goldstein_sum), f"{n.pagerank:.3f}", f"{n.betweenness:.3f}")
+    if len(graph.nodes) > top:
+        actors.caption = f"{len(graph.nodes) - top} more actor(s): --top or --format json."
+    out.print(actors)
+    ties = Table(title="Strongest ties")
+    for name in ("source", "target", "events", "coop", "confl", "Goldstein Σ", "mean"):
+        ties.add_column(name, justify="left" if name in ("source", "target") else "right")
+    for e in graph.edges[:top]:
+        ties.add_row(e.source, e.target, str(e.events), str(e.cooperation), str(e.conflict),
+                     _number(e.goldstein_sum), _number(e.goldstein_mean))
+    out.print(ties)
+
+
+def print_demo_analysis(demo: DemoAnalysis) -> None:
+    """What `detente demo` prints after ingesting: the timeline, key events, plot files."""
+    from detente.cli import out
+
+    print_timeline(demo.timeline)
+    if demo.key_events:
+        print_key_events(list(demo.key_events),
+                         title=f"Key events {demo.timeline.a}–{demo.timeline.b}")
+    for path in demo.plots:
+        out.print(f"Plot: {path}", highlight=False)
