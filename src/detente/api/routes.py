@@ -191,11 +191,17 @@ def resolve_actor(request: Request,
 
     Example: `GET /api/actors/resolve?text=Suga&date=2020-10-01`
     """
-    from detente.actors import ActorResolver
-
     day = period_bound(date, "date")
-    cache = context(request).cache
-    resolver = cache.get("resolver")
-    if resolver is None:
-        resolver = cache["resolver"] = ActorResolver()
-    return {"ok": True, **resolver.resolve(text, date=day).to_dict()}
+    resolution = actor_resolver(request).resolve(text, date=day)
+    return {"ok": True, "resolved": resolution.code is not None, **resolution.to_dict()}
+
+
+def actor_resolver(request: Request) -> Any:
+    """One resolver per app, built on first use (loading the registry takes a while)."""
+    ctx = context(request)
+    with ctx.lock:
+        if "resolver" not in ctx.cache:
+            from detente.actors import ActorResolver
+
+            ctx.cache["resolver"] = ActorResolver(extra_files=ctx.settings.actors)
+        return ctx.cache["resolver"]

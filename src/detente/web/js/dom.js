@@ -1,5 +1,5 @@
 // Small DOM helpers. Text from the database only ever reaches the page as text nodes
-// (never innerHTML), and links from the database only with http(s) URLs.
+// (never parsed as HTML), and links from the database only with http(s) URLs.
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
