@@ -41,6 +41,7 @@ class Spec:
     cameo: str
     sentence: int = 0
     sector: str = "GOV"
+    target_sector: str = "GOV"
     negated: bool = False
     confidence: float = 0.9
     place: str = ""
@@ -50,7 +51,7 @@ def make_event(doc_id: str, spec: Spec, evidence: str, char_start: int = 0) -> E
     precision = None
     if spec.date:
         precision = {1: "year", 2: "month", 3: "day"}[len(spec.date.split("-"))]
-    target = ActorRef(spec.target, spec.sector, NAMES.get(spec.target, spec.target),
+    target = ActorRef(spec.target, spec.target_sector, NAMES.get(spec.target, spec.target),
                       NAMES.get(spec.target, spec.target)) if spec.target else None
     return Event(
         event_id=event_id_for(doc_id, spec.sentence, spec.source, spec.target or "",

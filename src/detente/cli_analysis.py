@@ -29,13 +29,15 @@ ConfigOption = Annotated[Path | None, typer.Option(
     "--config", help="TOML config file (default ./detente.toml) [env DETENTE_CONFIG]")]
 ActorA = Annotated[str, typer.Argument(help="First actor: an ISO 3166 alpha-3 code (JPN), an "
                                             "international code (G7, EU, NATO) or a country "
-                                            "name (Japan).", show_default=False)]
+                                            "name (Japan).", metavar="A",
+                                      show_default=False)]
 ActorB = Annotated[str, typer.Argument(help="Second actor, in the same forms (RUS, Russia).",
-                                       show_default=False)]
+                                       metavar="B", show_default=False)]
 SinceOption = Annotated[str | None, typer.Option(
     "--since", help="First date, YYYY-MM-DD (or YYYY-MM, YYYY); events dated from then on.")]
 UntilOption = Annotated[str | None, typer.Option(
-    "--until", help="Last date, YYYY-MM-DD (or YYYY-MM, YYYY); events dated up to then.")]
+    "--until", help="Last date, YYYY-MM-DD (or YYYY-MM, YYYY: to the end of that month or "
+                    "year); events dated up to then.")]
 PlotOption = Annotated[Path | None, typer.Option(
     "--plot", help="Also draw the result to this file: .png, .svg or .html (drawn "
                    "offline, no browser needed).")]

@@ -119,7 +119,7 @@ def export(
     if path.is_dir():
         raise InputError(f"the output {path} is a folder",
                          hint="Pass a file name, e.g. --output events.parquet.")
-    since, until = as_date(since, "--since"), as_date(until, "--until")
+    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
     check_range(since, until)
     with reading(db) as store:
         filters = EventFilter(

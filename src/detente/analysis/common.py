@@ -139,18 +139,26 @@ def check_period(by: str) -> Period:
     return by  # type: ignore[return-value]
 
 
-def as_date(value: dt.date | str | None, name: str) -> dt.date | None:
-    """A date argument given as a date or an ISO string ("2014", "2014-03", "2014-03-18")."""
+def as_date(value: dt.date | str | None, name: str, end: bool = False) -> dt.date | None:
+    """A date argument given as a date or an ISO string of any precision. A partial
+    date stands for its first day, or with `end` (for --until) its last day:
+    "2014" → 2014-01-01, or 2014-12-31."""
     if value is None or isinstance(value, dt.date):
         return value
     text = str(value).strip()
     try:
-        parts = [int(p) for p in text.split("-")] + [1, 1]
-        return dt.date(parts[0], parts[1], parts[2])
-    except (ValueError, IndexError):
+        parts = [int(p) for p in text.split("-")]
+        if not 1 <= len(parts) <= 3:
+            raise ValueError(text)
+        first = dt.date(*(parts + [1, 1])[:3])
+    except (ValueError, TypeError):
         raise BadDateError(f"{name} {value!r} is not a date",
                            hint=f"Write {name} as YYYY-MM-DD, e.g. 2014-03-18 (or YYYY-MM, "
                                 "YYYY).") from None
+    if not end or len(parts) == 3:
+        return first
+    by: Period = "year" if len(parts) == 1 else "month"
+    return next_period(first, by) - dt.timedelta(days=1)
 
 
 def check_range(since: dt.date | None, until: dt.date | None) -> None:

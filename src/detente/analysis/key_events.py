@@ -99,7 +99,7 @@ def key_events(
     """
     if top < 1:
         raise InputError(f"--top must be at least 1, got {top}", hint="Try --top 10.")
-    since, until = as_date(since, "--since"), as_date(until, "--until")
+    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
     check_range(since, until)
     with reading(db) as store:
         code_a, code_b = resolve_actor(a, store), resolve_actor(b, store)

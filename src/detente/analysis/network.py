@@ -116,7 +116,7 @@ def network(
     >>> [n.id for n in net.nodes][:3]  # doctest: +SKIP
     ['JPN', 'RUS', 'USA']
     """
-    since, until = as_date(since, "--since"), as_date(until, "--until")
+    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
     check_range(since, until)
     clauses, params = ["NOT coalesce(negated, FALSE)"], []
     if since:

@@ -146,7 +146,7 @@ def timeline(
     [('2013', 4), ('2014', 11)]
     """
     period = check_period(by)
-    since, until = as_date(since, "--since"), as_date(until, "--until")
+    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
     check_range(since, until)
     with reading(db) as store:
         code_a, code_b = resolve_actor(a, store), resolve_actor(b, store)
