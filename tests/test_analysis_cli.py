@@ -1,0 +1,129 @@
+"""The timeline, key-events, network and export commands, run through a typer app."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import polars as pl
+import pytest
+import typer
+from fixtures_analysis import make_db
+from typer.testing import CliRunner
+
+from detente.analysis import key_events, network, timeline
+from detente.cli_analysis import (
+    export_command,
+    key_events_command,
+    network_command,
+    timeline_command,
+)
+
+COMMANDS = {"timeline": timeline_command, "key-events": key_events_command,
+            "network": network_command, "export": export_command}
+
+
+@pytest.fixture(scope="module")
+def app():
+    cli = typer.Typer()
+    for name, command in COMMANDS.items():
+        cli.command(name)(command)
+    return cli
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return make_db(tmp_path_factory.mktemp("cli") / "events.duckdb")[0]
+
+
+def invoke(app, *args):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+def test_timeline_json_is_the_library_result(app, db):
+    result = invoke(app, "timeline", "JPN", "Russia", "--by", "quarter", "--since", "2014-01-01",
+                    "--until", "2016-12-31", "--format", "json", "--db", db)
+    assert result.exit_code == 0, result.output
+    expected = timeline(db, "JPN", "RUS", by="quarter", since="2014-01-01", until="2016-12-31")
+    assert json.loads(result.stdout) == json.loads(json.dumps(expected.to_dict()))
+
+
+def test_timeline_table_csv_and_plot(app, db, tmp_path):
+    table = invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--db", db)
+    assert table.exit_code == 0
+    assert "2014" in table.stdout and "-26.0" in table.stdout and "JPN→RUS" in table.stdout
+    assert "periods have no events" in table.stdout
+    csv = invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--one-direction",
+                 "--since", "2014", "--until", "2016", "--format", "csv", "--db", db)
+    lines = csv.stdout.strip().splitlines()
+    assert lines[0].startswith("period,start,end,direction")
+    assert len(lines) == 1 + 3 and all(",JPN->RUS," in line for line in lines[1:])
+    plot = tmp_path / "jpn-rus.png"
+    drawn = invoke(app, "timeline", "JPN", "RUS", "--by", "quarter", "--since", "2014",
+                   "--plot", plot, "--format", "json", "--db", db)
+    assert drawn.exit_code == 0 and plot.stat().st_size > 10_000
+    json.loads(drawn.stdout)  # the plot notice goes to stderr, stdout stays JSON
+    assert "Wrote the plot" in drawn.stderr
+
+
+def test_timeline_empty_dyad_and_errors(app, db):
+    empty = invoke(app, "timeline", "JPN", "CHN", "--db", db)
+    assert empty.exit_code == 0 and "No events between JPN and CHN" in empty.stdout
+    unknown = invoke(app, "timeline", "JPN", "Atlantis", "--db", db)
+    assert unknown.exit_code == 2
+    assert "ISO 3166 alpha-3 code such as JPN" in unknown.stderr
+    period = invoke(app, "timeline", "JPN", "RUS", "--by", "week", "--db", db)
+    assert period.exit_code == 2 and "--by month" in period.stderr
+    missing = invoke(app, "timeline", "JPN", "RUS", "--db", db.parent / "nothing.duckdb")
+    assert missing.exit_code != 0 and "no database" in missing.stderr
+    fmt = invoke(app, "timeline", "JPN", "RUS", "--format", "xml", "--db", db)
+    assert fmt.exit_code == 2
+
+
+def test_key_events_command(app, db):
+    result = invoke(app, "key-events", "JPN", "RUS", "--top", "3", "--format", "json",
+                    "--db", db)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [k["rank"] for k in data] == [1, 2, 3]
+    assert data == json.loads(json.dumps([k.to_dict() for k in key_events(db, "JPN", "RUS", 3)]))
+    table = invoke(app, "key-events", "Japan", "RUS", "--db", db)
+    assert table.exit_code == 0 and "SANCTION" in table.stdout and "sanctions" in table.stdout
+    empty = invoke(app, "key-events", "JPN", "CHN", "--db", db)
+    assert empty.exit_code == 0 and "No events between" in empty.stdout
+
+
+def test_network_command(app, db, tmp_path):
+    result = invoke(app, "network", "--format", "json", "--db", db)
+    assert json.loads(result.stdout) == json.loads(json.dumps(network(db).to_dict()))
+    plot = tmp_path / "network.png"
+    table = invoke(app, "network", "--since", "2014-01-01", "--sectors", "--plot", plot,
+                   "--db", db)
+    assert table.exit_code == 0 and "JPN-GOV" in table.stdout and "PageRank" in table.stdout
+    assert plot.stat().st_size > 10_000
+
+
+def test_export_command(app, db, tmp_path):
+    out = tmp_path / "jpn.tsv"
+    result = invoke(app, "export", "--format", "gdelt", "--output", out, "--source", "JPN",
+                    "--type", "SANCTION", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Wrote 3 event(s)" in result.stdout and "left out 1" in result.stderr
+    frame = pl.read_csv(out, separator="\t", quote_char=None)
+    assert frame["EventCode"].cast(pl.String).to_list() == ["163", "163", "163"]
+    parquet = tmp_path / "all.parquet"
+    assert invoke(app, "export", "-f", "parquet", "-o", parquet, "--db", db).exit_code == 0
+    assert pl.read_parquet(parquet).height == 15
+    bad = invoke(app, "export", "-f", "xlsx", "-o", tmp_path / "x.xlsx", "--db", db)
+    assert bad.exit_code == 2 and "parquet" in bad.stderr
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_option_has_help(app, name):
+    command = typer.main.get_command(app).commands[name]
+    assert command.help and "Example: detente" in command.help
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{name} {param.name} has no help"
+    shown = invoke(app, name, "--help")
+    assert shown.exit_code == 0
