@@ -199,6 +199,9 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
             if owns_store:
                 ctx.opened = stack.enter_context(open_store(ctx.settings.db))
                 stack.callback(setattr, ctx, "opened", None)
+            # Build the Vega bundle now: it holds the GIL for a second or two, which
+            # would otherwise stall every request in flight when the first page loads.
+            vega_bundle()
             yield
 
     app = FastAPI(

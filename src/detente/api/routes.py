@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from detente import library
+from detente import analysis, library
 from detente.api.app import context, error_body, store_of
 from detente.api.params import (
     Limit,
@@ -38,10 +38,8 @@ def actor_code(store: Store, value: str | None) -> str | None:
     """A user's actor (code or name) as its stored code; an unknown actor is a 400."""
     if value is None or not value.strip():
         return None
-    from detente.analysis.common import resolve_actor
-
     with reading(store) as cursor:
-        return resolve_actor(value, cursor)
+        return analysis.resolve_actor(value, cursor)
 
 
 @router.get("/health", summary="Server and database status")
@@ -139,10 +137,8 @@ def timeline(store: StoreDep, a: ActorA, b: ActorB, by: By = "month", both: Both
 
     Example: `GET /api/timeline?a=JPN&b=RUS&by=month`
     """
-    from detente.analysis import timeline as timeline_of
-
     first, last = date_range(since, until)
-    result = timeline_of(store, a, b, by=by, both_directions=both, since=first, until=last)
+    result = analysis.timeline(store, a, b, by=by, both_directions=both, since=first, until=last)
     return {"ok": True, **result.to_dict()}
 
 
@@ -155,10 +151,8 @@ def key_events(store: StoreDep, a: ActorA, b: ActorB,
 
     Example: `GET /api/key-events?a=JPN&b=RUS&top=5`
     """
-    from detente.analysis import key_events as key_events_of
-
     first, last = date_range(since, until)
-    ranked = key_events_of(store, a, b, top=top, both_directions=both, since=first,
+    ranked = analysis.key_events(store, a, b, top=top, both_directions=both, since=first,
                            until=last)
     return {"ok": True, "total": len(ranked), "key_events": [k.to_dict() for k in ranked]}
 
@@ -173,10 +167,8 @@ def network(store: StoreDep, since: Since = None, until: Until = None,
 
     Example: `GET /api/network?since=2022`
     """
-    from detente.analysis import network as network_of
-
     first, last = date_range(since, until)
-    return {"ok": True, **network_of(store, since=first, until=last, sectors=sectors).to_dict()}
+    return {"ok": True, **analysis.network(store, since=first, until=last, sectors=sectors).to_dict()}
 
 
 @router.get("/actors/resolve", summary="Resolve a name to an actor code (detente actors)")

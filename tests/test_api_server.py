@@ -1,0 +1,155 @@
+"""`detente serve` as a real server process: it holds the database, answers reads while
+an upload is ingested, and `detente ingest` on the same file fails at once saying what
+to do instead."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import typer
+from click.testing import Result
+from test_api_example import DOCUMENTS, build_example_db
+from typer.testing import CliRunner
+
+from detente.cli_serve import serve_command
+
+DETENTE = Path(sys.executable).parent / "detente"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without DETENTE_* settings, so only the flags count."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("DETENTE_")}
+
+
+def serve_args(db: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "detente.cli_serve", "--db", str(db), "--port", str(port)]
+
+
+@contextmanager
+def served(db: Path, cwd: Path) -> Iterator[str]:
+    """A `detente serve` subprocess over `db`; yields its base URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(serve_args(db, port), cwd=cwd, env=clean_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode}: "
+                            f"{process.stderr.read()}")
+            try:
+                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the server did not answer within 60 s")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def served_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """One server for the module (starting Python with spaCy takes seconds)."""
+    folder = tmp_path_factory.mktemp("served")
+    db = build_example_db(folder / "served.duckdb")
+    with served(db, folder) as base:
+        yield base, db
+
+
+def serve_in_process(args: list[str]) -> Result:
+    """`detente serve` run in this process, as the main CLI registers it."""
+    app = typer.Typer()
+    app.command("serve")(serve_command)
+    app.command("version")(lambda: None)  # two commands, so `serve` is addressed by name
+    return CliRunner().invoke(app, ["serve", *args])
+
+
+def test_ingest_into_a_served_database_fails_at_once_saying_what_to_do(
+        served_db: tuple[str, Path], tmp_path: Path) -> None:
+    _base, db = served_db
+    article = tmp_path / "article.txt"
+    article.write_text("Japan protested to Russia over the drills.\n", encoding="utf-8")
+    result = subprocess.run([str(DETENTE), "ingest", str(article), "--db", str(db)],
+                            cwd=tmp_path, env=clean_env(), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 3, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "in use by another process" in message
+    assert "detente serve" in message and "POST /api/documents" in message
+
+
+def test_a_second_server_on_the_same_database_is_refused(
+        served_db: tuple[str, Path]) -> None:
+    _base, db = served_db
+    result = serve_in_process(["--db", str(db), "--port", str(free_port())])
+    assert result.exit_code == 3
+    assert "in use by another process" in " ".join(result.output.split())
+
+
+def test_a_busy_port_is_refused_with_a_hint(served_db: tuple[str, Path],
+                                            tmp_path: Path) -> None:
+    base, _db = served_db
+    port = int(base.rsplit(":", 1)[1])
+    result = serve_in_process(["--db", str(tmp_path / "other.duckdb"), "--port", str(port)])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "already in use" in message and f"--port {port + 1}" in message
+
+
+def test_reads_stay_answered_while_the_server_ingests(served_db: tuple[str, Path]) -> None:
+    base, _db = served_db
+    answer: dict[str, httpx.Response] = {}
+
+    def upload() -> None:
+        answer["upload"] = httpx.post(f"{base}/api/documents", timeout=120, files=[
+            ("files", ("a.txt", b"Date: 2016-05-06\n\nPrime Minister Shinzo Abe met "
+                                b"President Vladimir Putin in Sochi on Friday.\n")),
+            ("files", ("b.txt", b"Date: 2016-09-02\n\nJapan and Russia signed an agreement "
+                                b"on economic cooperation in Vladivostok on Friday.\n")),
+        ])
+
+    before = httpx.get(f"{base}/api/health").json()["counts"]["documents"]
+    assert before >= len(DOCUMENTS)
+    worker = threading.Thread(target=upload)
+    worker.start()
+    statuses, during, busy_seen = [], 0, False
+    with httpx.Client(base_url=base, timeout=10) as http:
+        while worker.is_alive():
+            response = http.get("/api/events", params={"source": "JPN", "limit": 50})
+            health = http.get("/api/health").json()
+            statuses.append(response.status_code)
+            during += 1
+            busy_seen = busy_seen or health["ingesting"]
+            time.sleep(0.02)
+        worker.join()
+        after = http.get("/api/health").json()
+    assert answer["upload"].status_code == 200, answer["upload"].text
+    assert set(statuses) <= {200}
+    # The first upload loads the spaCy model, so reads are answered meanwhile.
+    assert during >= 1 and busy_seen
+    assert after["counts"]["documents"] == before + 2
