@@ -75,8 +75,9 @@ def _resolve_name(text: str, date: dt.date | None) -> str | None:
         if getattr(resolution, "resolved", bool(code)) and code:
             return str(code).upper()
     wanted = text.strip().casefold()
+    wanted = {wanted, wanted.removeprefix("the ")}
     for name, code in _country_table()[1]:
-        if name == wanted:
+        if name in wanted:
             return code
     return None
 

@@ -84,11 +84,12 @@ def _utc_x(domain: list[str], title: str | None, axis: bool = True) -> dict[str,
 
 
 def _message_chart(title: str, message: str) -> alt.Chart:
+    """A chart that only says why there is nothing to draw (an empty dyad, no events)."""
     lines = textwrap.wrap(message, 90)
     return alt.Chart(alt.Data(values=[{"line": line, "i": i} for i, line in enumerate(lines)]),
                      title=title, width=WIDTH, height=20 * len(lines) + 20).mark_text(
         align="left", fontSize=14, color="#444").encode(
-        x=alt.value(10), y=alt.Y("i:O", axis=None), text="line:N")
+        x=alt.value(10), y=alt.Y("i:O", axis=None), text="line:N").configure_view(stroke=None)
 
 
 def timeline_chart(timeline: Timeline) -> alt.VConcatChart | alt.Chart:
