@@ -143,6 +143,18 @@ def test_country_names(db):
     assert t.total_events == 9
 
 
+def test_organisation_names_with_the_actor_resolver(db):
+    pytest.importorskip("detente.actors", reason="needs the actors package")
+    try:
+        from detente.actors import ActorResolver  # noqa: F401
+    except ImportError:
+        pytest.skip("detente.actors does not export ActorResolver yet")
+    with open_store(db, read_only=True) as store:
+        assert resolve_actor("Group of Seven", store) == "G7"
+        assert resolve_actor("the United States", store) == "USA"
+    assert timeline(db, "Group of Seven", "Russia", by="year").total_events == 1
+
+
 def test_bad_arguments(db):
     with pytest.raises(InputError, match="unknown period 'week'") as caught:
         timeline(db, "JPN", "RUS", by="week")

@@ -63,14 +63,22 @@ def _stored_codes(store: Store) -> set[str]:
     return {r[0] for r in rows if r[0]}
 
 
-def _resolve_name(text: str, date: dt.date | None) -> str | None:
-    """A country or organisation name → code, with the actors package when installed."""
+@cache
+def _actor_resolver() -> Any:
+    """The actors package's resolver over the shipped registry, built once (0.3 s), or
+    None when the package is not installed."""
     try:
         from detente.actors import ActorResolver
     except ImportError:
-        ActorResolver = None  # noqa: N806 - the optional class
-    if ActorResolver is not None:
-        resolution = ActorResolver().resolve(text, date=date)
+        return None
+    return ActorResolver()
+
+
+def _resolve_name(text: str, date: dt.date | None) -> str | None:
+    """A country or organisation name → code, with the actors package when installed."""
+    resolver = _actor_resolver()
+    if resolver is not None:
+        resolution = resolver.resolve(text, date=date)
         code = getattr(resolution, "code", None)
         if getattr(resolution, "resolved", bool(code)) and code:
             return str(code).upper()
