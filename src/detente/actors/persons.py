@@ -28,6 +28,7 @@ class PersonCall:
     title: str | None = None  # the title as written
     owner: str | None = None  # country named in the phrase ("Japanese", "Russia's")
     former: bool = False
+    title_sector: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ def choose_person(reg: Registry, candidates: Sequence[ActorEntry], call: PersonC
     offices = _offices(reg, call)
     if call.owner:
         narrowed = [p for p in pool if any(r.code == call.owner for r in p.roles)]
+        if not narrowed and call.office and not call.via_surname and len(pool) == 1:
+            # The text is explicit ("Georgian President Eduard Shevardnadze") and the
+            # registry lacks that role: believe the text.
+            return PersonResult(call.owner, "ELI" if call.former else call.title_sector or "GOV",
+                                pool[0].name,
+                                f"'{call.surface}' → {pool[0].name}: the text calls them "
+                                f"{call.title} of {call.owner}, a role the registry lacks")
         pool = narrowed or pool
     if offices and len(pool) > 1:
         narrowed = [p for p in pool if _ever_held(p, offices, call.owner)]

@@ -22,8 +22,9 @@ PREPOSITIONS = frozenset(
 CONJUNCTIONS = frozenset({"and", "or", "&", ",", "/"})
 OWNER_HOW = {"country": "country name", "demonym": "demonym", "capital": "capital",
              "seat": "seat of power"}
-FUZZY_KINDS = frozenset({"country", "demonym", "capital", "person", "surname", "organisation",
-                         "group"})
+# Misspellings are forgiven for country names only: people's names are too alike
+# ("Osama" is one letter from "Obama").
+FUZZY_KINDS = frozenset({"country", "demonym", "capital"})
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,9 @@ def scan_parts(reg: Registry, toks: list[Tok], text: str, context: str | None,
             end, lexes = found
             span = _text(toks, text, i, end)
             names = tuple(lx for lx in lexes if lx.kind not in ("title", "sector", "modifier"))
+            if i == 0 and names and len(names) < len(lexes) and all(
+                    lx.kind == "surname" for lx in names):
+                names = ()  # "Young Algerians": a first word is more likely the vocabulary
             if names and all(lx.kind == "ambiguous" for lx in names) and not reg.ambiguities.get(
                     tuple(t.norm for t in toks[i:end])):
                 names = ()
@@ -219,9 +223,26 @@ def scan_parts(reg: Registry, toks: list[Tok], text: str, context: str | None,
     return parts, remarks
 
 
+def _full_name_check(parts: list[Part]) -> list[Part]:
+    """A surname next to an unknown given name is someone else: "Omar Hassan al-Bashir"
+    is not Mohammed al-Bashir, and "Michel" in "Michel Aoun" is not Charles Michel."""
+    out = list(parts)
+    for k, part in enumerate(out):
+        if part.kind != "person" or not part.via_surname:
+            continue
+        prev = out[k - 1] if k > 0 else None
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        known = {w.lower() for e in part.entries for n in (e.name, *e.aliases) for w in n.split()}
+        if (prev is not None and prev.kind == "name" and prev.end == part.start
+                and prev.text.lower() not in known) or (
+                nxt is not None and nxt.kind == "name" and nxt.start == part.end):
+            out[k] = Part("name", part.start, part.end, part.text)
+    return out
+
+
 def _mark(parts: list[Part], phrase: Phrase) -> list[Part]:
     """Possessives, hyphenated compounds, stance prefixes and parentheses."""
-    out = list(parts)
+    out = _full_name_check(parts)
     for k, part in enumerate(out):
         nxt = out[k + 1] if k + 1 < len(out) else None
         if nxt is not None and nxt.kind == "possessive":

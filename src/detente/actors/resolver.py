@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from detente.actors.persons import PersonCall, choose_person
@@ -110,10 +110,21 @@ class ActorResolver:
             owner = _single_code(owners)
             call = PersonCall(surface=head.text, via_surname=head.via_surname,
                               office=title.value if title else None,
-                              title=title.text if title else None, owner=owner, former=former)
+                              title=title.text if title else None, owner=owner, former=former,
+                              title_sector=title.sector if title else "")
             res = choose_person(self.registry, head.entries, call, date, context)
             return out(res.code, res.sector, res.name, res.reason, "person")
 
+        owned_by = [p for p in pre if p.kind == "person" and p.possessive]
+        if owned_by and not owners and not entities and sectors:
+            # "Putin's spokesman": the person's country owns what follows
+            head = owned_by[-1]
+            res = choose_person(self.registry, head.entries,
+                                PersonCall(surface=head.text, via_surname=head.via_surname),
+                                date, context)
+            if res.code:
+                owners = [replace(head, kind="owner", code=res.code,
+                                  how=f"{res.name or head.text}'s")]
         ent = entities[-1] if entities else None
         if ent is not None and owners and _generic_igo(ent, owners, ph):
             # "the Russian Security Council" is Russia's, not the UN's
@@ -139,11 +150,22 @@ class ActorResolver:
                 return out(None, None, None,
                            f"names several countries ({', '.join(codes)}): code each "
                            "separately", "")
-            return self._owned(owners[-1], sectors, former, names, date, context, ph, out)
+            owner = owners[-1]
+            heads = [s for s in sectors if s.start > owner.start]
+            return self._owned(owner, heads, former, names, date, context, ph, out)
 
         located = [p for p in ph.post if p.kind in ("owner", "entity", "place", "person")
                    and p.code]
         if located and ph.split_word == "of" and located[0].kind == "owner" and sectors:
+            inner = [p for p in ph.post if p.kind in ("sector", "title")
+                     and p.start > located[0].start]
+            if inner and sectors[-1].kind == "title":
+                # "chairman of Russia's lower house": the office belongs to the house
+                country = self.registry.country_name(located[0].code)
+                return out(located[0].code, inner[-1].sector,
+                           f"{sectors[-1].text.title()} of the {inner[-1].text} of {country}",
+                           f"'{sectors[-1].text}' of the {inner[-1].text} of {country} "
+                           f"({located[0].code})", "description")
             return self._owned(located[0], sectors, former, names, date, context, ph, out)
         if located:
             where = located[0]
@@ -178,7 +200,9 @@ class ActorResolver:
                     "leader",) and not names and not context:
                 return out(None, head_word.sector, None,
                            f"title '{head_word.text}' without a country", "description")
-            found = self._from_context(ph, context, date)
+            individual = head_word is not None and head_word.kind == "title"
+            found = None if individual and head_word.sector not in ("GOV", "MIL", "LEG", "JUD") \
+                else self._from_context(ph, context, date)
             if found:
                 code, where = found
                 sector = "ELI" if former and head_word and head_word.kind == "title" \
@@ -199,12 +223,12 @@ class ActorResolver:
 
     def _owned(self, owner: Part, sectors: list[Part], former: bool, names: list[str],
                date: dt.date | None, context: str | None, ph: Phrase, out) -> Resolution:
-        """A phrase whose country is named in it: "Russia's foreign ministry"."""
+        """A phrase whose country is named in it: "Russia's foreign ministry". `sectors`
+        are the head words that belong to the owner (after it, or before "of" it)."""
         reg = self.registry
         code = owner.code
         country = reg.country_name(code)
-        after = [s for s in sectors if s.start > owner.start] or sectors
-        head = after[-1] if after else None
+        head = sectors[-1] if sectors else None
         if head is None and ph.bare_owner_text() and context:
             head = self._sector_in_context(ph, context)
             if head is not None:
@@ -227,6 +251,14 @@ class ActorResolver:
             return out(code, head.sector, name,
                        f"'{head.text}' of {country} ({code}), from {owner.how} '{owner.text}'",
                        _kind_for(head))
+        if names and owner.possessive:
+            return out(code, "", names[0],
+                       f"{owner.how} '{owner.text}' → {code}; '{names[0]}' is not in the "
+                       "registry", "person")
+        if names and not all(n.endswith("s") for n in names):
+            return out(None, None, None,
+                       f"unknown name '{ph.text.strip()}' (it contains {owner.how} "
+                       f"'{owner.text}', {code})", "")
         if owner.seat:
             entry = owner.entries[0]
             return out(code, entry.sector or "GOV",
@@ -234,10 +266,6 @@ class ActorResolver:
                        f"{owner.how} '{owner.text}' stands for the "
                        f"{entry.institution or 'government of ' + country} ({code})",
                        "government")
-        if names:
-            return out(code, "", names[0],
-                       f"{owner.how} '{owner.text}' → {code}; '{names[0]}' is not in the "
-                       "registry", "person")
         return out(code, "", country, f"{owner.how} '{owner.text}' → {country} ({code})",
                    "country")
 
