@@ -32,7 +32,7 @@ export function chartValues(rows) {
   return values;
 }
 
-function spec(rows, by, selected) {
+function spec(rows, by, selected, width) {
   const quads = Object.values(QUADS);
   const values = chartValues(rows);
   const first = rows.length ? rows[0].start : null;
@@ -69,7 +69,8 @@ function spec(rows, by, selected) {
           color: {
             field: "quad", type: "nominal", title: null,
             scale: { domain: quads.map((q) => q.name), range: quads.map((q) => q.color) },
-            legend: { orient: "top", direction: "horizontal" },
+            // Two legend columns on phones, so the legend never widens the chart.
+            legend: { orient: "top", direction: "horizontal", columns: width < 560 ? 2 : 4 },
           },
           order: { field: "order" },
           opacity: {
@@ -91,7 +92,7 @@ function spec(rows, by, selected) {
 // Draws the chart into `el`; `onPick(period)` is called when a bar is clicked.
 export async function drawTimeline(el, rows, { by, selected, onPick, label }) {
   const vegaEmbed = await loadVega();
-  const result = await vegaEmbed(el, spec(rows, by, selected), {
+  const result = await vegaEmbed(el, spec(rows, by, selected, el.clientWidth), {
     actions: false, renderer: "svg", ast: true, defaultStyle: false,
     tooltip: { theme: "custom" },
   });

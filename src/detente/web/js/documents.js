@@ -98,16 +98,19 @@ export async function renderDocuments(main, { onChange }) {
       replace(docsCard, h("h2", { id: "docs-title" }, `Stored documents (${data.total})`),
         data.total === 0 ? h("p", { class: "muted" }, "None yet: add some above.") :
           h("div", { class: "table-wrap" }, h("table", { class: "docs" },
-            h("thead", {}, h("tr", {}, ["Published", "Title", "Source", "Sentences", "Events"]
-              .map((c) => h("th", { scope: "col" }, c)))),
+            h("thead", {}, h("tr", {},
+              h("th", { scope: "col" }, "Published"), h("th", { scope: "col" }, "Title"),
+              h("th", { scope: "col", class: "optional" }, "Source"),
+              h("th", { scope: "col", class: "num optional" }, "Sentences"),
+              h("th", { scope: "col", class: "num" }, "Events"))),
             h("tbody", {}, data.documents.map((d) => h("tr", {},
               h("td", { class: "nowrap" }, formatDate(d.date),
                 d.date_inferred ? h("span", { class: "date-note", title: d.date_reason },
                   "inferred") : null),
               h("td", {}, h("a", { href: `#/doc/${encodeURIComponent(d.doc_id)}` },
                 d.title || d.doc_id)),
-              h("td", {}, d.source),
-              h("td", { class: "num" }, d.sentences),
+              h("td", { class: "optional" }, d.source),
+              h("td", { class: "num optional" }, d.sentences),
               h("td", { class: "num" }, d.events)))))));
     } catch (error) {
       replace(docsCard, h("h2", { id: "docs-title" }, "Stored documents"), errorBox(error));

@@ -252,6 +252,12 @@ export async function renderDyad(main, params) {
   return heading;
 }
 
+// A table cell; on phones its label is shown beside it (see app.css).
+function cell(label, className, ...children) {
+  return h("td", { class: className, "data-label": label },
+    h("div", { class: "cell" }, children));
+}
+
 export function eventsTable(events, { withDocument = true } = {}) {
   if (!events.length) return h("p", { class: "muted" }, "No events.");
   return h("div", { class: "table-wrap" }, h("table", { class: "events" },
@@ -260,14 +266,14 @@ export function eventsTable(events, { withDocument = true } = {}) {
       h("th", { scope: "col" }, "Actors"), h("th", { scope: "col" }, "Evidence"),
       withDocument ? h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Document")) : null)),
     h("tbody", {}, events.map((e) => h("tr", { class: `q${e.quad_class}` },
-      h("td", { class: "nowrap" }, h("time", { datetime: e.date || "" }, formatDate(e.date)),
+      cell("Date", "nowrap", h("time", { datetime: e.date || "" }, formatDate(e.date)),
         e.date_source === "document" ? h("span", { class: "date-note",
           title: "Dated by the document's publication date" }, "pub. date") : null),
-      h("td", {}, typeBadge(e), h("span", { class: "quad-name" },
+      cell("Type", "", typeBadge(e), h("span", { class: "quad-name" },
         (QUADS[e.quad_class] || {}).name || "")),
-      h("td", { class: "nowrap" }, actorCell(e)),
-      h("td", { class: "evidence" }, e.evidence),
-      withDocument ? h("td", { class: "nowrap" }, h("a", {
+      cell("Actors", "nowrap", actorCell(e)),
+      cell("Evidence", "evidence", e.evidence),
+      withDocument ? h("td", { class: "nowrap link-cell" }, h("a", {
         class: "button small",
         href: `#/doc/${encodeURIComponent(e.doc_id)}?event=${encodeURIComponent(e.event_id)}`,
       }, "Open document")) : null)))));

@@ -1,0 +1,257 @@
+"""The dashboard in headless Chromium (Playwright) against a real uvicorn server.
+
+Walks the analyst's path: pick JPN–RUS → click a period in the timeline → read an
+evidence sentence → open the document with its events highlighted; and uploads files
+on the documents page, by file input and by drag and drop. Screenshots go to
+test-artifacts/ (gitignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from test_api_example import DOCUMENTS, build_example_db
+
+from detente.api import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="needs Chromium at /usr/bin/chromium (apt-get install chromium; "
+                              ".ci/run installs it)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright for Python")
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real uvicorn server, in a thread, over the example database."""
+    db = build_example_db(tmp_path_factory.mktemp("browser") / "example.duckdb")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """What a page did: console errors, page errors and requests leaving the server."""
+
+    def __init__(self, page: object, base: str) -> None:
+        self.problems: list[str] = []
+        self.outside: list[str] = []
+        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("request", lambda r: None if r.url.startswith((base, "data:"))
+                else self.outside.append(r.url))
+
+    def check(self) -> None:
+        assert self.problems == []
+        assert self.outside == []
+
+
+@pytest.fixture
+def page(browser: object, base_url: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.watch = Watch(tab, base_url)
+    yield tab
+    context.close()
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def open_dashboard(page: object, base_url: str, hash_: str = "#/") -> None:
+    page.goto(f"{base_url}/{hash_}")
+    page.wait_for_selector("#timeline-chart svg .mark-rect path")
+
+
+def test_pick_a_dyad_click_a_period_read_the_evidence_open_the_document(
+        page: object, base_url: str) -> None:
+    open_dashboard(page, base_url)
+    page.select_option("#actor-a", "JPN")
+    page.select_option("#actor-b", "RUS")
+    expect(page.locator("#chart-title")).to_contain_text("JPN ↔ RUS")
+    page.wait_for_selector("#timeline-chart svg .mark-rect path")
+    shot(page, "1-dyad-timeline")
+
+    # The first bar is March 2014: Japan's first sanctions and Moscow's answer.
+    page.locator("#timeline-chart svg .mark-rect path").first.click()
+    expect(page.locator("#period-title")).to_have_text("Events in Mar 2014")
+    rows = page.locator("#period-events table.events tbody tr")
+    expect(rows).to_have_count(3)
+    evidence = "Japan announced sanctions against Russia on Tuesday over the annexation of Crimea."
+    expect(page.locator("#period-events td.evidence").first).to_have_text(evidence)
+    expect(page.locator("#period")).to_have_value("2014-03")
+    assert "period=2014-03" in page.url
+    shot(page, "2-period-events")
+
+    page.locator("#period-events tbody tr", has_text=evidence).get_by_role(
+        "link", name="Open document").click()
+    expect(page.locator("h1")).to_have_text("Japan announces first sanctions over Crimea")
+    marks = page.locator("article.doc-text mark.event-mark")
+    expect(marks).to_have_count(4)  # one per sentence holding events
+    expect(page.locator("mark.event-mark.current")).to_have_text(evidence)
+    expect(page.locator(".event-list li")).to_have_count(4)
+    assert "q4" in page.locator("mark.event-mark.current").get_attribute("class")
+    shot(page, "3-document-highlights")
+
+    # Another event from the list moves the highlight to its sentence.
+    page.locator(".event-list li", has_text="ACCUSE").get_by_role("button").click()
+    expect(page.locator("mark.event-mark.current")).to_have_text(
+        "Moscow criticised the decision.")
+    page.go_back()
+    expect(page.locator("#period-title")).to_have_text("Events in Mar 2014")
+    page.watch.check()
+
+
+def test_the_dashboard_works_from_the_keyboard(page: object, base_url: str) -> None:
+    open_dashboard(page, base_url, "#/dyad?a=JPN&b=RUS&by=year")
+    page.focus("#period")
+    page.keyboard.press("ArrowDown")  # the first year with events: 2014
+    expect(page.locator("#period-title")).to_have_text("Events in 2014")
+    link = page.locator("#period-events a", has_text="Open document").first
+    link.focus()
+    outline = link.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"  # a visible focus ring
+    shot(page, "4-keyboard-focus")
+    page.keyboard.press("Enter")
+    expect(page.locator("mark.event-mark.current")).to_be_visible()
+    page.locator(".event-button").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".event-item.current")).to_have_count(1)
+    page.watch.check()
+
+
+def test_direction_and_grouping_redraw_the_chart(page: object, base_url: str) -> None:
+    open_dashboard(page, base_url, "#/dyad?a=JPN&b=RUS")
+    page.select_option("#direction", "ba")
+    expect(page.locator("#chart-title")).to_contain_text("RUS → JPN")
+    page.select_option("#group-by", "quarter")
+    expect(page.locator("#chart-title")).to_contain_text("by quarter")
+    page.wait_for_selector("#timeline-chart svg .mark-rect path")
+    page.select_option("#period", "2014-Q3")
+    rows = page.locator("#period-events tbody tr")
+    expect(rows).to_have_count(2)  # RUS → JPN only: the threat and the drills
+    for text in rows.locator("td:nth-child(3)").all_inner_texts():
+        assert re.match(r"RUS \w+ → JPN", text)
+    page.locator("button.swap").click()
+    expect(page.locator("#actor-a")).to_have_value("RUS")
+    page.watch.check()
+
+
+def test_text_from_the_database_is_shown_as_text(page: object, base_url: str) -> None:
+    page.goto(f"{base_url}/#/documents")
+    title = 'Moscow rejects Tokyo\'s "<b>demand</b>" & talks stall'
+    link = page.get_by_role("link", name=title)
+    expect(link).to_be_visible()
+    assert page.locator("table.docs b").count() == 0
+    link.click()
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator("article.doc-text")).to_contain_text("resume <negotiations> without")
+    assert page.locator("article.doc-text negotiations").count() == 0
+    page.watch.check()
+
+
+@pytest.mark.parametrize("width", [1024, 390])
+def test_narrow_screens_keep_everything_reachable(browser: object, base_url: str,
+                                                  width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}/#/dyad?a=JPN&b=RUS&period=2022-03")
+        tab.wait_for_selector("#timeline-chart svg .mark-rect path")
+        expect(tab.locator("#period-events tbody tr").first).to_be_visible()
+        overflow = tab.evaluate("document.documentElement.scrollWidth - "
+                                "document.documentElement.clientWidth")
+        assert overflow <= 0
+        shot(tab, f"5-dyad-{width}px")
+        tab.goto(f"{base_url}/#/documents")
+        expect(tab.locator("table.docs")).to_be_visible()
+        assert tab.evaluate("document.documentElement.scrollWidth - "
+                            "document.documentElement.clientWidth") <= 0
+        shot(tab, f"6-documents-{width}px")
+    finally:
+        context.close()
+
+
+def test_the_api_page_lists_the_routes(page: object, base_url: str) -> None:
+    page.goto(f"{base_url}/#/api")
+    expect(page.locator("section.route code", has_text="/api/timeline")).to_be_visible()
+    expect(page.locator("section.route")).to_have_count(10)
+    page.watch.check()
+
+
+def test_upload_by_file_input_and_by_drag_and_drop(page: object, base_url: str,
+                                                   tmp_path: Path) -> None:
+    good = tmp_path / "sochi-meeting.txt"
+    good.write_text("Title: Abe meets Putin in Sochi\nDate: 2014-02-08\n\nPrime Minister "
+                    "Shinzo Abe met President Vladimir Putin in Sochi on Saturday.\n",
+                    encoding="utf-8")
+    bad = tmp_path / "scan.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00binary")
+    page.goto(f"{base_url}/#/documents")
+    expect(page.locator("#docs-title")).to_have_text(f"Stored documents ({len(DOCUMENTS)})")
+    page.set_input_files("#file-input", [str(good), str(bad)])
+    expect(page.locator("#picked")).to_have_text("sochi-meeting.txt, scan.png")
+    page.get_by_role("button", name="Upload 2 files").click()
+    result = page.locator("#upload-result .notice")
+    expect(result).to_contain_text("Added 1 document", timeout=120_000)
+    expect(result).to_contain_text("1 input failed")
+    expect(result.locator(".failures")).to_contain_text("scan.png")
+    expect(page.locator("#docs-title")).to_have_text(f"Stored documents ({len(DOCUMENTS) + 1})")
+    expect(page.get_by_role("link", name="Abe meets Putin in Sochi")).to_be_visible()
+    expect(page.locator("#errors-title")).to_have_text("Ingest errors (1)")
+    expect(page.locator("#db-status")).to_contain_text(f"{len(DOCUMENTS) + 1} documents")
+    shot(page, "7-upload-result")
+
+    dropped = page.evaluate_handle("""() => {
+        const data = new DataTransfer();
+        data.items.add(new File(["Date: 2015-06-12\\n\\nJapan protested to Russia on Friday "
+            + "over military exercises on the Kuril Islands.\\n"], "drills.txt",
+            { type: "text/plain" }));
+        return data;
+    }""")
+    page.dispatch_event("#dropzone", "dragover", {"dataTransfer": dropped})
+    expect(page.locator("#dropzone")).to_have_class(re.compile("over"))
+    page.dispatch_event("#dropzone", "drop", {"dataTransfer": dropped})
+    expect(result).to_contain_text("Added 1 document", timeout=120_000)
+    expect(page.locator("#docs-title")).to_have_text(f"Stored documents ({len(DOCUMENTS) + 2})")
+    shot(page, "8-after-drop")
+    page.watch.check()
