@@ -8,7 +8,9 @@ EXPECTED = {
     "ActorRef", "DetenteError", "Document", "DocumentInfo", "Event", "EventFilter",
     "IngestReport", "InputError", "Location", "NotFoundError", "Sentence", "Settings",
     "StoreError", "__version__", "code", "docs", "events", "ingest", "load_settings",
-    "open_store",
+    "open_store", "DemoAnalysis", "ExportReport", "KeyEvent", "Network", "NetworkEdge",
+    "NetworkNode", "Timeline", "TimelineRow", "UnknownActorError", "export", "key_events",
+    "network", "timeline",
 }
 
 

@@ -205,9 +205,12 @@ def main() -> None:  # pragma: no cover - console entry point
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Where the demo database goes.")] = Path(
         "detente-demo.duckdb"),
+    plots: Annotated[Path, typer.Option("--plots", help="Folder for the demo's plots.")] = Path(
+        "detente-demo"),
     quiet: QuietOption = False,
 ) -> None:
-    """Ingest the bundled Japan–Russia example and print what detente found."""
+    """Ingest the bundled Japan–Russia example and print its JPN–RUS timeline, key events
+    and plots."""
     from detente.demo import example_dir
 
     folder = run(example_dir)
@@ -219,6 +222,10 @@ def demo(
     rows = [d.to_dict() for d in library.docs(db)]
     print_rows(rows, "table", ["date", "title", "sentences", "events"],
                title="Example documents")
+    from detente.analysis import demo_analysis
+    from detente.cli_analysis import print_demo_analysis
+
+    print_demo_analysis(run(lambda: demo_analysis(db, plots)))
 
 
 def open_text(path: str | None, mode: str):
@@ -346,6 +353,19 @@ def require_coder(settings: Settings):
                                         hint="Reinstall detente (pip install -e .).")
     return coder
 
+
+def register_commands() -> None:
+    """Commands whose bodies live in their own modules (analysis, server)."""
+    from detente import cli_analysis, cli_serve
+
+    app.command("timeline")(cli_analysis.timeline_command)
+    app.command("key-events")(cli_analysis.key_events_command)
+    app.command("network")(cli_analysis.network_command)
+    app.command("export")(cli_analysis.export_command)
+    app.command("serve")(cli_serve.serve_command)
+
+
+register_commands()
 
 if __name__ == "__main__":  # pragma: no cover - `python -m detente.cli`
     app()

@@ -15,7 +15,7 @@ from typing import Protocol
 from spacy.tokens import Span, Token
 
 from detente.coding import filters
-from detente.coding.patterns import Pattern, match
+from detente.coding.patterns import Pattern, is_verb, match
 
 TARGET_PREPS = {"on", "against", "with", "to", "toward", "towards", "at", "over", "from",
                 "into", "for", "of", "in"}
@@ -80,6 +80,10 @@ class MentionIndex:
         own = self.at(token)
         if own is not None:
             found.append(own)
+            # "the U.S. and European states": a coordinated modifier names another actor.
+            for child in token.children:
+                if child.dep_ == "nmod" and self.at(child) and self.at(child) is not own:
+                    found.extend(self.phrase(child, deep=False))
         else:
             for child in token.children:
                 if child.dep_ in {"poss", "compound", "amod", "nmod"} and self.at(child):
@@ -117,13 +121,13 @@ def subject_of(verb: Token, index: MentionIndex) -> tuple[list[MentionLike], str
             if child.dep_ in {"nsubj", "csubj"}:
                 found = index.phrase(child)
                 if found:
-                    return found, "subject" if node is verb else f"subject of {node.text!r}"
+                    return found, "subject" if node.i == verb.i else f"subject of {node.text!r}"
                 return [], "unresolved subject"
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return index.phrase(pobj), "agent"
-        if node.dep_ in {"conj", "xcomp", "advcl"} and node.head is not node:
+        if node.dep_ in {"conj", "xcomp", "advcl"} and node.head.i != node.i:
             node, hops = node.head, hops + 1
             continue
         if node.dep_ in {"acl", "relcl"} and node.head.pos_ in {"NOUN", "PROPN"}:
@@ -162,6 +166,10 @@ def objects_of(trigger: Token, index: MentionIndex) -> list[MentionLike]:
             for sibling in child.children:
                 if sibling.dep_ == "prep":
                     found.extend(prep_objects_of(sibling, index))
+    if not found:  # "refused to accuse Russia": the object of the embedded verb
+        for child in trigger.children:
+            if child.dep_ in {"xcomp", "ccomp"} and is_verb(child):
+                found.extend(objects_of(child, index))
     return unique(found)
 
 
@@ -235,16 +243,16 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
     handled_nouns: set[int] = set()
     for token in sentence:
         pattern = match(token)
-        is_verb = token.pos_ in {"VERB", "AUX"}
-        if is_verb and token.lemma_.lower() in SPEECH_VERBS and pattern is None:
+        verb = is_verb(token)
+        if verb and token.lemma_.lower() in SPEECH_VERBS and pattern is None:
             candidate = speech_candidate(token, sentence, index)
             if candidate:
                 found.append(candidate)
             continue
-        if pattern is None and not (is_verb and token.dep_ in {"ROOT", "conj", "ccomp", "xcomp",
+        if pattern is None and not (verb and token.dep_ in {"ROOT", "conj", "ccomp", "xcomp",
                                                                    "advcl", "relcl"}):
             continue
-        if is_verb:
+        if verb:
             sources, note = subject_of(token, index)
             sources = unique(sources + co_sources(token, index))
             targets = objects_of(token, index)

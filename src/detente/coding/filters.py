@@ -45,7 +45,7 @@ def modality(token: Token) -> str | None:
 def clause_chain(token: Token) -> list[Token]:
     """The trigger and the words governing it up to the sentence root."""
     chain = [token]
-    while chain[-1].head is not chain[-1]:
+    while chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
     return chain
 
@@ -56,14 +56,14 @@ def governed(token: Token) -> str | None:
         for child in node.children:
             if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS:
                 return f"conditional {child.text!r}"
-        if node is not token and node.lemma_.lower() in HEDGES:
+        if node.i != token.i and node.lemma_.lower() in HEDGES:
             return f"governed by {node.text!r}"
-        if node is not token and node.lemma_.lower() in EMBEDDING and token.dep_ in {
-                "xcomp", "ccomp"} and token.head is node:
+        if node.i != token.i and node.lemma_.lower() in EMBEDDING and token.dep_ in {
+                "xcomp", "ccomp"} and token.head.i == node.i:
             return f"embedded under {node.text!r}"
-        if node is not token and modality(node) and node.dep_ != "conj":
+        if node.i != token.i and modality(node) and node.dep_ != "conj":
             return f"governed by modal clause {node.text!r}"
-        if node is not token and negation(node) and node.pos_ in {"VERB", "AUX"}:
+        if node.i != token.i and negation(node) and node.pos_ in {"VERB", "AUX"}:
             return f"governed by negated {node.text!r}"
         if node.dep_ in {"advcl", "xcomp"} and any(
                 c.dep_ in {"aux", "mark"} and c.lower_ == "to" for c in node.children) and any(

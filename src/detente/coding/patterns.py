@@ -68,10 +68,17 @@ def object_words(token: Token) -> set[str]:
     return words
 
 
+def is_verb(token: Token) -> bool:
+    """A verb, including ones the tagger calls nouns in verb slots ("to sanction Russia")."""
+    if token.pos_ in {"VERB", "AUX"}:
+        return True
+    return token.pos_ == "NOUN" and token.dep_ in {"advcl", "xcomp", "ccomp", "relcl"} and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
 def match(token: Token) -> Pattern | None:
     """The first pattern that fits this token, or None."""
-    pos = "VERB" if token.pos_ in {"VERB", "AUX"} else "NOUN" if token.pos_ in {
-        "NOUN", "PROPN"} else ""
+    pos = "VERB" if is_verb(token) else "NOUN" if token.pos_ in {"NOUN", "PROPN"} else ""
     if not pos:
         return None
     candidates = load_patterns().get((token.lemma_.lower(), pos))

@@ -1,0 +1,108 @@
+"""The event coder on hand-written sentences: each construction, positive and negative."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from detente.records import Document
+
+DATE = dt.date(2015, 3, 25)
+
+
+@pytest.fixture(scope="module")
+def coder():
+    from detente.coding import load_coder
+    from detente.settings import load_settings
+
+    return load_coder(load_settings({"fast": True}, env={}))
+
+
+def code(coder, nlp, text: str, date: dt.date = DATE):
+    doc = Document.create(text, date=date)
+    events, _mentions = coder.code(doc, nlp(text))
+    return events
+
+
+def triples(events):
+    return {(e.source.code, e.target.code if e.target else "", e.plover) for e in events}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Japan imposed sanctions on Russia.", {("JPN", "RUS", "SANCTION")}),
+    ("Sanctions were imposed on Russia by Japan.", {("JPN", "RUS", "SANCTION")}),
+    ("Russia's foreign ministry criticized Japan's decision to expand sanctions.",
+     {("RUS", "JPN", "ACCUSE")}),
+    ("Japan expelled eight Russian diplomats.", {("JPN", "RUS", "SANCTION")}),
+    ("Prime Minister Shinzo Abe met President Vladimir Putin in Sochi.",
+     {("JPN", "RUS", "CONSULT")}),
+    ("Abe and Putin met in Sochi.", {("JPN", "RUS", "CONSULT"), ("RUS", "JPN", "CONSULT")}),
+    ("Abe held talks with Lavrov in Tokyo.", {("JPN", "RUS", "CONSULT")}),
+    ("The United States, France and Britain launched strikes on Syria.",
+     {("USA", "SYR", "ASSAULT"), ("FRA", "SYR", "ASSAULT"), ("GBR", "SYR", "ASSAULT")}),
+    ("Chief Cabinet Secretary Yoshihide Suga told reporters that Russia's annexation of "
+     "Crimea violated international law.", {("JPN", "RUS", "ACCUSE")}),
+    ("Japan protested to Russia over Medvedev's visit to the islands.",
+     {("JPN", "RUS", "ACCUSE")}),
+    ("Japan and Russia signed an agreement on fisheries.",
+     {("JPN", "RUS", "SUPPORT"), ("RUS", "JPN", "SUPPORT")}),
+    ("Tokyo called on Moscow to return the islands.", {("JPN", "RUS", "REQUEST")}),
+    ("Russia rejected Japan's proposal.", {("RUS", "JPN", "REJECT")}),
+    ("Japan sided with the U.S. and European states to sanction Russia.",
+     {("JPN", "RUS", "SANCTION"), ("USA", "RUS", "SANCTION"), ("EUR", "RUS", "SANCTION")}),
+])
+def test_constructions(coder, nlp, text, expected):
+    assert expected <= triples(code(coder, nlp, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Japan was the only G7 country not to expel Russian diplomats.",
+    "There will not be a visit by Putin to Japan.",
+    "Japan should seek regional cooperation with Russia.",
+    "If Russia returned the islands, Japan would sign a peace treaty with Russia.",
+    "Will Japan impose sanctions on Russia?",
+    "It seems unlikely that Abe will achieve a deal with Putin.",
+    "Japan did not impose sanctions on Russia.",
+])
+def test_not_coded(coder, nlp, text):
+    assert not code(coder, nlp, text), text
+
+
+def test_refused_to_accuse_is_reject_not_accuse(coder, nlp):
+    found = triples(code(coder, nlp, "Japan refused to accuse Russia of the attack."))
+    assert ("JPN", "RUS", "ACCUSE") not in found
+    assert ("JPN", "RUS", "REJECT") in found
+
+
+def test_record_fields_and_date(coder, nlp):
+    [event] = [e for e in code(coder, nlp, "Russia's foreign ministry criticized Japan's "
+                                            "decision to expand sanctions last September.")
+               if e.plover == "ACCUSE"]
+    assert event.date == "2014-09" and event.date_precision == "month"
+    assert event.date_source == "text"
+    assert event.source.sector == "GOV" and event.source.code == "RUS"
+    assert event.cameo.startswith("11") and event.quad_class == 3
+    assert event.goldstein < 0 and 0 < event.confidence <= 1
+    assert event.evidence.startswith("Russia's foreign ministry")
+    assert event.coder.startswith("coder.rules.v1")
+
+
+def test_time_aware_actor(coder, nlp):
+    text = "Suga met Lavrov in Moscow."
+    [e2014] = code(coder, nlp, text, dt.date(2014, 6, 1))
+    [e2020] = code(coder, nlp, text, dt.date(2020, 12, 1))
+    assert e2014.source.code == "JPN" and e2014.source.sector == "GOV"
+    assert "Suga" in e2020.source.name
+
+
+def test_document_date_fallback(coder, nlp):
+    [event] = code(coder, nlp, "Japan imposed sanctions on Russia.")
+    assert event.date == DATE.isoformat() and event.date_source == "document"
+
+
+def test_repeated_event_coded_once(coder, nlp):
+    text = ("Japan imposed sanctions on Russia in August 2014. "
+            "Japan imposed sanctions on Russia, officials said.")
+    events = [e for e in code(coder, nlp, text) if e.plover == "SANCTION"]
+    assert len(events) == 1 and events[0].date == "2014-08"
