@@ -30,7 +30,7 @@ from detente.actors.sources import (
     split,
     vocabulary,
 )
-from detente.actors.text import Tok, case_matches, fold, key_of, pattern_of
+from detente.actors.text import Tok, case_matches, fold, key_and_pattern, key_of, pattern_of
 
 # Lexeme kinds that name one entry (checked for capitalisation), and vocabulary kinds.
 NAME_KINDS = ("person", "surname", "organisation", "group", "company", "country",
@@ -129,21 +129,21 @@ class Registry:
                    override: bool) -> None:
         for item in named:
             for kind, form in item.forms:
-                key = key_of(form)
-                if not key:
-                    continue
                 forms = [form]
                 if kind == "demonym" and form[-1:] in ("n", "i") and not form.endswith("man"):
                     forms.append(form + "s")
                 for text in forms:
-                    k = key_of(text)
-                    bucket = lexicon.setdefault(k, [])
-                    if override:  # a user's entry hides shipped names written the same way
+                    key, pattern = key_and_pattern(text)
+                    if not key:
+                        continue
+                    bucket = lexicon.setdefault(key, [])
+                    if override and any(lx.entry and lx.entry.source != item.entry.source
+                                        and lx.kind not in VOCAB_KINDS for lx in bucket):
+                        # a user's entry hides shipped names written the same way
                         bucket[:] = [lx for lx in bucket if lx.kind in VOCAB_KINDS
                                      or (lx.entry and lx.entry.source == item.entry.source)]
-                    lexeme = Lexeme(kind, pattern_of(text), item.entry)
                     if not any(lx.kind == kind and lx.entry is item.entry for lx in bucket):
-                        bucket.append(lexeme)
+                        bucket.append(Lexeme(kind, pattern, item.entry))
 
     @staticmethod
     def _add_vocabulary(lexicon: dict[tuple[str, ...], list[Lexeme]], vocab: DataSet) -> None:
@@ -243,6 +243,7 @@ def _load(extra: tuple[str, ...]) -> Registry:
     vocab = vocabulary()
     offices = {key_of(r["title"]): (r["office"], r["sector"]) for r in vocab.titles}
 
+    @functools.lru_cache(maxsize=4096)
     def office_of(title: str) -> str:
         return office_key(offices, title)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Abbreviations that keep their full stop ("Mr.", "Gen."); any other word loses a
 # following full stop, so that "Iraq." at the end of a sentence is still "iraq".
@@ -36,9 +36,9 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
                          "\u2010": "-", "\u2011": "-"})
 
 
-@dataclass(frozen=True)
-class Tok:
-    """A token: `text` as written, `norm` for lookups, character offsets in the input."""
+class Tok(NamedTuple):
+    """A token: `text` as written, `norm` for lookups, character offsets in the input.
+    (A NamedTuple: documents make millions of these.)"""
 
     text: str
     norm: str
@@ -56,6 +56,8 @@ class Tok:
 
 def fold(text: str) -> str:
     """Lower-case, straight quotes, no diacritics: "Élysée’s" → "elysee's"."""
+    if text.isascii():
+        return text.lower()
     text = text.translate(_QUOTES)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
@@ -108,6 +110,14 @@ def case_matches(pattern: tuple[str, ...], written: list[Tok], acronyms_only: bo
         elif pat[:1].isupper() and tok.text[:1].islower() and not acronyms_only:
             return False
     return True
+
+
+def key_and_pattern(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`key_of` and `pattern_of` at once (one tokenisation)."""
+    toks = tokenize(text)
+    if len(toks) > 1 and toks[0].norm == "the":
+        toks = toks[1:]
+    return tuple(t.norm for t in toks), tuple(t.text for t in toks)
 
 
 def pattern_of(text: str) -> tuple[str, ...]:
