@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from detente.actors.registry import Lexeme, Registry
 from detente.actors.sources import ActorEntry
-from detente.actors.text import CALENDAR_WORDS, Tok, edit_distance_one
+from detente.actors.text import CALENDAR_WORDS, Tok, edit_distance_one, tokenize
 
 PREPOSITIONS = frozenset(
     "in of from throughout at near across inside within on for with to into against under "
@@ -120,6 +120,28 @@ def _fuzzy(reg: Registry, tok: Tok) -> tuple[str, tuple[Lexeme, ...]] | None:
     return found[0] if len(found) == 1 and len(codes) == 1 else None
 
 
+@functools.lru_cache(maxsize=8)
+def _people_index(reg: Registry) -> dict[str, list[tuple[str, ActorEntry]]]:
+    index: dict[str, list[tuple[str, ActorEntry]]] = {}
+    for person in reg.people:
+        for name in (person.name, *person.aliases):
+            folded = " ".join(t.norm for t in tokenize(name))
+            if " " in folded:
+                index.setdefault(folded[0], []).append((folded, person))
+    return index
+
+
+def _fuzzy_person(reg: Registry, run: list[Part], toks: list[Tok]) -> ActorEntry | None:
+    """A full name one letter away from exactly one known person's name:
+    "Francois Mitterand" → François Mitterrand (single words are never guessed)."""
+    written = " ".join(t.norm for t in toks[run[0].start:run[-1].end])
+    if len(written) < 8:
+        return None
+    found = {id(p): p for folded, p in _people_index(reg).get(written[0], ())
+             if folded.split()[0] == written.split()[0] and edit_distance_one(folded, written)}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _name_part(reg: Registry, lexes: tuple[Lexeme, ...], start: int, end: int, text: str,
                context: str | None, key: tuple[str, ...] | None) -> Part:
     amb = reg.ambiguities.get(key) if key else None
@@ -220,7 +242,30 @@ def scan_parts(reg: Registry, toks: list[Tok], text: str, context: str | None,
                 remarks.append(f"spelling '{toks[i].text}' read as '{key}'")
         parts.append(part)
         i += 1
+    if fuzzy:
+        parts = _fuzzy_people(reg, parts, toks, text, remarks)
     return parts, remarks
+
+
+def _fuzzy_people(reg: Registry, parts: list[Part], toks: list[Tok], text: str,
+                  remarks: list[str]) -> list[Part]:
+    out: list[Part] = []
+    k = 0
+    while k < len(parts):
+        run = []
+        while k + len(run) < len(parts) and parts[k + len(run)].kind == "name" and (
+                not run or run[-1].end == parts[k + len(run)].start):
+            run.append(parts[k + len(run)])
+        person = _fuzzy_person(reg, run, toks) if len(run) >= 2 else None
+        if person is None:
+            out.append(parts[k])
+            k += 1
+            continue
+        span = _text(toks, text, run[0].start, run[-1].end)
+        out.append(Part("person", run[0].start, run[-1].end, span, (person,), person.code))
+        remarks.append(f"spelling '{span}' read as '{person.name}'")
+        k += len(run)
+    return out
 
 
 def _full_name_check(parts: list[Part]) -> list[Part]:

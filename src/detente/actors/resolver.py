@@ -200,9 +200,11 @@ class ActorResolver:
                     "leader",) and not names and not context:
                 return out(None, head_word.sector, None,
                            f"title '{head_word.text}' without a country", "description")
+            # The one country named in the sentence is a fair guess for a collective
+            # domestic actor ("rebels", "the opposition"), not for an office holder:
+            # "Vice Foreign Minister X summoned the Russian ambassador" is not Russian.
             individual = head_word is not None and head_word.kind == "title"
-            found = None if individual and head_word.sector not in ("GOV", "MIL", "LEG", "JUD") \
-                else self._from_context(ph, context, date)
+            found = self._from_context(ph, context, date, individual)
             if found:
                 code, where = found
                 sector = "ELI" if former and head_word and head_word.kind == "title" \
@@ -281,15 +283,24 @@ class ActorResolver:
     def _read_context(self, context: str) -> Phrase:
         return read_phrase(self.registry, tokenize(context), None, split=False)
 
-    def _from_context(self, ph: Phrase, context: str | None,
-                      date: dt.date | None) -> tuple[str, str] | None:
-        """The one country a sentence names, outside the phrase itself."""
+    def _from_context(self, ph: Phrase, context: str | None, date: dt.date | None,
+                      individual: bool = False) -> tuple[str, str] | None:
+        """The one country a sentence names outside the phrase, and where.
+
+        For an office holder ("President X", X unknown) the sentence's country counts
+        only where it places a domestic actor or a location ("rebels in the Ivory
+        Coast", "Young Algerians", "a curfew in Abidjan") and never a state actor: in
+        "Vice Foreign Minister X summoned the Russian ambassador" X is not Russian.
+        """
         if not context:
             return None
         whole = self._context_parts(context)
         skip = _occurrence(whole.toks, ph.toks)
+        parts = whole.pre
         codes: dict[str, str] = {}
-        for part in whole.pre:
+        domestic: set[str] = set()
+        state: set[str] = set()
+        for k, part in enumerate(parts):
             if part.kind not in ("owner", "entity", "place", "person") or not part.code:
                 continue
             if skip and part.start < skip[1] and part.end > skip[0]:
@@ -299,10 +310,15 @@ class ActorResolver:
             if part.kind == "person" and len({e.code for e in part.entries}) > 1:
                 continue
             codes.setdefault(part.code, part.text)
-        if len(codes) == 1:
-            code, where = next(iter(codes.items()))
-            return code, f"'{where}'"
-        return None
+            role = _context_role(parts, k)
+            (domestic if role == "domestic" else state if role == "state" else set()).add(
+                part.code)
+        if len(codes) != 1:
+            return None
+        code, where = next(iter(codes.items()))
+        if individual and (code not in domestic or code in state):
+            return None
+        return code, f"'{where}'"
 
     def _sector_in_context(self, ph: Phrase, context: str) -> Part | None:
         """For a bare "Israeli": the sector word that follows it in the sentence."""
@@ -329,6 +345,40 @@ def _generic_igo(ent: Part, owners: list[Part], ph: Phrase) -> bool:
     return (entry.kind == "organisation" and entry.sector == "IGO" and bool(before)
             and before[-1].end == ent.start and not before[-1].possessive
             and not any(w.isupper() and len(w) > 1 for w in ent.text.replace(".", "").split()))
+
+
+NON_STATE = frozenset({"REB", "OPP", "CVL", "EDU", "MED", "PTY", "BUS"})
+LOCATIVE = frozenset({"in", "near", "throughout", "inside", "across", "at", "within", "around",
+                      "from", "based"})
+
+
+def _context_role(parts: list[Part], k: int) -> str:
+    """How a sentence uses a country: "domestic" (it places a non-state actor or is a
+    location), "state" (a government, army, official or a bare country) or ""."""
+    part = parts[k]
+    if part.kind == "place":
+        return "domestic"
+    if part.kind == "entity":
+        return "domestic" if part.sector in NON_STATE else "state"
+    if part.kind == "person":
+        return "state"
+    for back in range(k - 1, max(k - 4, -1), -1):  # "in Abidjan", "in the Ivory Coast"
+        prev = parts[back]
+        if prev.kind == "prep":
+            if prev.text.lower() in LOCATIVE:
+                return "domestic"
+            break
+        if prev.kind not in ("modifier", "name", "word"):
+            break
+    for nxt in parts[k + 1:]:
+        if nxt.kind in ("sector", "title"):
+            return "domestic" if nxt.sector in NON_STATE and nxt.kind == "sector" else "state"
+        if nxt.kind in ("owner", "conj", "modifier", "hyphen", "name"):
+            continue
+        break
+    if part.how == "demonym" and part.text.endswith("s"):
+        return "domestic"  # "Young Algerians": the people of a country
+    return "state"
 
 
 def _single_code(owners: list[Part]) -> str | None:
