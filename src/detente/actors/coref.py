@@ -21,6 +21,8 @@ from spacy.tokens import Doc
 if TYPE_CHECKING:  # pragma: no cover
     from detente.actors.mentions import Mention
 
+# Reason of a description mention ("the ministry") that waits for a link.
+PENDING = "description with no country: waiting for an earlier mention"
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers", "himself", "herself"})
 PRONOUN_WINDOW = 2  # sentences back
 DESCRIPTION_WINDOW = 5
@@ -112,7 +114,7 @@ def resolve_references(doc: Doc, mentions: list[Mention], sentences: list[int],
             history.append((mention, s_index))
             continue
         m = item
-        if m.kind == "description" and not m.resolved:
+        if m.reason == PENDING:
             linked = _link_description(m, s_index, history)
             if linked is None:
                 continue

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 
 from spacy.tokens import Doc, Span
 
-from detente.actors.coref import resolve_references
+from detente.actors.coref import PENDING, resolve_references
 from detente.actors.phrase import Part, scan_parts
 from detente.actors.resolver import ActorResolver, Resolution
 from detente.actors.text import Tok, tokenize
@@ -115,7 +115,7 @@ def _chunks(parts: list[Part], pos: list[str], gaps: list[bool]) -> list[list[Pa
             run.pop()
         while run and (run[0].kind == "modifier" and run[0].value in LEADING_SKIP
                        or run[0].kind in ("hyphen", "possessive")
-                       or run[0].kind == "sector" and any(p.kind == "owner" for p in run[1:])):
+                       or run[0].kind == "sector" and len(run) > 1 and run[1].kind == "owner"):
             run.pop(0)
         if run:
             out.append(list(run))
@@ -131,10 +131,9 @@ def _chunks(parts: list[Part], pos: list[str], gaps: list[bool]) -> list[list[Pa
         if joins and run and (run[-1].end != part.start or gaps[k]) and (
                 run[-1].kind != "possessive" or gaps[k]):
             close()
-        if kind == "prep" and part.text.lower() == "of" and run and run[-1].kind in (
-                "title", "sector") and k + 1 < len(parts) and parts[k + 1].kind in (
-                "owner", "entity", "modifier"):
-            run.append(part)  # "the foreign ministry of Russia"
+        if kind == "prep" and run and run[-1].kind in ("title", "sector") and _joins_place(
+                part, run, parts[k + 1:]):
+            run.append(part)  # "the foreign ministry of Russia", "rebels in Syria"
             continue
         if kind == "possessive" and run and not run[-1].kind in ANCHOR_KINDS | {"name"}:
             close()
@@ -151,6 +150,20 @@ def _chunks(parts: list[Part], pos: list[str], gaps: list[bool]) -> list[list[Pa
             close()
     close()
     return out
+
+
+def _joins_place(prep: Part, run: list[Part], rest: list[Part]) -> bool:
+    """Whether "of X" or, after a bare sector word, "in X" belongs to the phrase."""
+    word = prep.text.lower()
+    bare = not any(p.kind in ANCHOR_KINDS for p in run)
+    if word != "of" and not (bare and word in ("in", "from", "throughout", "across")):
+        return False
+    for nxt in rest[:3]:
+        if nxt.kind in ("owner", "entity"):
+            return True
+        if not (nxt.kind == "modifier" and nxt.value in LEADING_SKIP):
+            return False
+    return False
 
 
 def _anchored(chunk: list[Part]) -> bool:
@@ -195,7 +208,7 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
         span = align.span(start, end)
         if res is None:  # a description, left for coreference
             mention = Mention(text_of_doc[start:end], start, end, span.start, span.end,
-                              span.root.i, None, None, None, "description", kind)
+                              span.root.i, None, None, None, PENDING, kind)
         else:
             mention = Mention(text_of_doc[start:end], start, end, span.start, span.end,
                               span.root.i, res.code, res.sector, res.name, res.reason, kind)
