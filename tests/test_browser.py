@@ -117,7 +117,7 @@ def test_pick_a_dyad_click_a_period_read_the_evidence_open_the_document(
     rows = page.locator("#period-events table.events tbody tr")
     expect(rows).to_have_count(3)
     evidence = "Japan announced sanctions against Russia on Tuesday over the annexation of Crimea."
-    expect(page.locator("#period-events td.evidence").first).to_have_text(evidence)
+    expect(page.locator("#period-events .evidence-text").first).to_have_text(evidence)
     expect(page.locator("#period")).to_have_value("2014-03")
     assert "period=2014-03" in page.url
     shot(page, "2-period-events")
@@ -236,8 +236,11 @@ def test_upload_by_file_input_and_by_drag_and_drop(page: object, base_url: str,
     expect(result).to_contain_text("1 input failed")
     expect(result.locator(".failures")).to_contain_text("scan.png")
     expect(page.locator("#docs-title")).to_have_text(f"Stored documents ({len(DOCUMENTS) + 1})")
-    expect(page.get_by_role("link", name="Abe meets Putin in Sochi")).to_be_visible()
+    expect(page.locator("table.docs").get_by_role("link", name="Abe meets Putin in Sochi")
+           ).to_be_visible()
     expect(page.locator("#errors-title")).to_have_text("Ingest errors (1)")
+    expect(page.locator("table.errors td").nth(1)).to_have_text("upload: scan.png")
+    expect(result.get_by_role("link", name="Abe meets Putin in Sochi")).to_be_visible()
     expect(page.locator("#db-status")).to_contain_text(f"{len(DOCUMENTS) + 1} documents")
     shot(page, "7-upload-result")
 

@@ -2,7 +2,7 @@
 // built from the vl-convert-python bundle), never from a CDN, and runs with its AST
 // interpreter so the page needs no 'unsafe-eval'.
 
-import { QUADS } from "./dom.js";
+import { QUADS, formatPeriod } from "./dom.js";
 
 let vegaLoading = null;
 
@@ -24,7 +24,8 @@ export function chartValues(rows) {
       if (!count) continue;
       const conflict = Number(quad) > 2;
       values.push({
-        period: row.period, start: row.start, quad: info.name, count,
+        period: row.period, label: formatPeriod(row.period), start: row.start,
+        quad: info.name, count,
         value: conflict ? -count : count, order: { 2: 1, 1: 2, 3: 3, 4: 4 }[quad],
       });
     }
@@ -78,7 +79,7 @@ function spec(rows, by, selected, width) {
             value: 0.3,
           },
           tooltip: [
-            { field: "period", title: "Period" },
+            { field: "label", title: "Period" },
             { field: "quad", title: "Class" },
             { field: "count", title: "Events" },
           ],

@@ -11,7 +11,14 @@ export function segments(text, events) {
   const cuts = new Set([0, text.length]);
   const spans = events
     .filter((e) => e.char_start >= 0 && e.char_end <= text.length && e.char_start < e.char_end)
-    .map((e) => ({ start: e.char_start, end: e.char_end, event: e }));
+    .map((e) => {
+      // Spans may carry the whitespace after a sentence; a highlight ends at its text.
+      let [start, end] = [e.char_start, e.char_end];
+      while (end > start && /\s/.test(text[end - 1])) end -= 1;
+      while (start < end && /\s/.test(text[start])) start += 1;
+      return { start, end, event: e };
+    })
+    .filter((span) => span.start < span.end);
   for (const span of spans) { cuts.add(span.start); cuts.add(span.end); }
   const points = [...cuts].sort((x, y) => x - y);
   const pieces = [];
@@ -42,7 +49,10 @@ export async function renderDocument(main, docId, params) {
     replace(main, crumbs, heading, errorBox(error, "Could not open the document"));
     return heading;
   }
-  const { document: doc, events } = data;
+  const doc = data.document;
+  // In reading order, as they appear in the text.
+  const events = [...data.events].sort((x, y) => x.char_start - y.char_start
+    || x.sentence_index - y.sentence_index);
   const heading = h("h1", { tabindex: "-1", class: "doc-title" }, doc.title || doc.doc_id);
   const url = safeUrl(doc.url);
   const meta = h("dl", { class: "doc-meta" },

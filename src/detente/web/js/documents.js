@@ -6,6 +6,21 @@ import { errorBox, formatDate, h, plural, replace } from "./dom.js";
 
 const ACCEPT = ".txt,.md,.markdown,.html,.htm,.pdf,.jsonl,.ndjson";
 
+// Uploaded files are ingested from a temporary folder; show just the uploaded name.
+const UPLOAD_PATH = /\/[^\s:]*detente-upload-[^/\s]+\/\d+\//g;
+
+export function shownInput(text) {
+  return (text || "").replace(UPLOAD_PATH, "upload: ");
+}
+
+// "a.txt: empty file" reported for input "a.txt" is shown once, not twice.
+function failureText(failure) {
+  const message = shownInput(failure.message);
+  const input = shownInput(failure.input);
+  return message.startsWith(input) ? message.slice(input.length).replace(/^[:\s]+/, "")
+    : message;
+}
+
 export async function renderDocuments(main, { onChange }) {
   const heading = h("h1", { tabindex: "-1" }, "Documents");
   const docsCard = h("section", { class: "card", "aria-labelledby": "docs-title" });
@@ -45,21 +60,22 @@ export async function renderDocuments(main, { onChange }) {
     submit.disabled = true;
     zone.classList.add("busy");
     replace(result, h("p", { class: "loading" }, `Ingesting ${plural(files.length, "file")}…`));
+    let report = null;
     try {
-      showReport(await uploadFiles(files));
+      report = await uploadFiles(files);
     } catch (error) {
-      if (error.body && Array.isArray(error.body.failures)) showReport(error.body);
+      if (error.body && Array.isArray(error.body.failures)) report = error.body;
       else replace(result, errorBox(error, "The upload failed"));
-    } finally {
-      zone.classList.remove("busy");
-      form.reset();
-      choose([]);
-      await Promise.all([loadDocs(), loadErrors()]);
-      onChange();
     }
+    zone.classList.remove("busy");
+    form.reset();
+    choose([]);
+    const [docs] = await Promise.all([loadDocs(), loadErrors()]);
+    if (report) showReport(report, new Map((docs || []).map((d) => [d.doc_id, d.title])));
+    onChange();
   }
 
-  function showReport(report) {
+  function showReport(report, titles = new Map()) {
     const failures = report.failures || [];
     const added = report.added || [];
     const present = report.present || [];
@@ -69,10 +85,11 @@ export async function renderDocuments(main, { onChange }) {
         (present.length ? `, ${present.length} already stored` : "") +
         (report.events !== undefined ? `, ${plural(report.events, "event")} coded` : "") +
         (failures.length ? `; ${plural(failures.length, "input")} failed` : "") + "."),
-      added.length ? h("ul", { class: "plain" }, added.map((id) =>
-        h("li", {}, h("a", { href: `#/doc/${encodeURIComponent(id)}` }, `Open ${id}`)))) : null,
+      added.length ? h("ul", { class: "added" }, added.map((id) =>
+        h("li", {}, h("a", { href: `#/doc/${encodeURIComponent(id)}` },
+          titles.get(id) || id)))) : null,
       failures.length ? h("ul", { class: "failures" }, failures.map((f) => h("li", {},
-        h("strong", {}, f.input), ": ", f.message,
+        h("strong", {}, shownInput(f.input)), ": ", failureText(f),
         f.hint ? h("span", { class: "hint" }, ` ${f.hint}`) : null))) : null));
   }
 
@@ -112,8 +129,10 @@ export async function renderDocuments(main, { onChange }) {
               h("td", { class: "optional" }, d.source),
               h("td", { class: "num optional" }, d.sentences),
               h("td", { class: "num" }, d.events)))))));
+      return data.documents;
     } catch (error) {
       replace(docsCard, h("h2", { id: "docs-title" }, "Stored documents"), errorBox(error));
+      return null;
     }
   }
 
@@ -126,10 +145,11 @@ export async function renderDocuments(main, { onChange }) {
             h("thead", {}, h("tr", {}, ["When", "Input", "Code", "Problem", "What to do"]
               .map((c) => h("th", { scope: "col" }, c)))),
             h("tbody", {}, data.errors.slice().reverse().map((e) => h("tr", {},
-              h("td", { class: "nowrap" }, (e.at || "").replace("T", " ").slice(0, 16)),
-              h("td", { class: "break" }, e.input),
+              h("td", { class: "nowrap" },
+                (e.recorded_at || e.at || "").replace("T", " ").slice(0, 16)),
+              h("td", { class: "break", title: e.input }, shownInput(e.input)),
               h("td", {}, h("code", {}, e.code)),
-              h("td", {}, e.message),
+              h("td", {}, failureText(e)),
               h("td", { class: "hint" }, e.hint)))))));
     } catch (error) {
       replace(errorsCard, h("h2", { id: "errors-title" }, "Ingest errors"), errorBox(error));

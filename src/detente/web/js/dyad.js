@@ -8,32 +8,55 @@ import {
 } from "./dom.js";
 
 const PAGE = 200;
+// Over this many years, the view opens on the years holding most events (a corpus
+// citing the 1956 Joint Declaration would otherwise squeeze 2014–2022 into a sliver).
+const LONG_SPAN_YEARS = 25;
 let chart = null;
 
 function writeHash(state) {
   const query = new URLSearchParams();
-  for (const key of ["a", "b", "by", "dir", "period"]) if (state[key]) query.set(key, state[key]);
+  for (const key of ["a", "b", "by", "dir", "from", "to", "period"]) {
+    if (state[key]) query.set(key, state[key]);
+  }
   history.replaceState(null, "", `#/dyad?${query}`);
   sessionStorage.setItem("detente.lastDyad", location.hash);
 }
 
-function select(id, label, options, value) {
-  const el = h("select", { id, name: id },
-    options.map(([optionValue, text]) => h("option", { value: optionValue }, text)));
-  el.value = value;
-  return [h("label", { for: id }, label), el];
+function field(id, label, control) {
+  control.id = id;
+  control.name = id;
+  return h("div", { class: "field" }, h("label", { for: id }, label), control);
 }
 
-function directionLabel(state, dir) {
-  if (dir === "ab") return `${state.a} → ${state.b}`;
-  if (dir === "ba") return `${state.b} → ${state.a}`;
-  return "Both directions";
+function options(select, pairs, value) {
+  replace(select, pairs.map(([optionValue, text]) => h("option", { value: optionValue }, text)));
+  select.value = value;
 }
 
 function directionKey(state) {
   if (state.dir === "ab") return `${state.a}->${state.b}`;
   if (state.dir === "ba") return `${state.b}->${state.a}`;
   return "both";
+}
+
+function arrowTitle(state) {
+  if (state.dir === "ab") return `${state.a} → ${state.b}`;
+  if (state.dir === "ba") return `${state.b} → ${state.a}`;
+  return `${state.a} ↔ ${state.b}`;
+}
+
+// The first year of the view: the year by which 5% of the events have happened, when
+// the events span more than LONG_SPAN_YEARS; otherwise the first year.
+function defaultFrom(rows, years) {
+  const first = years[0];
+  if (Number(years[years.length - 1]) - Number(first) <= LONG_SPAN_YEARS) return first;
+  const total = rows.reduce((sum, r) => sum + r.events, 0);
+  let seen = 0;
+  for (const row of rows) {
+    seen += row.events;
+    if (seen > total * 0.05) return row.start.slice(0, 4);
+  }
+  return first;
 }
 
 export async function renderDyad(main, params) {
@@ -59,7 +82,7 @@ export async function renderDyad(main, params) {
     return heading;
   }
   const nodes = [...network.nodes].sort((x, y) => x.code.localeCompare(y.code));
-  if (nodes.length < 2) {
+  if (nodes.length < 2 || network.edges.length === 0) {
     controls.remove();
     replace(chartCard, notice("There are no events between two actors yet. Add documents " +
       "on the Documents page and they will appear here."));
@@ -69,47 +92,54 @@ export async function renderDyad(main, params) {
   }
   const busiest = [...network.edges].sort((x, y) => y.events - x.events)[0];
   const codes = new Set(nodes.map((n) => n.code));
+  const pick = (key, allowed, fallback) => (allowed(params.get(key)) ? params.get(key) : fallback);
   const state = {
-    a: codes.has(params.get("a")) ? params.get("a") : busiest.source,
-    b: codes.has(params.get("b")) ? params.get("b") : busiest.target,
-    by: ["month", "quarter", "year"].includes(params.get("by")) ? params.get("by") : "month",
-    dir: ["both", "ab", "ba"].includes(params.get("dir")) ? params.get("dir") : "both",
+    a: pick("a", (v) => codes.has(v), busiest.source),
+    b: pick("b", (v) => codes.has(v), busiest.target),
+    by: pick("by", (v) => ["month", "quarter", "year"].includes(v), "month"),
+    dir: pick("dir", (v) => ["both", "ab", "ba"].includes(v), "both"),
+    from: params.get("from") || "",
+    to: params.get("to") || "",
     period: params.get("period") || "",
   };
+
+  const selectA = h("select");
+  const selectB = h("select");
   const actorOptions = nodes.map((n) => [n.code,
     `${n.code} (${plural(n.events_sent + n.events_received, "event")})`]);
-
-  const [labelA, selectA] = select("actor-a", "Actor A", actorOptions, state.a);
-  const [labelB, selectB] = select("actor-b", "Actor B", actorOptions, state.b);
+  options(selectA, actorOptions, state.a);
+  options(selectB, actorOptions, state.b);
   const swap = h("button", { type: "button", class: "button secondary swap",
     title: "Swap A and B" }, h("span", { "aria-hidden": "true" }, "⇄"), " Swap");
-  const [labelBy, selectBy] = select("group-by", "Group by",
-    [["month", "Month"], ["quarter", "Quarter"], ["year", "Year"]], state.by);
-  const selectDir = h("select", { id: "direction", name: "direction" });
+  const selectBy = h("select", { class: "narrow" });
+  options(selectBy, [["month", "Month"], ["quarter", "Quarter"], ["year", "Year"]], state.by);
+  const selectDir = h("select");
+  const selectFrom = h("select", { class: "narrow" });
+  const selectTo = h("select", { class: "narrow" });
   const periodSelect = h("select", { id: "period", name: "period" });
   replace(controls,
-    h("div", { class: "field" }, labelA, selectA),
+    field("actor-a", "Actor A", selectA),
     h("div", { class: "field swap-field" }, swap),
-    h("div", { class: "field" }, labelB, selectB),
-    h("div", { class: "field" }, labelBy, selectBy),
-    h("div", { class: "field" }, h("label", { for: "direction" }, "Direction"), selectDir));
-
-  function fillDirections() {
-    replace(selectDir, ["both", "ab", "ba"].map((dir) =>
-      h("option", { value: dir }, directionLabel(state, dir))));
-    selectDir.value = state.dir;
-  }
+    field("actor-b", "Actor B", selectB),
+    field("direction", "Direction", selectDir),
+    field("group-by", "Group by", selectBy),
+    field("from-year", "From", selectFrom),
+    field("to-year", "To", selectTo));
 
   let timeline = null;
   let rows = [];
   // Answers can arrive out of order when the user clicks quickly; only the latest counts.
   let timelineToken = 0;
   let periodToken = 0;
+  let keyToken = 0;
+
+  const range = () => ({ since: state.from || undefined, until: state.to || undefined });
 
   async function loadTimeline() {
-    fillDirections();
+    options(selectDir, [["both", "Both directions"], ["ab", `${state.a} → ${state.b}`],
+      ["ba", `${state.b} → ${state.a}`]], state.dir);
     writeHash(state);
-    replace(chartCard, h("h2", { id: "chart-title" }, `${state.a} and ${state.b}`),
+    replace(chartCard, h("h2", { id: "chart-title" }, arrowTitle(state)),
       h("p", { class: "loading" }, "Loading the timeline…"));
     if (state.a === state.b) {
       replace(chartCard, h("h2", { id: "chart-title" }, "Pick two different actors"),
@@ -123,13 +153,26 @@ export async function renderDyad(main, params) {
     try {
       answer = await getJSON("/api/timeline", { a: state.a, b: state.b, by: state.by });
     } catch (error) {
-      if (token !== timelineToken) return;
-      replace(chartCard, h("h2", { id: "chart-title" }, `${state.a} and ${state.b}`),
-        errorBox(error, "Could not load the timeline"));
+      if (token === timelineToken) {
+        replace(chartCard, h("h2", { id: "chart-title" }, arrowTitle(state)),
+          errorBox(error, "Could not load the timeline"));
+      }
       return;
     }
     if (token !== timelineToken) return;
     timeline = answer;
+    const both = timeline.rows.filter((r) => r.direction === "both");
+    const years = [...new Set(both.map((r) => r.start.slice(0, 4)))];
+    if (years.length) {
+      if (!years.includes(state.from)) state.from = defaultFrom(both, years);
+      if (!years.includes(state.to) || state.to < state.from) state.to = years[years.length - 1];
+      options(selectFrom, years.map((y) => [y, y]), state.from);
+      options(selectTo, years.map((y) => [y, y]), state.to);
+    }
+    await showRange();
+  }
+
+  async function showRange() {
     drawChart();
     loadKeyEvents();
     await showPeriod(state.period);
@@ -138,16 +181,17 @@ export async function renderDyad(main, params) {
   function drawChart() {
     chart?.finalize();
     chart = null;
-    rows = timeline.rows.filter((r) => r.direction === directionKey(state));
+    const inRange = (r) => (!state.from || r.start.slice(0, 4) >= state.from)
+      && (!state.to || r.start.slice(0, 4) <= state.to);
+    const all = timeline.rows.filter((r) => r.direction === directionKey(state));
+    rows = all.filter(inRange);
+    const hidden = all.filter((r) => !inRange(r)).reduce((sum, r) => sum + r.events, 0);
     const withEvents = rows.filter((r) => r.events > 0);
     const total = withEvents.reduce((sum, r) => sum + r.events, 0);
     const cooperation = withEvents.reduce((s, r) =>
       s + r.verbal_cooperation + r.material_cooperation, 0);
     const title = h("h2", { id: "chart-title" },
-      `${state.a} ${state.dir === "both" ? "↔" : "→"} ${state.b}: cooperation and conflict ` +
-      `by ${state.by}`);
-    if (state.dir === "ba") title.textContent = title.textContent.replace(
-      `${state.a} → ${state.b}`, `${state.b} → ${state.a}`);
+      `${arrowTitle(state)}: cooperation and conflict by ${state.by}`);
     const stats = h("dl", { class: "stats" },
       h("div", {}, h("dt", {}, "Events"), h("dd", {}, total.toLocaleString("en"))),
       h("div", {}, h("dt", {}, "Cooperation"), h("dd", { class: "coop" },
@@ -156,17 +200,21 @@ export async function renderDyad(main, params) {
         (total - cooperation).toLocaleString("en"))),
       h("div", {}, h("dt", {}, "Periods with events"), h("dd", {},
         withEvents.length.toLocaleString("en"))));
-    replace(periodSelect, h("option", { value: "" }, "Choose a period…"),
-      withEvents.map((r) => h("option", { value: r.period },
-        `${formatPeriod(r.period)} · ${plural(r.events, "event")}`)));
-    periodSelect.value = withEvents.some((r) => r.period === state.period) ? state.period : "";
+    options(periodSelect, [["", "Choose a period…"], ...withEvents.map((r) =>
+      [r.period, `${formatPeriod(r.period)} · ${plural(r.events, "event")}`])], "");
+    if (!withEvents.some((r) => r.period === state.period)) state.period = "";
+    periodSelect.value = state.period;
     const plot = h("div", { class: "chart", id: "timeline-chart" });
+    const outside = hidden ? h("p", { class: "hint range-note" },
+      `${plural(hidden, "event")} outside ${state.from}–${state.to}; widen From or To to ` +
+      "see them.") : null;
     replace(chartCard, h("div", { class: "card-head" }, title, stats),
       total === 0
-        ? notice(timeline.message || "No events for this dyad.")
+        ? notice(timeline.message || "No events for this dyad in these years.")
         : [plot, h("div", { class: "period-picker" },
           h("label", { for: "period" }, "Period"), periodSelect,
-          h("span", { class: "hint" }, "or click a bar in the chart"))]);
+          h("span", { class: "hint" }, "or click a bar in the chart"))],
+      outside);
     if (total === 0) return;
     drawTimeline(plot, rows, {
       by: state.by, selected: state.period, onPick: (period) => showPeriod(period, true),
@@ -177,22 +225,27 @@ export async function renderDyad(main, params) {
   }
 
   async function loadKeyEvents() {
-    replace(keyCard, h("h2", { id: "key-title" }, "Key events"),
-      h("p", { class: "loading" }, "Loading…"));
+    const token = ++keyToken;
+    const head = h("h2", { id: "key-title" }, "Key events");
+    replace(keyCard, head, h("p", { class: "loading" }, "Loading…"));
+    let data;
     try {
-      const data = await getJSON("/api/key-events", { a: state.a, b: state.b, top: 8 });
-      replace(keyCard, h("h2", { id: "key-title" }, "Key events"),
-        data.key_events.length === 0 ? h("p", { class: "muted" }, "None yet.") :
-          h("ol", { class: "key-list" }, data.key_events.map((k) => h("li", {},
-            h("div", { class: "key-meta" }, typeBadge(k),
-              h("span", { class: "actors" }, k.actors.replace("->", "→").replace("<→", "↔")),
-              h("time", { datetime: k.date || "" }, formatDate(k.date))),
-            h("p", { class: "evidence" }, k.evidence),
-            h("a", { href: `#/doc/${encodeURIComponent(k.doc_id)}?event=` +
-              encodeURIComponent(k.event_id) }, k.title || "Open document")))));
+      data = await getJSON("/api/key-events", { a: state.a, b: state.b, top: 8, ...range() });
     } catch (error) {
-      replace(keyCard, h("h2", { id: "key-title" }, "Key events"), errorBox(error));
+      if (token === keyToken) replace(keyCard, head, errorBox(error));
+      return;
     }
+    if (token !== keyToken) return;
+    replace(keyCard, head, data.key_events.length === 0
+      ? h("p", { class: "muted" }, "None in these years.")
+      : h("ol", { class: "key-list" }, data.key_events.map((k) => h("li", {},
+        h("div", { class: "key-meta" }, typeBadge(k),
+          h("span", { class: "actors" }, k.mutual ? `${k.source} ↔ ${k.target}`
+            : `${k.source} → ${k.target}`),
+          h("time", { datetime: k.date || "" }, formatDate(k.date))),
+        h("p", { class: "evidence" }, k.evidence),
+        h("a", { href: `#/doc/${encodeURIComponent(k.doc_id)}?event=` +
+          encodeURIComponent(k.event_id) }, k.title || "Open document")))));
   }
 
   async function showPeriod(period, fromChart = false) {
@@ -202,8 +255,9 @@ export async function renderDyad(main, params) {
     chart?.select(state.period);
     const row = rows.find((r) => r.period === state.period);
     const title = h("h2", { id: "period-title", tabindex: "-1" }, row
-      ? `Events in ${formatPeriod(row.period)}` : "All events of this dyad");
-    const range = row ? { since: row.start, until: row.end } : {};
+      ? `Events in ${formatPeriod(row.period)}`
+      : `All events, ${state.from}–${state.to}`);
+    const dates = row ? { since: row.start, until: row.end } : range();
     const note = row ? null : h("p", { class: "hint" },
       "Pick a period in the chart, or from the Period list, to narrow this list.");
     replace(eventsCard, title, h("p", { class: "loading" }, "Loading events…"));
@@ -213,9 +267,11 @@ export async function renderDyad(main, params) {
     let results;
     try {
       results = await Promise.all(pairs.map(([source, target]) => getJSON("/api/events",
-        { source, target, ...range, limit: PAGE })));
+        { source, target, ...dates, limit: PAGE })));
     } catch (error) {
-      if (token === periodToken) replace(eventsCard, title, errorBox(error, "Could not load the events"));
+      if (token === periodToken) {
+        replace(eventsCard, title, errorBox(error, "Could not load the events"));
+      }
       return;
     }
     if (token !== periodToken) return;
@@ -227,18 +283,39 @@ export async function renderDyad(main, params) {
         ? `Showing ${events.length} of ${plural(total, "event")}`
         : plural(total, "event"))),
     note, eventsTable(events));
-    if (fromChart) title.focus({ preventScroll: true });
-    if (fromChart) eventsCard.scrollIntoView({ behavior: "smooth", block: "start" });
+    if (fromChart) {
+      title.focus({ preventScroll: true });
+      eventsCard.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
   }
 
-  selectA.addEventListener("change", () => { state.a = selectA.value; state.period = ""; loadTimeline(); });
-  selectB.addEventListener("change", () => { state.b = selectB.value; state.period = ""; loadTimeline(); });
-  selectBy.addEventListener("change", () => { state.by = selectBy.value; state.period = ""; loadTimeline(); });
+  const restart = () => {
+    state.period = "";
+    state.from = "";
+    state.to = "";
+    loadTimeline();
+  };
+  selectA.addEventListener("change", () => { state.a = selectA.value; restart(); });
+  selectB.addEventListener("change", () => { state.b = selectB.value; restart(); });
+  selectBy.addEventListener("change", () => {
+    state.by = selectBy.value;
+    state.period = "";
+    loadTimeline();
+  });
   selectDir.addEventListener("change", () => {
     state.dir = selectDir.value;
-    drawChart();
-    showPeriod(state.period);
+    showRange();
   });
+  for (const [select, key] of [[selectFrom, "from"], [selectTo, "to"]]) {
+    select.addEventListener("change", () => {
+      state[key] = select.value;
+      if (state.from > state.to) {
+        state.from = state.to = select.value;
+        selectFrom.value = selectTo.value = select.value;
+      }
+      showRange();
+    });
+  }
   swap.addEventListener("click", () => {
     [state.a, state.b] = [state.b, state.a];
     selectA.value = state.a;
@@ -258,13 +335,11 @@ function cell(label, className, ...children) {
     h("div", { class: "cell" }, children));
 }
 
-export function eventsTable(events, { withDocument = true } = {}) {
+export function eventsTable(events) {
   if (!events.length) return h("p", { class: "muted" }, "No events.");
   return h("div", { class: "table-wrap" }, h("table", { class: "events" },
-    h("thead", {}, h("tr", {},
-      h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Type"),
-      h("th", { scope: "col" }, "Actors"), h("th", { scope: "col" }, "Evidence"),
-      withDocument ? h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Document")) : null)),
+    h("thead", {}, h("tr", {}, ["Date", "Type", "Actors", "Evidence"].map((c) =>
+      h("th", { scope: "col" }, c)))),
     h("tbody", {}, events.map((e) => h("tr", { class: `q${e.quad_class}` },
       cell("Date", "nowrap", h("time", { datetime: e.date || "" }, formatDate(e.date)),
         e.date_source === "document" ? h("span", { class: "date-note",
@@ -272,9 +347,9 @@ export function eventsTable(events, { withDocument = true } = {}) {
       cell("Type", "", typeBadge(e), h("span", { class: "quad-name" },
         (QUADS[e.quad_class] || {}).name || "")),
       cell("Actors", "nowrap", actorCell(e)),
-      cell("Evidence", "evidence", e.evidence),
-      withDocument ? h("td", { class: "nowrap link-cell" }, h("a", {
-        class: "button small",
-        href: `#/doc/${encodeURIComponent(e.doc_id)}?event=${encodeURIComponent(e.event_id)}`,
-      }, "Open document")) : null)))));
+      cell("Evidence", "evidence", h("span", { class: "evidence-text" }, e.evidence),
+        h("a", {
+          class: "doc-link",
+          href: `#/doc/${encodeURIComponent(e.doc_id)}?event=${encodeURIComponent(e.event_id)}`,
+        }, "Open document")))))));
 }
