@@ -156,7 +156,7 @@ def _joins_place(prep: Part, run: list[Part], rest: list[Part]) -> bool:
     """Whether "of X" or, after a bare sector word, "in X" belongs to the phrase."""
     word = prep.text.lower()
     bare = not any(p.kind in ANCHOR_KINDS for p in run)
-    if word != "of" and not (bare and word in ("in", "from", "throughout", "across")):
+    if word != "of" and not (bare and word in ("in", "throughout", "across")):
         return False
     for nxt in rest[:3]:
         if nxt.kind in ("owner", "entity"):
