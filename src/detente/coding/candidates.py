@@ -17,8 +17,9 @@ from spacy.tokens import Span, Token
 from detente.coding import filters
 from detente.coding.patterns import Pattern, is_verb, match
 
-TARGET_PREPS = {"on", "against", "with", "to", "toward", "towards", "at", "over", "from",
-                "into", "for", "of", "in"}
+# Prepositions that introduce the actor an action is aimed at ("in Tokyo" is a place).
+TARGET_PREPS = {"on", "against", "with", "to", "toward", "towards", "over", "into", "of",
+                "for"}
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
 SPEECH_VERBS = {"say", "tell", "state", "declare", "note", "stress", "add", "claim", "argue",
                 "insist", "emphasize", "emphasise", "announce", "warn", "remark", "write",
@@ -82,7 +83,7 @@ class MentionIndex:
             found.append(own)
             # "the U.S. and European states": a coordinated modifier names another actor.
             for child in token.children:
-                if child.dep_ == "nmod" and self.at(child) and self.at(child) is not own:
+                if child.dep_ in {"nmod", "amod"} and self.at(child) and self.at(child) is not own:
                     found.extend(self.phrase(child, deep=False))
         else:
             for child in token.children:
@@ -91,7 +92,7 @@ class MentionIndex:
                     break
             if not found and deep:
                 for child in token.children:
-                    if child.dep_ == "prep" and child.lower_ in {"from", "of", "in"}:
+                    if child.dep_ == "prep" and child.lower_ in {"from", "of"}:
                         for pobj in child.children:
                             if pobj.dep_ == "pobj" and self.at(pobj):
                                 found.append(self.at(pobj))
@@ -113,27 +114,45 @@ def unique(mentions: Sequence[MentionLike]) -> list[MentionLike]:
 
 
 def subject_of(verb: Token, index: MentionIndex) -> tuple[list[MentionLike], str]:
-    """The acting mentions of a verb, climbing through conjoined verbs, infinitives and
-    relative clauses when the verb has no subject of its own."""
-    node, hops = verb, 0
-    while hops < 4:
-        for child in node.children:
-            if child.dep_ in {"nsubj", "csubj"}:
-                found = index.phrase(child)
-                if found:
-                    return found, "subject" if node.i == verb.i else f"subject of {node.text!r}"
-                return [], "unresolved subject"
-            if child.dep_ == "agent":
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        return index.phrase(pobj), "agent"
-        if node.dep_ in {"conj", "xcomp", "advcl"} and node.head.i != node.i:
-            node, hops = node.head, hops + 1
+    """The acting mentions of a verb, climbing through conjoined verbs, infinitives,
+    relative clauses and reported speech ("Russia said it had ...") when the verb has
+    no resolvable subject of its own."""
+    node = verb
+    for _hop in range(5):
+        step = _own_subject(node, index)
+        if step is None:  # no subject here: climb to the governing clause
+            if node.dep_ in {"conj", "xcomp", "advcl"} and node.head.i != node.i:
+                node = node.head
+                continue
+            if node.dep_ in {"acl", "relcl"} and node.head.pos_ in {"NOUN", "PROPN"}:
+                return index.phrase(node.head, deep=False), "relative clause"
+            return [], "no subject"
+        found, how = step
+        if found:
+            return found, how if node.i == verb.i else f"{how} of {node.text!r}"
+        if how == "pronoun" and node.dep_ == "ccomp" and \
+                node.head.lemma_.lower() in SPEECH_VERBS:
+            node = node.head
             continue
-        if node.dep_ in {"acl", "relcl"} and node.head.pos_ in {"NOUN", "PROPN"}:
-            return index.phrase(node.head, deep=False), "relative clause"
-        break
+        return [], "unresolved subject"
     return [], "no subject"
+
+
+def _own_subject(node: Token, index: MentionIndex) -> tuple[list[MentionLike], str] | None:
+    """The node's own subject: (mentions, how), or None when it has no subject at all."""
+    for child in node.children:
+        if child.dep_ in {"nsubj", "csubj"}:
+            found = index.phrase(child)
+            return found, "subject" if found or child.pos_ != "PRON" else "pronoun"
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return index.phrase(pobj), "agent"
+        if child.dep_ == "aux":  # "Japan has, albeit reluctantly, imposed": parser slip
+            for grandchild in child.children:
+                if grandchild.dep_ == "nsubj":
+                    return index.phrase(grandchild), "subject of the auxiliary"
+    return None
 
 
 def co_sources(verb: Token, index: MentionIndex) -> list[MentionLike]:
@@ -157,19 +176,20 @@ def objects_of(trigger: Token, index: MentionIndex) -> list[MentionLike]:
     passive = any(c.dep_ == "nsubjpass" for c in trigger.children)
     for child in trigger.children:
         if child.dep_ in {"dobj", "dative", "iobj", "obj"} or (passive and child.dep_ == "nsubjpass"):
-            found.extend(index.phrase(child))
-            if not found:
-                found.extend(prep_objects(child, index))
+            own = index.phrase(child)
+            found.extend(own or prep_objects(child, index))
         elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
             found.extend(prep_objects_of(child, index))
         elif child.dep_ == "prt":
             for sibling in child.children:
                 if sibling.dep_ == "prep":
                     found.extend(prep_objects_of(sibling, index))
-    if not found:  # "refused to accuse Russia": the object of the embedded verb
-        for child in trigger.children:
+    if not found:  # "refused to accuse Russia", "demanded that Hamas renounce ...":
+        for child in trigger.children:  # the embedded clause's subject, else its object
             if child.dep_ in {"xcomp", "ccomp"} and is_verb(child):
-                found.extend(objects_of(child, index))
+                subjects = [index.phrase(c) for c in child.children if c.dep_ == "nsubj"]
+                found.extend([m for group in subjects for m in group]
+                             or objects_of(child, index))
     return unique(found)
 
 
@@ -187,6 +207,20 @@ def prep_objects_of(prep: Token, index: MentionIndex) -> list[MentionLike]:
         if pobj.dep_ in {"pobj", "pcomp"}:
             found.extend(index.phrase(pobj))
     return found
+
+
+def subtree_targets(verb: Token, sources: Sequence[MentionLike],
+                    index: MentionIndex) -> list[MentionLike]:
+    """For a verb no pattern knows: the first other actor in its clause, right of the verb
+    ("Israeli tanks fired shells at targets in Jericho"); the classifier then decides."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.dep_ in {"ccomp", "relcl"}:
+            continue
+        mention = index.at(token)
+        if mention is not None and all(mention is not s and mention.code != s.code
+                                       for s in sources):
+            return [mention]
+    return []
 
 
 def noun_actors(noun: Token, index: MentionIndex) -> tuple[list[MentionLike], list[MentionLike], str]:
@@ -208,8 +242,8 @@ def noun_actors(noun: Token, index: MentionIndex) -> tuple[list[MentionLike], li
                 sources.extend(objs)
             elif word in TARGET_PREPS:
                 targets.extend(objs)
-    if not sources and noun.dep_ in {"dobj", "attr", "pobj", "nsubjpass"}:
-        verb = noun.head if noun.dep_ != "pobj" else noun.head.head
+    if not sources and noun.dep_ in {"dobj", "attr", "nsubjpass"}:
+        verb = noun.head
         if verb.pos_ in {"VERB", "AUX"}:
             sources, _ = subject_of(verb, index)
             if not targets:
@@ -262,6 +296,8 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
             for child in token.children:  # the noun object is covered by this verb
                 if child.dep_ in {"dobj", "nsubjpass"}:
                     handled_nouns.add(child.i)
+            if pattern is None and sources and not targets:
+                targets = subtree_targets(token, sources, index)
             if pattern is None and not (sources and targets):
                 continue  # an unknown verb is only a candidate when it links two actors
             found.append(Candidate(token, sentence, sources, targets, pattern, note))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,8 +139,8 @@ def masked_word_features(text: str) -> list[str]:
     return _with_bigrams([t.lower() for t in _WORD.findall(text)])
 
 
-def char_features(text: str, low: int = 2, high: int = 5) -> list[str]:
-    """Character 2-5-grams inside word boundaries (scikit-learn's `char_wb`), markers removed."""
+def char_features(text: str, low: int = 3, high: int = 5) -> list[str]:
+    """Character 3-5-grams inside word boundaries (scikit-learn's `char_wb`), markers removed."""
     grams: list[str] = []
     for word in _MARKER.sub(" ", text).lower().split():
         padded = f" {word} "
@@ -183,20 +184,28 @@ class FeatureBlock:
     vocabulary: Mapping[str, int]
     idf: np.ndarray
     offset: int
+    _lookup: dict[str, tuple[int, float]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # term -> (column, idf) as Python numbers: the per-term loop is the hot path.
+        idf = self.idf.tolist()
+        lookup = {term: (i, idf[i]) for term, i in self.vocabulary.items()}
+        object.__setattr__(self, "_lookup", lookup)
 
     def add(self, text: str, columns: dict[int, float]) -> None:
-        counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
-        for term in ANALYZERS[self.analyzer](text):
-            index = vocabulary.get(term)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        if not counts:
+        """Add this block's L2-normalised tf-idf weights for `text` to `columns`."""
+        lookup = self._lookup
+        weights: dict[int, float] = {}
+        for term, count in Counter(ANALYZERS[self.analyzer](text)).items():
+            entry = lookup.get(term)
+            if entry is not None:
+                weights[entry[0]] = (1.0 + math.log(count)) * entry[1]
+        if not weights:
             return
-        weights = {i: (1.0 + math.log(c)) * float(self.idf[i]) for i, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values()))
+        offset = self.offset
         for index, weight in weights.items():
-            columns[self.offset + index] = weight / norm
+            columns[offset + index] = weight / norm
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -270,7 +279,9 @@ class TfidfClassifier:
 
     def modes(self, texts: Sequence[str], roots: Sequence[str]) -> list[tuple[str, str | None]]:
         """(16-type name, mode or None) for each marked text, given its predicted root."""
-        rows = self._rows(texts)
+        return self._modes(self._rows(texts), roots)
+
+    def _modes(self, rows, roots: Sequence[str]) -> list[tuple[str, str | None]]:
         out: list[tuple[str, str | None]] = []
         for row, root in zip(rows, roots):
             head = self.mode_heads.get(root)
@@ -287,7 +298,7 @@ class TfidfClassifier:
         rows = self._rows(texts)
         probs = _softmax(self._apply(rows, self.weights, self.bias))
         roots = [self.labels[int(k)] for k in probs.argmax(axis=1)]
-        return _predictions(probs, self.labels, roots, self.modes(texts, roots))
+        return _predictions(probs, self.labels, roots, self._modes(rows, roots))
 
     # Storage: plain arrays only, loaded with allow_pickle=False.
     def save(self, path: Path) -> None:

@@ -23,6 +23,8 @@ from detente.store import StoredMention
 RETREAT_LEMMAS = {"withdraw", "pull", "release", "free", "return", "resign", "retreat",
                   "evacuate", "leave", "hand"}
 CLASSIFIER_THRESHOLD = 0.55
+# Cooperative types that, announced for the future, are coded as AGREE (CAMEO 03x).
+INTENT_TYPES = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class EventCoder:
             pattern = candidate.pattern
             if candidate.speech:
                 result.append(Typed("ACCUSE", "disapprove", "111", 0.7, self.name))
+            elif pattern is not None and pattern.plover in INTENT_TYPES and future(candidate):
+                # Cooperation announced for later is an intent to cooperate (CAMEO 03x).
+                cameo = "036" if pattern.plover == "CONSULT" else "030"
+                result.append(Typed("AGREE", "", cameo, 0.75, self.name))
             elif pattern is not None:
                 confidence = 0.9 if pattern.specific else 0.75
                 result.append(Typed(pattern.plover, pattern.mode, pattern.cameo, confidence,
@@ -140,6 +146,18 @@ class EventCoder:
                              getattr(mention, "reason", ""))
 
 
+def future(candidate: Candidate) -> bool:
+    """Announced, not yet happened: "will visit", "is to meet", "plans to hold talks"."""
+    trigger = candidate.trigger
+    for node in (trigger, trigger.head):
+        for child in node.children:
+            if child.dep_ == "aux" and child.lower_ in {"will", "'ll", "shall"}:
+                return True
+        if node.lemma_.lower() in {"plan", "schedule", "intend", "expect"}:
+            return True
+    return False
+
+
 def actor_ref(mention: MentionLike) -> ActorRef:
     return ActorRef(code=mention.code or "", sector=mention.sector or "",
                     name=mention.name or "", text=mention.text)
@@ -164,7 +182,9 @@ def actor_pairs(candidate: Candidate, plover: str) -> list[tuple[MentionLike, Me
         return [(s, None) for s in sources] if plover in TARGETLESS else []
     for source in sources:
         for target in targets:
-            if not same_actor(source, target) and source.code != target.code:
+            # Domestic events need two different sectors (GOV → REB), not one actor twice.
+            if source is not target and not same_actor(source, target) and (
+                    source.code != target.code or (source.sector and target.sector)):
                 pairs.append((source, target))
     return pairs
 

@@ -15,7 +15,11 @@ HEDGES = {"seem", "appear", "likely", "unlikely", "possible", "impossible", "exp
           "recommend", "suggest", "hope", "want", "need", "wish", "believe", "think",
           "doubt", "imagine", "consider", "predict", "fail", "refuse", "decline", "attempt",
           "try", "aim", "plan", "intend", "order", "able", "unable", "willing", "difficult",
-          "easy", "necessary", "important", "crucial", "essential"}
+          "easy", "necessary", "important", "crucial", "essential", "avoid", "prevent",
+          "stop", "oppose"}
+# Adjectives that make a nominal event a plan, not a fact ("Putin's scheduled visit").
+PLANNED = {"scheduled", "planned", "proposed", "possible", "potential", "expected",
+           "future", "prospective", "hypothetical", "eventual", "rumoured", "rumored"}
 # Verbs whose embedded action is announced, asked for or threatened, not done: "agreed to
 # hold talks" is AGREE, "called on Russia to withdraw" is REQUEST, not CONSULT or RETREAT.
 EMBEDDING = {"agree", "promise", "pledge", "offer", "propose", "vow", "call", "urge", "ask",
@@ -32,6 +36,14 @@ def negation(token: Token) -> str | None:
             return f"negated by {child.text!r}"
     if token.dep_ == "pobj" and token.head.lower_ == "without":
         return "negated by 'without'"
+    return None
+
+
+def planned(token: Token) -> str | None:
+    if token.pos_ in {"NOUN", "PROPN"}:
+        for child in token.children:
+            if child.dep_ in {"amod", "compound"} and child.lower_ in PLANNED:
+                return f"planned: {child.text!r}"
     return None
 
 
@@ -78,4 +90,5 @@ def question(sentence: Span) -> str | None:
 
 def reason_to_skip(token: Token, sentence: Span) -> str | None:
     """Why the event triggered by `token` must not be coded, or None to code it."""
-    return (question(sentence) or negation(token) or modality(token) or governed(token))
+    return (question(sentence) or negation(token) or modality(token) or planned(token)
+            or governed(token))

@@ -49,6 +49,8 @@ FAST_C = 10.0
 MINILM_MAX_LENGTH = 128
 MINILM_BATCH = 16
 MINILM_LR = 5e-5
+#: Loss weight of a non-PLV example when fine-tuning MiniLM.
+MINILM_EXTRA_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,10 @@ def fit_fast(examples: Sequence[Example], seed: int = 13) -> TfidfClassifier:
         targets = [_mode_class(examples[i]) for i in rows]
         if len(set(targets)) < 2:
             continue
-        head = LogisticRegression(C=FAST_C, max_iter=3000, random_state=seed)
+        # Balanced class weights: the "no specific mode" class is large and otherwise wins.
+        head = LogisticRegression(
+            C=FAST_C, max_iter=3000, random_state=seed, class_weight="balanced"
+        )
         head.fit(features[rows][:, :word_columns], targets)
         coef = head.coef_.T if len(head.classes_) > 2 else np.hstack([-head.coef_.T, head.coef_.T])
         bias = head.intercept_ if len(head.classes_) > 2 else np.array(
@@ -264,6 +269,9 @@ def fit_minilm(
     labels = list(ROOTS)
     encodings = [e.ids for e in tokenizer.encode_batch(_texts(examples))]
     targets = torch.tensor([labels.index(e.label) for e in examples])
+    weights = torch.tensor(
+        [1.0 if e.origin == "plv" else MINILM_EXTRA_WEIGHT for e in examples], dtype=torch.float32
+    )
     model = _build_model(torch, len(labels), marker_ids)
     optimizer = torch.optim.AdamW(model.parameters(), lr=MINILM_LR, weight_decay=0.01)
     steps = epochs * math.ceil(len(examples) / MINILM_BATCH)
@@ -279,13 +287,15 @@ def fit_minilm(
         batches = _batches(lengths, MINILM_BATCH, rng)
         for n, rows in enumerate(batches, start=1):
             ids, mask = _pad(torch, encodings, rows)
-            loss = torch.nn.functional.cross_entropy(model(ids, mask), targets[rows])
+            losses = torch.nn.functional.cross_entropy(model(ids, mask), targets[rows],
+                                                       reduction="none")
+            loss = (losses * weights[rows]).sum() / weights[rows].sum()
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
-            total += float(loss)
+            total += loss.item()
             if n % 50 == 0:
                 log(f"epoch {epoch + 1}/{epochs} batch {n}/{len(batches)} loss {total / n:.3f} "
                     f"({time.monotonic() - started:.0f}s)")
@@ -371,6 +381,7 @@ def train(
     epochs: int = 6,
     seed: int = 13,
     log: Log = _silent,
+    threads: int = 2,
 ) -> TrainReport:
     """Rebuild the shipped classifier models from the data sets in `shared_dir`.
 
@@ -396,7 +407,7 @@ def train(
         files[path.name] = path.stat().st_size
     if kind in ("minilm", "all"):
         log(f"fine-tuning MiniLM on {len(examples)} examples for {epochs} epochs")
-        model, tokenizer, labels = fit_minilm(examples, epochs, seed, log=log)
+        model, tokenizer, labels = fit_minilm(examples, epochs, seed, threads=threads, log=log)
         target = output_dir / MINILM_DIR
         export_minilm(model, tokenizer, labels, target, log=log)
         check = [mark_pair(e.sentence, e.source, e.target) for e in sets["plv"]]

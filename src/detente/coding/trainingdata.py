@@ -184,11 +184,12 @@ def _actor_texts(value: object) -> list[str]:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def story_lead(text: str, max_chars: int = 400) -> str:
+def story_lead(text: str, max_chars: int = 240) -> str:
     """The opening sentences of a story, up to about `max_chars` characters.
 
     The synthetic stories report their event in the lead; the rest is background
-    that would dilute a sentence-level classifier.
+    that would dilute a sentence-level classifier (and cost fine-tuning time).
+    The first sentence is always kept, however long.
     """
     text = " ".join(text.split())
     lead = ""
@@ -199,7 +200,7 @@ def story_lead(text: str, max_chars: int = 400) -> str:
     return lead[: max_chars * 2]
 
 
-def read_synthetic(path: Path, max_chars: int = 400) -> list[Example]:
+def read_synthetic(path: Path, max_chars: int = 240) -> list[Example]:
     """Read the NGEC synthetic stories (zipped CSV with text, label, mode).
 
     The stories mark no source or target, so each example is the story's lead
@@ -233,12 +234,13 @@ _SANCTION_WORDS = re.compile(r"\bsanction|\bembargo|asset freeze|\bfr(?:eeze|oze
 
 
 def _predicate_text(example: Example) -> str:
-    # The words from the end of the source phrase to the start of the target phrase.
+    # The words from the end of the source phrase to the start of the target phrase
+    # ("" when either is missing: no relabelling without a marked predicate).
     text = example.sentence
     start = text.find(example.source) if example.source else -1
     end = text.find(example.target, max(start, 0)) if example.target else -1
     if start < 0 or end < 0:
-        return text
+        return ""
     return text[start + len(example.source) : end]
 
 
