@@ -36,6 +36,8 @@ from detente.actors.text import Tok, tokenize
 PHRASE_KINDS = frozenset({"person", "entity", "owner", "title", "sector", "modifier",
                           "possessive", "name", "hyphen", "ambiguous"})
 ANCHOR_KINDS = frozenset({"person", "entity", "owner", "ambiguous"})
+KINDS = frozenset({"person", "country", "government", "organisation", "company", "group",
+                   "pronoun", "description"})
 LEADING_SKIP = frozenset({"article", "number", "qualifier", "current"})
 GENERIC_WORDS = frozenset({"state", "authority", "industry", "business", "press", "media",
                            "mission", "office", "court", "leadership", "official"})
@@ -198,6 +200,8 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
 
     `date` is the document's date: people are resolved to their role on it.
     """
+    if isinstance(date, dt.datetime):
+        date = date.date()
     reg = resolver.registry
     text_of_doc = doc.text  # Doc.text is rebuilt on every access: read it once
     align = _Aligner(doc, text_of_doc)
@@ -211,7 +215,8 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
                               span.root.i, None, None, None, PENDING, kind)
         else:
             mention = Mention(text_of_doc[start:end], start, end, span.start, span.end,
-                              span.root.i, res.code, res.sector, res.name, res.reason, kind)
+                              span.root.i, res.code, res.sector, res.name, res.reason,
+                              kind if kind in KINDS else "description")
         for c in range(start, end):
             covered[c] = True
         found.append((mention, s_index))

@@ -63,8 +63,16 @@ class ActorResolver:
     """
 
     def __init__(self, extra_files: Sequence[Path] = ()) -> None:
-        self.registry: Registry = load_registry(extra_files)
+        self.extra_files = tuple(Path(p) for p in extra_files)
+        self.registry: Registry = load_registry(self.extra_files)
         self._context_parts = functools.lru_cache(maxsize=2048)(self._read_context)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Worker processes rebuild the (cached) registry instead of pickling it.
+        return {"extra_files": self.extra_files}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["extra_files"])  # type: ignore[misc, arg-type]
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, text: str, date: dt.date | None = None,
@@ -80,6 +88,8 @@ class ActorResolver:
                        strict_case: bool = True) -> Resolution:
         """`resolve`, choosing whether names must be capitalised as in the data (the
         mention finder always asks for that; `resolve` relaxes it for all-lower input)."""
+        if isinstance(date, dt.datetime):
+            date = date.date()
         toks = tokenize(text)
         phrase = read_phrase(self.registry, toks, context, text=text,
                              relaxed=not strict_case, fuzzy=True)
