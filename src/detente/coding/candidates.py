@@ -251,6 +251,19 @@ def noun_actors(noun: Token, index: MentionIndex) -> tuple[list[MentionLike], li
     return unique(sources), unique(targets), note
 
 
+def speech_demand(complement: Token, sources: Sequence[MentionLike],
+                  index: MentionIndex) -> MentionLike | None:
+    """"Russia said that Sudan must return the helicopter": a demand on Sudan."""
+    if not any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in complement.children):
+        return None
+    for child in complement.children:
+        if child.dep_ == "nsubj":
+            for mention in index.phrase(child):
+                if all(mention.code != s.code for s in sources):
+                    return mention
+    return None
+
+
 def speech_candidate(verb: Token, sentence: Span, index: MentionIndex) -> Candidate | None:
     """Reported criticism: a speech verb whose complement names an actor in critical words."""
     complement = next((c for c in verb.children if c.dep_ in {"ccomp", "parataxis"}), None)
@@ -259,10 +272,14 @@ def speech_candidate(verb: Token, sentence: Span, index: MentionIndex) -> Candid
             if verb.dep_ == "parataxis" else None
     if complement is None:
         return None
+    sources, _ = subject_of(verb, index)
+    demand = speech_demand(complement, sources, index)
+    if demand is not None:
+        return Candidate(verb, sentence, sources, [demand], None, note="reported demand",
+                         speech=True)
     words = {t.lemma_.lower() for t in complement.subtree} | {t.lower_ for t in complement.subtree}
     if not words & CRITICAL_WORDS:
         return None
-    sources, _ = subject_of(verb, index)
     targets = [index.at(t) for t in complement.subtree if index.at(t)]
     targets = [m for m in unique(targets) if all(m.code != s.code for s in sources)]
     if not sources or not targets:

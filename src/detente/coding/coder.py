@@ -74,7 +74,9 @@ class EventCoder:
         pending: list[int] = []
         for position, (_, candidate) in enumerate(candidates):
             pattern = candidate.pattern
-            if candidate.speech:
+            if candidate.speech and candidate.note == "reported demand":
+                result.append(Typed("REQUEST", "", "100", 0.7, self.name))
+            elif candidate.speech:
                 result.append(Typed("ACCUSE", "disapprove", "111", 0.7, self.name))
             elif pattern is not None and pattern.plover in INTENT_TYPES and future(candidate):
                 # Cooperation announced for later is an intent to cooperate (CAMEO 03x).

@@ -2,7 +2,8 @@
 object nouns it needs, maps to a PLOVER type, mode and CAMEO code.
 
 Rows with an object list are more specific and are tried first ("impose sanctions" is
-SANCTION 163 while a bare "impose" is COERCE 172).
+SANCTION 163 while a bare "impose" is COERCE 172); the object `!` means "used without a
+direct object" ("demonstrators demonstrated", not "demonstrated its willingness").
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def match(token: Token) -> Pattern | None:
         return None
     objects: set[str] | None = None
     for pattern in candidates:
+        if pattern.objects == {"!"}:  # intransitive use only ("protesters demonstrated")
+            if not any(c.dep_ in {"dobj", "ccomp"} for c in token.children):
+                return pattern
+            continue
         if not pattern.specific:
             return pattern
         if objects is None:
