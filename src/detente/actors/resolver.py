@@ -22,7 +22,7 @@ from pathlib import Path
 from detente.actors.persons import PersonCall, choose_person
 from detente.actors.phrase import Part, Phrase, read_phrase
 from detente.actors.registry import Registry, load_registry
-from detente.actors.text import Tok, fold, tokenize
+from detente.actors.text import Tok, tokenize
 
 KIND_OF_ENTRY = {"organisation": "organisation", "company": "company", "group": "group",
                  "country": "country", "person": "person"}
@@ -413,7 +413,3 @@ def _occurrence(haystack: list[Tok], needle: list[Tok]) -> tuple[int, int] | Non
         if [t.norm for t in haystack[i:i + len(words)]] == words:
             return i, i + len(words)
     return None
-
-
-def fold_equal(a: str, b: str) -> bool:
-    return fold(a) == fold(b)
