@@ -7,7 +7,7 @@ import {
   QUADS, actorCell, errorBox, formatDate, formatPeriod, h, notice, plural, replace, typeBadge,
 } from "./dom.js";
 
-const PAGE = 200;
+const PAGE = 100;
 // Over this many years, the view opens on the years holding most events (a corpus
 // citing the 1956 Joint Declaration would otherwise squeeze 2014–2022 into a sliver).
 const LONG_SPAN_YEARS = 25;
@@ -264,25 +264,53 @@ export async function renderDyad(main, params) {
     const token = ++periodToken;
     const pairs = state.dir === "ab" ? [[state.a, state.b]] : state.dir === "ba"
       ? [[state.b, state.a]] : [[state.a, state.b], [state.b, state.a]];
-    let results;
+    // One page per direction; "Show more" asks each direction for its next page.
+    const pages = pairs.map(([source, target]) => ({ source, target, offset: 0, total: 1 }));
+    let events = [];
+    const more = h("button", { type: "button", class: "button secondary" });
+    const count = h("p", { class: "muted" });
+    const body = h("div", {});
+
+    async function nextPages() {
+      const wanted = pages.filter((p) => p.offset < p.total);
+      const results = await Promise.all(wanted.map((p) => getJSON("/api/events", {
+        source: p.source, target: p.target, ...dates, limit: PAGE, offset: p.offset })));
+      if (token !== periodToken) return false;
+      wanted.forEach((p, i) => {
+        p.total = results[i].total;
+        p.offset += results[i].events.length;
+      });
+      events = events.concat(results.flatMap((r) => r.events))
+        .sort((x, y) => (x.date || "").localeCompare(y.date || ""));
+      const total = pages.reduce((sum, p) => sum + p.total, 0);
+      count.textContent = total > events.length
+        ? `Showing ${events.length} of ${plural(total, "event")}` : plural(total, "event");
+      more.textContent = `Show ${Math.min(PAGE * wanted.length, total - events.length)} more`;
+      replace(body, eventsTable(events), total > events.length ? h("div",
+        { class: "actions more" }, more) : null);
+      return true;
+    }
+
     try {
-      results = await Promise.all(pairs.map(([source, target]) => getJSON("/api/events",
-        { source, target, ...dates, limit: PAGE })));
+      if (!await nextPages()) return;
     } catch (error) {
       if (token === periodToken) {
         replace(eventsCard, title, errorBox(error, "Could not load the events"));
       }
       return;
     }
-    if (token !== periodToken) return;
-    const events = results.flatMap((r) => r.events)
-      .sort((x, y) => (x.date || "").localeCompare(y.date || ""));
-    const total = results.reduce((sum, r) => sum + r.total, 0);
-    replace(eventsCard, h("div", { class: "card-head" }, title,
-      h("p", { class: "muted" }, total > events.length
-        ? `Showing ${events.length} of ${plural(total, "event")}`
-        : plural(total, "event"))),
-    note, eventsTable(events));
+    replace(eventsCard, h("div", { class: "card-head" }, title, count), note, body);
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      const shown = events.length;
+      try {
+        await nextPages();
+      } catch (error) {
+        body.append(errorBox(error, "Could not load more events"));
+      }
+      more.disabled = false;
+      body.querySelectorAll("table.events tbody tr")[shown]?.querySelector("a")?.focus();
+    });
     if (fromChart) {
       title.focus({ preventScroll: true });
       eventsCard.scrollIntoView({ behavior: "smooth", block: "start" });
