@@ -86,9 +86,9 @@ class MentionIndex:
                 if child.dep_ in {"nmod", "amod"} and self.at(child) and self.at(child) is not own:
                     found.extend(self.phrase(child, deep=False))
         else:
-            for child in token.children:
+            for child in token.children:  # "the Turkish and Greek sides": all modifiers
                 if child.dep_ in {"poss", "compound", "amod", "nmod"} and self.at(child):
-                    found.append(self.at(child))
+                    found.extend(self.phrase(child, deep=False))
                     break
             if not found and deep:
                 for child in token.children:

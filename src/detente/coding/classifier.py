@@ -223,7 +223,7 @@ class ModeHead:
     """
 
     classes: tuple[str, ...]
-    weights: np.ndarray  # (n_features, n_classes)
+    weights: np.ndarray  # (n_word_features, n_classes): rows for the first block only
     bias: np.ndarray
 
 
@@ -283,12 +283,15 @@ class TfidfClassifier:
 
     def _modes(self, rows, roots: Sequence[str]) -> list[tuple[str, str | None]]:
         out: list[tuple[str, str | None]] = []
-        for row, root in zip(rows, roots):
+        for (columns, values), root in zip(rows, roots):
             head = self.mode_heads.get(root)
             if head is None:
                 out.append((root, None))
                 continue
-            choice = head.classes[int(np.argmax(self._apply([row], head.weights, head.bias)[0]))]
+            # A head covers the first columns (the word block) only.
+            inside = columns < head.weights.shape[0]
+            logits = values[inside] @ head.weights[columns[inside]] + head.bias
+            choice = head.classes[int(np.argmax(logits))]
             raw, _, mode = choice.rpartition(":") if root == "YIELD" else (root, "", choice)
             out.append((raw or root, mode or None))
         return out

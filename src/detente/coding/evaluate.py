@@ -7,11 +7,14 @@ international organisations as `IGO`, so an extracted actor of sector IGO counts
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +110,18 @@ class ExtractionReport:
         return table
 
 
+@lru_cache(maxsize=1)
+def international_codes() -> frozenset[str]:
+    """Codes of actors that belong to no one country (organisations.csv), e.g. UN, G7, WST."""
+    text = files("detente.actors").joinpath("data", "organisations.csv").read_text("utf-8")
+    return frozenset(row["code"] for row in csv.DictReader(text.splitlines()))
+
+
 def event_key(event: Event) -> Key:
     def code(ref) -> str:
         if ref is None:
             return ""
-        return "IGO" if ref.sector == "IGO" else ref.code
+        return "IGO" if ref.sector == "IGO" or ref.code in international_codes() else ref.code
     return code(event.source), code(event.target), event.plover
 
 

@@ -143,10 +143,9 @@ def fit_fast(examples: Sequence[Example], seed: int = 13) -> TfidfClassifier:
         bias = head.intercept_ if len(head.classes_) > 2 else np.array(
             [-head.intercept_[0], head.intercept_[0]]
         )
-        # Heads cover the word block only; pad to the full width with zero rows.
-        full = np.zeros((features.shape[1], coef.shape[1]), dtype=np.float32)
-        full[:word_columns] = coef
-        heads[root] = ModeHead(tuple(str(c) for c in head.classes_), full, bias.astype(np.float32))
+        heads[root] = ModeHead(
+            tuple(str(c) for c in head.classes_), coef.astype(np.float32), bias.astype(np.float32)
+        )
     return TfidfClassifier(blocks, classes, model.coef_.T, model.intercept_, heads)
 
 
