@@ -15,15 +15,13 @@ from typing import Protocol
 from spacy.tokens import Span, Token
 
 from detente.coding import filters
+from detente.coding.filters import SPEECH_VERBS
 from detente.coding.patterns import Pattern, is_verb, match
 
 # Prepositions that introduce the actor an action is aimed at ("in Tokyo" is a place).
 TARGET_PREPS = {"on", "against", "with", "to", "toward", "towards", "over", "into", "of",
                 "for"}
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
-SPEECH_VERBS = {"say", "tell", "state", "declare", "note", "stress", "add", "claim", "argue",
-                "insist", "emphasize", "emphasise", "announce", "warn", "remark", "write",
-                "comment", "reply", "respond", "explain"}
 # Words in reported speech that make the statement a criticism of the actor it names.
 CRITICAL_WORDS = {"violate", "violation", "illegal", "illegally", "unacceptable", "regret",
                   "regrettable", "unfriendly", "harm", "harmful", "wrong", "aggression",
@@ -313,7 +311,7 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
             for child in token.children:  # the noun object is covered by this verb
                 if child.dep_ in {"dobj", "nsubjpass"}:
                     handled_nouns.add(child.i)
-            if pattern is None and sources and not targets:
+            if sources and not targets and (pattern is None or pattern.plover not in TARGETLESS):
                 targets = subtree_targets(token, sources, index)
             if pattern is None and not (sources and targets):
                 continue  # an unknown verb is only a candidate when it links two actors

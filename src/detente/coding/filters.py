@@ -20,6 +20,9 @@ HEDGES = {"seem", "appear", "likely", "unlikely", "possible", "impossible", "exp
 # Adjectives that make a nominal event a plan, not a fact ("Putin's scheduled visit").
 PLANNED = {"scheduled", "planned", "proposed", "possible", "potential", "expected",
            "future", "prospective", "hypothetical", "eventual", "rumoured", "rumored"}
+SPEECH_VERBS = {"say", "tell", "state", "declare", "note", "stress", "add", "claim", "argue",
+                "insist", "emphasize", "emphasise", "announce", "warn", "remark", "write",
+                "comment", "reply", "respond", "explain"}
 # Verbs whose embedded action is announced, asked for or threatened, not done: "agreed to
 # hold talks" is AGREE, "called on Russia to withdraw" is REQUEST, not CONSULT or RETREAT.
 EMBEDDING = {"agree", "promise", "pledge", "offer", "propose", "vow", "call", "urge", "ask",
@@ -50,8 +53,15 @@ def planned(token: Token) -> str | None:
 def modality(token: Token) -> str | None:
     for child in token.children:
         if child.dep_ in {"aux", "auxpass"} and child.lower_ in MODALS:
+            if child.lower_ == "would" and reported(token):
+                continue  # "Palestinian leaders said they would boycott": reported future
             return f"modal {child.text!r}"
     return None
+
+
+def reported(token: Token) -> bool:
+    """The clause is the complement of a speech verb in the past ("said they would")."""
+    return token.dep_ == "ccomp" and token.head.lemma_.lower() in SPEECH_VERBS
 
 
 def clause_chain(token: Token) -> list[Token]:
