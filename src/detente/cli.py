@@ -355,9 +355,15 @@ def require_coder(settings: Settings):
 
 
 def register_commands() -> None:
-    """Commands whose bodies live in their own modules (analysis, server)."""
-    from detente import cli_analysis, cli_serve
+    """Commands whose bodies live in their own modules (actors, classifier, analysis,
+    server); registered here so that `detente --help` lists them all."""
+    from detente import cli_actors, cli_analysis, cli_serve, cli_train
 
+    app.add_typer(cli_actors.actors_app, name="actors")
+    app.command("classify")(cli_train.classify_command)
+    app.command("train")(cli_train.train_command)
+    eval_app.command("plv")(cli_train.eval_plv_command)
+    eval_app.command("actors")(cli_actors.eval_actors_command)
     app.command("timeline")(cli_analysis.timeline_command)
     app.command("key-events")(cli_analysis.key_events_command)
     app.command("network")(cli_analysis.network_command)
