@@ -34,18 +34,23 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
+DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " (env DETENTE_DB)")]
+HostOption = Annotated[str, typer.Option("--host", help="Address to listen on; the API has no "
+                                                        "login, so keep it on loopback.")]
+PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="TOML config file (default ./detente.toml) (env DETENTE_CONFIG)")]
+
+
 def serve_command(
-    db: Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " [env DETENTE_DB]")] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; the API has no "
-                                                     "login, so keep it on loopback.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML config file (default "
-                                                                 "./detente.toml) [env DETENTE_CONFIG]")] = None,
+    db: DbOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    config: ConfigOption = None,
 ) -> None:
     """Serve the JSON API and the dashboard at http://HOST:PORT/ (Ctrl+C stops it).
 
-    The server holds the database while it runs: add documents through the dashboard
-    or POST /api/documents rather than `detente ingest`.
+    While it runs, add documents on the dashboard or by POST /api/documents, not ingest.
     """
     import uvicorn
 

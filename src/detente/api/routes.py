@@ -138,7 +138,8 @@ def timeline(store: StoreDep, a: ActorA, b: ActorB, by: By = "month", both: Both
     Example: `GET /api/timeline?a=JPN&b=RUS&by=month`
     """
     first, last = date_range(since, until)
-    result = analysis.timeline(store, a, b, by=by, both_directions=both, since=first, until=last)
+    result = analysis.timeline(store, a, b, by=by, both_directions=both, since=first,
+                               until=last)
     return {"ok": True, **result.to_dict()}
 
 
@@ -168,7 +169,8 @@ def network(store: StoreDep, since: Since = None, until: Until = None,
     Example: `GET /api/network?since=2022`
     """
     first, last = date_range(since, until)
-    return {"ok": True, **analysis.network(store, since=first, until=last, sectors=sectors).to_dict()}
+    result = analysis.network(store, since=first, until=last, sectors=sectors)
+    return {"ok": True, **result.to_dict()}
 
 
 @router.get("/actors/resolve", summary="Resolve a name to an actor code (detente actors)")

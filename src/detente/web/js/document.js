@@ -75,7 +75,9 @@ export async function renderDocument(main, docId, params) {
         title: piece.events.map(describe).join("\n"),
         dataset: { events: piece.events.map((e) => e.event_id).join(" ") },
       }, piece.text);
-      for (const event of piece.events) if (!marks.has(event.event_id)) marks.set(event.event_id, mark);
+      for (const event of piece.events) {
+        if (!marks.has(event.event_id)) marks.set(event.event_id, mark);
+      }
       return mark;
     }));
 
@@ -104,8 +106,9 @@ export async function renderDocument(main, docId, params) {
   replace(main, crumbs, h("div", { class: "page-head" }, heading, meta),
     h("div", { class: "doc-layout" },
       h("section", { class: "card", "aria-label": "Text" },
-        h("p", { class: "legend" }, "Highlighted: the sentences the events were coded from, coloured by " +
-          "quad class (the most conflictual one where a sentence holds several events)."), article),
+        h("p", { class: "legend" }, "Highlighted: the sentences the events were coded " +
+          "from, coloured by quad class (the most conflictual one where a sentence holds " +
+          "several events)."), article),
       h("aside", { class: "card", "aria-labelledby": "doc-events-title" },
         h("h2", { id: "doc-events-title" }, "Events in this document"),
         events.length ? list : h("p", { class: "muted" }, "No events were coded in this " +

@@ -40,7 +40,9 @@ async function route() {
   let heading = null;
   try {
     if (view === "dyad") heading = await renderDyad(main, params);
-    else if (view === "documents") heading = await renderDocuments(main, { onChange: refreshStatus });
+    else if (view === "documents") {
+      heading = await renderDocuments(main, { onChange: refreshStatus });
+    }
     else if (view === "doc" && parts[1]) heading = await renderDocument(main, parts[1], params);
     else if (view === "api") heading = await renderApi(main);
     else replace(main, errorBox({ message: `There is no page #/${parts.join("/")}.` },
