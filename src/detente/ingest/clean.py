@@ -35,6 +35,18 @@ ENGLISH_WORDS = frozenset(
 )
 
 
+# A wire dateline opening a paragraph: "MOSCOW - ", "SOCHI, Russia - ", "TOKYO, March 3 (Reuters) -".
+DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][A-Z.'\- ]{2,30}(?:, [A-Z][\w. ]{1,30})?(?:, \w+ \d{1,2})?"
+    r"(?: \([^)]{1,30}\))?) [-–—] (?=[A-Z\"“])")
+
+
+def split_dateline(line: str) -> str:
+    """Put a dateline on its own line, so "MOSCOW - Japanese Prime Minister Shinzo Abe"
+    is not read as one name."""
+    return DATELINE.sub(lambda m: m["dateline"] + " -\n", line, count=1)
+
+
 def is_boilerplate(line: str) -> bool:
     stripped = line.strip()
     return bool(stripped) and any(p.search(stripped) for p in BOILERPLATE)
@@ -48,7 +60,7 @@ def clean_text(text: str, title: str = "") -> str:
         line = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
         if is_boilerplate(line):
             continue
-        line = re.sub(r"\bexternal page(?=\S)", "", line)
+        line = split_dateline(re.sub(r"\bexternal page(?=\S)", "", line))
         # Pasted pages repeat their title and kicker lines; keep the first copy only.
         if line and len(line.split()) <= 12 and not line.endswith((".", '"', "”")):
             key = line.lower()
