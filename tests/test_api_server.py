@@ -16,12 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-import typer
 from click.testing import Result
 from test_api_example import DOCUMENTS, build_example_db
 from typer.testing import CliRunner
 
-from detente.cli_serve import serve_command
+from detente import cli
 
 DETENTE = Path(sys.executable).parent / "detente"
 
@@ -38,7 +37,7 @@ def clean_env() -> dict[str, str]:
 
 
 def serve_args(db: Path, port: int) -> list[str]:
-    return [sys.executable, "-m", "detente.cli_serve", "--db", str(db), "--port", str(port)]
+    return [str(DETENTE), "serve", "--db", str(db), "--port", str(port)]
 
 
 @contextmanager
@@ -82,11 +81,8 @@ def served_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
 
 
 def serve_in_process(args: list[str]) -> Result:
-    """`detente serve` run in this process, as the main CLI registers it."""
-    app = typer.Typer()
-    app.command("serve")(serve_command)
-    app.command("version")(lambda: None)  # two commands, so `serve` is addressed by name
-    return CliRunner().invoke(app, ["serve", *args])
+    """`detente serve` run in this process through the main CLI."""
+    return CliRunner().invoke(cli.app, ["serve", *args])
 
 
 def test_ingest_into_a_served_database_fails_at_once_saying_what_to_do(
