@@ -307,6 +307,26 @@ def test_every_route_answers_errors_in_the_one_shape(client: TestClient) -> None
     assert_error(client.get("/nowhere"), 404)
 
 
+def test_writes_from_other_sites_are_refused(fresh_client: TestClient) -> None:
+    body = assert_error(fresh_client.post(
+        "/api/documents", json={"documents": [{"text": "Japan met Russia in Moscow."}]},
+        headers={"origin": "http://evil.example"}), 403)
+    assert "another site" in body["error"]
+    same_site = fresh_client.post(
+        "/api/documents", json={"documents": [{"text": "Japan met Russia in Moscow."}]},
+        headers={"origin": "http://testserver"})
+    assert same_site.status_code == 200, same_site.text
+
+
+def test_a_loopback_server_answers_loopback_host_names_only(example_db: Path) -> None:
+    app = create_app(example_db, allowed_hosts={"127.0.0.1", "localhost", "::1"})
+    with TestClient(app, base_url="http://127.0.0.1:8000") as local:
+        assert local.get("/api/health").status_code == 200
+        assert local.get("/api/health", headers={"host": "[::1]:8000"}).status_code == 200
+        body = assert_error(local.get("/", headers={"host": "attacker.example:8000"}), 403)
+        assert "attacker.example" in body["error"]
+
+
 def test_a_failing_database_is_a_500_in_the_same_shape(tmp_path: Path) -> None:
     with open_store(tmp_path / "closed.duckdb") as store:
         app = create_app(store)

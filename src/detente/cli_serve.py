@@ -67,7 +67,9 @@ def serve_command(
         raise typer.Exit(2)
     with ExitStack() as stack:
         store = run(lambda: stack.enter_context(open_store(settings.db)))
-        app = create_app(store, settings)
+        # On loopback, only loopback host names are answered (no DNS rebinding).
+        app = create_app(store, settings,
+                         allowed_hosts=LOOPBACK if host in LOOPBACK else None)
         shown = f"[{host}]" if ":" in host else host
         out.print(f"detente: serving {settings.db} at http://{shown}:{port}/ "
                   "(API under /api, Ctrl+C to stop)", highlight=False)

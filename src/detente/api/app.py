@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -163,6 +163,49 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def host_name(host_header: str) -> str:
+    """The name in a Host header: "127.0.0.1:8000" → "127.0.0.1", "[::1]:80" → "::1"."""
+    if host_header.startswith("["):
+        return host_header[1:].split("]", 1)[0]
+    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+
+
+class RequestGuard:
+    """Refuses requests a local server should never answer, in the one error shape.
+
+    A web page on another site can make the browser send a simple POST (a form upload)
+    to 127.0.0.1, and a DNS-rebinding page can read from it under its own host name; so
+    writes must come from this server's own origin, and, when the server listens on
+    loopback, the Host header must name loopback.
+    """
+
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] | None) -> None:
+        self.app = app
+        self.allowed_hosts = allowed_hosts
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                       for k, v in scope.get("headers", [])}
+            host = headers.get("host", "")
+            refusal = None
+            if self.allowed_hosts is not None and host_name(host) not in self.allowed_hosts:
+                refusal = (f"requests for host {host!r} are refused",
+                           "Open the dashboard at the address `detente serve` printed, "
+                           "e.g. http://127.0.0.1:8000/.")
+            origin = headers.get("origin")
+            if (refusal is None and scope["method"] not in ("GET", "HEAD", "OPTIONS")
+                    and origin is not None and origin != f"{scope.get('scheme', 'http')}://{host}"):
+                refusal = (f"a {scope['method']} from another site ({origin}) is refused",
+                           "Upload from the dashboard itself, or from a script that sends "
+                           "no Origin header.")
+            if refusal is not None:
+                response = error_response(403, refusal[0], "HTTP403", refusal[1])
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 @lru_cache(maxsize=1)
 def vega_bundle() -> bytes:
     """Vega, Vega-Lite and vega-embed as one script, from vl-convert-python (offline)."""
@@ -171,12 +214,14 @@ def vega_bundle() -> bytes:
     return vl_convert.javascript_bundle().encode("utf-8")
 
 
-def create_app(source: Settings | str | Path | Store, settings: Settings | None = None) -> FastAPI:
+def create_app(source: Settings | str | Path | Store, settings: Settings | None = None, *,
+               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The detente HTTP API and dashboard over one database.
 
     `source` is a Settings object, a database path, or an already open Store (which
     the caller keeps and closes). A path is opened read-write at startup and closed
-    at shutdown, so the running server holds the database.
+    at shutdown, so the running server holds the database. With `allowed_hosts`, other
+    Host headers are refused (`detente serve` passes the loopback names).
 
     >>> app = create_app("detente.duckdb")  # doctest: +SKIP
     >>> # with TestClient(app) as client: client.get("/api/health").json()
@@ -231,5 +276,7 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(RequestGuard, allowed_hosts=frozenset(allowed_hosts)
+                       if allowed_hosts is not None else None)
     app.add_middleware(SecurityHeaders)
     return app
