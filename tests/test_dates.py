@@ -429,3 +429,13 @@ def test_parse_date_rejects_with_the_value_and_accepted_forms(value: str) -> Non
 
 def test_docstring_examples_run() -> None:
     assert doctest.testmod(dates).failed == 0
+
+
+def test_publication_year_from_a_known_event_dated_relatively():
+    from detente.dates import infer_publication_date
+
+    text = ("Hatoyama visited Crimea from March 10 to 15. Crimea was annexed by Russia on "
+            "March 18 last year, and Japan joined the sanctions last fall.")
+    day, reason = infer_publication_date(text)
+    assert day == dt.date(2015, 3, 15)
+    assert "annexation of Crimea" in reason and "last year" in reason

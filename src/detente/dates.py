@@ -13,10 +13,13 @@ expressions and calendar arithmetic only: dateparser and dateutil resolve "last 
 from __future__ import annotations
 
 import bisect
+import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
@@ -643,6 +646,7 @@ def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
         if m["y"] and _valid(int(m["y"]), _month_num(m["m"]), int(m["d"])):
             day = dt.date(int(m["y"]), _month_num(m["m"]), int(m["d"]))
             return day, f"dateline: {m.group().strip(' -–—')!r}"
+    anchored = _anchored_year(text)
     best: tuple[dt.date, DateRef] | None = None
     for sentence in _SENTENCE_SPLIT.split(text):
         ctx = _Ctx(sentence, None)
@@ -656,6 +660,57 @@ def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
                     day = dt.date.fromisoformat(iso if len(iso) == 10 else iso + "-01")
                     if best is None or day > best[0]:
                         best = day, ref
+    if anchored is not None and (best is None or anchored[0] > best[0]):
+        return anchored
     if best is None:
         return None
     return best[0], f"latest explicitly dated reference in the text: {best[1].text!r}"
+
+
+@lru_cache(maxsize=1)
+def _anchors() -> tuple[tuple[re.Pattern[str], dt.date, str], ...]:
+    """Well-known events with their dates (data/anchors.csv), for undated analyses."""
+    text = files("detente").joinpath("data", "anchors.csv").read_text(encoding="utf-8")
+    return tuple((re.compile(row["pattern"], re.I), dt.date.fromisoformat(row["date"]),
+                  row["event"]) for row in csv.DictReader(text.splitlines()))
+
+
+_RELATIVE_YEAR = re.compile(r"\b(?:(last|this|next) year|(\w+) years? ago)\b", re.I)
+
+
+def _anchored_year(text: str) -> tuple[dt.date, str] | None:
+    """A publication year from a known event dated relative to the text: "Crimea was annexed
+    by Russia on March 18 last year" puts the text in 2015. Within that year the latest date
+    the text gives without a year is taken (or 1 January)."""
+    for sentence in _SENTENCE_SPLIT.split(text):
+        match = _RELATIVE_YEAR.search(sentence)
+        if not match:
+            continue
+        for pattern, day, event in _anchors():
+            if not pattern.search(sentence):
+                continue
+            offset = {"last": 1, "this": 0, "next": -1}.get((match[1] or "").lower())
+            if offset is None:
+                offset = _NUMBER_WORDS.get(match[2].lower()) if not match[2].isdigit() \
+                    else int(match[2])
+            if offset is None:
+                continue
+            year = day.year + offset
+            latest = _latest_in_year(text, year)
+            why = f"{event} ({day.isoformat()}) is dated {match[0]!r}"
+            return (latest[0], f"{why}; latest date in {year}: {latest[1]!r}") if latest \
+                else (dt.date(year, 1, 1), why)
+    return None
+
+
+def _latest_in_year(text: str, year: int) -> tuple[dt.date, str] | None:
+    reference = dt.date(year, 12, 31)
+    best: tuple[dt.date, str] | None = None
+    for sentence in _SENTENCE_SPLIT.split(text):
+        for ref in find_dates(sentence, reference):
+            if ref.precision == "day" and ref.date.startswith(f"{year}-") and \
+                    not re.search(r"\d{4}", ref.text) and "year" not in ref.text:
+                day = dt.date.fromisoformat(ref.end_date or ref.date)
+                if best is None or day > best[0]:
+                    best = day, ref.text
+    return best
