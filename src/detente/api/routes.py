@@ -92,7 +92,8 @@ def events(
                                                                  "SANCTION.")] = None,
     since: Since = None,
     until: Until = None,
-    doc_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+    doc_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                        description="Only this document's events.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
