@@ -207,16 +207,29 @@ def prep_objects_of(prep: Token, index: MentionIndex) -> list[MentionLike]:
     return found
 
 
+# Dependencies a target may hang from inside the verb's own clause.
+CLAUSE_DEPS = {"dobj", "obj", "dative", "prep", "pobj", "pcomp", "compound", "amod", "nmod",
+               "poss", "appos", "attr", "npadvmod", "acomp", "xcomp", "aux", "det", "conj",
+               "cc", "advmod", "oprd", "nsubjpass", "agent"}
+
+
 def subtree_targets(verb: Token, sources: Sequence[MentionLike],
                     index: MentionIndex) -> list[MentionLike]:
-    """For a verb no pattern knows: the first other actor in its clause, right of the verb
-    ("Israeli tanks fired shells at targets in Jericho"); the classifier then decides."""
+    """For a verb no pattern knows: the first other actor in its own clause, right of the
+    verb ("Israeli tanks fired shells at targets in Jericho"); the classifier then decides.
+    Subordinate, relative and coordinated clauses are left to their own verbs."""
     for token in verb.subtree:
-        if token.i <= verb.i or token.dep_ in {"ccomp", "relcl"}:
+        if token.i <= verb.i:
             continue
+        node, inside = token, True
+        while node.i != verb.i:
+            if node.dep_ not in CLAUSE_DEPS or (node.dep_ == "conj" and is_verb(node)):
+                inside = False
+                break
+            node = node.head
         mention = index.at(token)
-        if mention is not None and all(mention is not s and mention.code != s.code
-                                       for s in sources):
+        if inside and mention is not None and all(
+                mention is not s and mention.code != s.code for s in sources):
             return [mention]
     return []
 
@@ -299,7 +312,8 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
                 found.append(candidate)
             continue
         if pattern is None and not (verb and token.dep_ in {"ROOT", "conj", "ccomp", "xcomp",
-                                                                   "advcl", "relcl"}):
+                                                                   "advcl", "relcl"}
+                                    and token.lemma_.lower() not in filters.NON_EVENTS):
             continue
         if verb:
             sources, note = subject_of(token, index)

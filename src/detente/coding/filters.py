@@ -16,7 +16,14 @@ HEDGES = {"seem", "appear", "likely", "unlikely", "possible", "impossible", "exp
           "doubt", "imagine", "consider", "predict", "fail", "refuse", "decline", "attempt",
           "try", "aim", "plan", "intend", "order", "able", "unable", "willing", "difficult",
           "easy", "necessary", "important", "crucial", "essential", "avoid", "prevent",
-          "stop", "oppose"}
+          "stop", "oppose", "delay", "postpone", "cancel", "suspend", "escape", "possibility",
+          "prospect", "chance", "likelihood", "hope", "wish", "desire", "dream", "ready",
+          "prepared", "eager", "reluctant", "would-be"}
+# Verbs that say nothing an event coder should code, even between two actors.
+NON_EVENTS = {"be", "have", "become", "remain", "seem", "appear", "perceive", "view", "see",
+              "consider", "regard", "know", "think", "believe", "hope", "want", "need",
+              "feel", "mean", "include", "involve", "describe", "name", "depend", "rely",
+              "exist", "lie", "live", "look", "find", "show", "express"}
 # Adjectives that make a nominal event a plan, not a fact ("Putin's scheduled visit").
 PLANNED = {"scheduled", "planned", "proposed", "possible", "potential", "expected",
            "future", "prospective", "hypothetical", "eventual", "rumoured", "rumored"}
@@ -78,6 +85,10 @@ def governed(token: Token) -> str | None:
         for child in node.children:
             if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS:
                 return f"conditional {child.text!r}"
+            # "Unless Tokyo involves Washington, the US will remain ...": the consequent.
+            if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"}
+                                            for c in child.children):
+                return "consequent of a condition"
         if node.i != token.i and node.lemma_.lower() in HEDGES:
             return f"governed by {node.text!r}"
         if node.i != token.i and node.lemma_.lower() in EMBEDDING and token.dep_ in {
