@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 
 from detente.coding import filters
 from detente.coding.filters import SPEECH_VERBS
-from detente.coding.patterns import Pattern, is_verb, match
+from detente.coding.patterns import Pattern, is_verb, lemmas, match
 
 # Prepositions that introduce the actor an action is aimed at ("in Tokyo" is a place).
 TARGET_PREPS = {"on", "against", "with", "to", "toward", "towards", "over", "into", "of",
@@ -213,6 +213,13 @@ CLAUSE_DEPS = {"dobj", "obj", "dative", "prep", "pobj", "pcomp", "compound", "am
                "cc", "advmod", "oprd", "nsubjpass", "agent"}
 
 
+# Prepositions whose objects are circumstances, never the target ("despite the ceasefire
+# in Ukraine", "after talks with Russia").
+NON_TARGET_PREPS = {"despite", "after", "before", "since", "during", "following", "amid",
+                    "because", "until", "like", "unlike", "as", "than", "without", "besides",
+                    "including", "except", "via", "through", "by"}
+
+
 def subtree_targets(verb: Token, sources: Sequence[MentionLike],
                     index: MentionIndex) -> list[MentionLike]:
     """For a verb no pattern knows: the first other actor in its own clause, right of the
@@ -223,7 +230,8 @@ def subtree_targets(verb: Token, sources: Sequence[MentionLike],
             continue
         node, inside = token, True
         while node.i != verb.i:
-            if node.dep_ not in CLAUSE_DEPS or (node.dep_ == "conj" and is_verb(node)):
+            if node.dep_ not in CLAUSE_DEPS or (node.dep_ == "conj" and is_verb(node)) or (
+                    node.dep_ == "prep" and node.lower_ in NON_TARGET_PREPS):
                 inside = False
                 break
             node = node.head
@@ -306,14 +314,14 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
     for token in sentence:
         pattern = match(token)
         verb = is_verb(token)
-        if verb and token.lemma_.lower() in SPEECH_VERBS and pattern is None:
+        if verb and lemmas(token) & SPEECH_VERBS and pattern is None:
             candidate = speech_candidate(token, sentence, index)
             if candidate:
                 found.append(candidate)
             continue
         if pattern is None and not (verb and token.dep_ in {"ROOT", "conj", "ccomp", "xcomp",
                                                                    "advcl", "relcl"}
-                                    and token.lemma_.lower() not in filters.NON_EVENTS):
+                                    and not filters.non_event(token)):
             continue
         if verb:
             sources, note = subject_of(token, index)

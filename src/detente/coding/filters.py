@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from detente.coding.patterns import lemmas
+
 MODALS = {"should", "could", "would", "might", "may", "must", "ought", "can", "shall"}
 CONDITIONAL_MARKS = {"if", "unless", "whether", "once"}
 # Governing words that make what they govern a wish, plan, guess or judgement.
@@ -50,11 +52,19 @@ def negation(token: Token) -> str | None:
 
 
 def planned(token: Token) -> str | None:
+    """Nominal events that are planned or generic: "Putin's scheduled visit", "any meeting"."""
     if token.pos_ in {"NOUN", "PROPN"}:
         for child in token.children:
             if child.dep_ in {"amod", "compound"} and child.lower_ in PLANNED:
                 return f"planned: {child.text!r}"
+            if child.dep_ == "det" and child.lower_ in {"any", "every", "each", "another"}:
+                return f"generic: {child.text!r}"
     return None
+
+
+def non_event(token: Token) -> bool:
+    """Verbs of being, thinking and wishing, which code nothing even between two actors."""
+    return bool(lemmas(token) & NON_EVENTS)
 
 
 def modality(token: Token) -> str | None:
@@ -68,7 +78,7 @@ def modality(token: Token) -> str | None:
 
 def reported(token: Token) -> bool:
     """The clause is the complement of a speech verb in the past ("said they would")."""
-    return token.dep_ == "ccomp" and token.head.lemma_.lower() in SPEECH_VERBS
+    return token.dep_ == "ccomp" and bool(lemmas(token.head) & SPEECH_VERBS)
 
 
 def clause_chain(token: Token) -> list[Token]:
@@ -89,9 +99,9 @@ def governed(token: Token) -> str | None:
             if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"}
                                             for c in child.children):
                 return "consequent of a condition"
-        if node.i != token.i and node.lemma_.lower() in HEDGES:
+        if node.i != token.i and lemmas(node) & HEDGES:
             return f"governed by {node.text!r}"
-        if node.i != token.i and node.lemma_.lower() in EMBEDDING and token.dep_ in {
+        if node.i != token.i and lemmas(node) & EMBEDDING and token.dep_ in {
                 "xcomp", "ccomp"} and token.head.i == node.i:
             return f"embedded under {node.text!r}"
         if node.i != token.i and modality(node) and node.dep_ != "conj":

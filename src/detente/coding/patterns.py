@@ -69,6 +69,18 @@ def object_words(token: Token) -> set[str]:
     return words
 
 
+def lemmas(token: Token) -> set[str]:
+    """The token's lemma plus stems of its surface form: the small model's lemmatizer slips
+    on some verbs ("hoped" → "hop"), so membership tests look at all of them."""
+    lower = token.lower_
+    forms = {token.lemma_.lower(), lower}
+    for suffix, replacement in (("ied", "y"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"),
+                                ("ing", ""), ("es", ""), ("s", "")):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            forms.add(lower[: -len(suffix)] + replacement)
+    return forms
+
+
 def is_verb(token: Token) -> bool:
     """A verb, including ones the tagger calls nouns in verb slots ("to sanction Russia")."""
     if token.pos_ in {"VERB", "AUX"}:
@@ -82,9 +94,11 @@ def match(token: Token) -> Pattern | None:
     pos = "VERB" if is_verb(token) else "NOUN" if token.pos_ in {"NOUN", "PROPN"} else ""
     if not pos:
         return None
-    candidates = load_patterns().get((token.lemma_.lower(), pos))
+    table = load_patterns()
+    candidates = table.get((token.lemma_.lower(), pos))
     if not candidates:
-        candidates = load_patterns().get((token.lower_, pos))
+        candidates = next((table[(f, pos)] for f in sorted(lemmas(token)) if (f, pos) in table),
+                          None)
     if not candidates:
         return None
     objects: set[str] | None = None
