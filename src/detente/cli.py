@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +22,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from detente import library
-from detente.errors import DetenteError, InputError
+from detente.errors import DetenteError
 from detente.settings import HELP, Settings, load_settings
 from detente.store import flat_event, to_json
 
@@ -37,9 +36,9 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
-DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " [env DETENTE_DB]")]
+DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " (env DETENTE_DB)")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file "
-                                                    "(default ./detente.toml) [env DETENTE_CONFIG]")]
+                                                    "(default ./detente.toml; env DETENTE_CONFIG)")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help=HELP["quiet"])]
 FormatOption = Annotated[str, typer.Option("--format", "-f",
                                            help="Output format: table, json or csv.")]

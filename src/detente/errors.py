@@ -14,10 +14,11 @@ class DetenteError(Exception):
     exit_code = 1
     http_status = 500
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, input: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.input = input  # the file, line or argument that failed, when there is one
 
     def __str__(self) -> str:
         text = f"[{self.code}] {self.message}"
@@ -70,6 +71,20 @@ class ModelMissingError(DetenteError):
 
     code = "E300"
     exit_code = 4
+
+
+class PayloadTooLargeError(InputError):
+    """An upload over the server's size limit."""
+
+    code = "E105"
+    http_status = 413
+
+
+class UnsupportedMediaTypeError(InputError):
+    """An upload in a content type the server does not read."""
+
+    code = "E106"
+    http_status = 415
 
 
 class ConfigError(DetenteError):

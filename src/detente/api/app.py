@@ -41,12 +41,6 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'")
 
 
-class UploadTooLargeError(InputError):
-    """An upload over `max_upload_mb` (HTTP 413)."""
-
-    http_status = 413
-
-
 @dataclass
 class ApiContext:
     """What every route needs: the settings, the open store and the ingest lock."""

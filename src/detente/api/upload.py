@@ -25,7 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from detente import library
-from detente.api.app import ApiContext, UploadTooLargeError, context, error_response
+from detente.api.app import ApiContext, context, error_response
+from detente.errors import PayloadTooLargeError, UnsupportedMediaTypeError
 from detente.errors import InputError
 from detente.ingest.pipeline import IngestReport
 
@@ -33,12 +34,6 @@ router = APIRouter(prefix="/api")
 
 MAX_FILES = 200
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
-
-
-class UnsupportedUploadError(InputError):
-    """A request body that is neither multipart files nor JSON documents (HTTP 415)."""
-
-    http_status = 415
 
 
 class JsonDocument(BaseModel):
@@ -72,7 +67,7 @@ UPLOAD_BODY = {
 
 async def read_limited(request: Request, limit: int) -> bytes:
     """The request body, refused with a 413 as soon as it passes `limit` bytes."""
-    too_big = UploadTooLargeError(
+    too_big = PayloadTooLargeError(
         f"the upload is over the server's limit of {limit / 1e6:.0f} MB",
         hint="Upload fewer or smaller files at a time, or start the server with a larger "
              "max_upload_mb (DETENTE_MAX_UPLOAD_MB).")
@@ -204,7 +199,7 @@ async def upload(request: Request) -> JSONResponse:
     elif kind == "application/json":
         job, items = ingest_json, json_documents(body)
     else:
-        raise UnsupportedUploadError(
+        raise UnsupportedMediaTypeError(
             f"cannot ingest a {kind or 'body without a content type'}",
             hint="Send files as multipart/form-data, or JSON documents as application/json.")
     async with ctx.ingest_lock:

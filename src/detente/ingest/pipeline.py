@@ -13,17 +13,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TextIO
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from detente.errors import DetenteError, InputError
 from detente.ingest.prepare import prepare
 from detente.ingest.readers import RawDoc, iter_paths, read_file, read_jsonl
-from detente.nlp import load_nlp
 from detente.records import Document, Event, Sentence
 from detente.settings import Settings
 from detente.store import Store, StoredMention, open_store
+
+if TYPE_CHECKING:  # spaCy is imported when the first document is parsed, not on import
+    from spacy.tokens import Doc
 
 
 class DocumentCoder(Protocol):
@@ -77,8 +77,9 @@ def raw_documents(inputs: Sequence[str | Path], max_bytes: int,
             continue
         path = Path(item)
         if not path.exists():
-            yield InputError(f"{path}: no such file or folder",
-                             hint="Check the path (relative paths start at the current folder).")
+            yield named(InputError(f"{path}: no such file or folder",
+                                   hint="Check the path (relative paths start at the current "
+                                        "folder)."), str(path))
             continue
         for file in iter_paths(path):
             try:
@@ -88,14 +89,21 @@ def raw_documents(inputs: Sequence[str | Path], max_bytes: int,
                 else:
                     yield from read_file(file, max_bytes)
             except InputError as exc:
-                yield exc
+                yield named(exc, str(file))
+
+
+def named(exc: InputError, name: str) -> InputError:
+    """Attach the failing input's name to an error (kept in `ingest_errors.input`)."""
+    if not getattr(exc, "input", None):
+        exc.input = name
+    return exc
 
 
 def prepared(raws: Iterable[RawDoc | InputError],
              date_override: dt.date | None = None) -> Iterator[Document | Failure]:
     for raw in raws:
         if isinstance(raw, InputError):
-            yield _failure(raw, raw.message.split(":", 1)[0])
+            yield _failure(raw, getattr(raw, "input", "") or "<input>")
             continue
         try:
             yield prepare(raw, date_override)
@@ -116,6 +124,8 @@ def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
             n_process: int = 1) -> Iterator[tuple[Document, list[Sentence], list[Event],
                                                   list[StoredMention]]]:
     """Parse documents in batches and code them; yields one tuple per document."""
+    from detente.nlp import load_nlp
+
     nlp = load_nlp(parse=coder is not None)
     pairs = ((doc.text, doc) for doc in docs)
     for parsed, doc in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,

@@ -191,6 +191,11 @@ def read_pdf(data: bytes, name: str) -> RawDoc:
     return RawDoc(name=name, text=text, fmt="pdf", meta=meta)
 
 
+def _at(where: str, exc: InputError) -> InputError:
+    exc.input = where
+    return exc
+
+
 def read_jsonl(lines: Iterator[str] | io.TextIOBase, name: str) -> Iterator[RawDoc | InputError]:
     """One document per line (`id` and `text` required); errors are yielded, not raised,
     so one bad line never stops the others."""
@@ -201,13 +206,14 @@ def read_jsonl(lines: Iterator[str] | io.TextIOBase, name: str) -> Iterator[RawD
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})",
-                             hint="Each line must be one JSON object with `id` and `text`.")
+            yield _at(where, InputError(
+                f"{where}: malformed JSON ({exc.msg} at column {exc.colno})",
+                hint="Each line must be one JSON object with `id` and `text`."))
             continue
         if not isinstance(record, dict) or not record.get("text") or "id" not in record:
-            yield InputError(f"{where}: a JSONL document needs `id` and non-empty `text`",
+            yield _at(where, InputError(f"{where}: a JSONL document needs `id` and non-empty `text`",
                              hint='Write lines like {"id": "a1", "text": "...", '
-                                  '"date": "2015-03-25"}.')
+                                  '"date": "2015-03-25"}.'))
             continue
         meta = {k: str(record[k]) for k in ("title", "date", "url", "source")
                 if record.get(k)}
