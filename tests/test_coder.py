@@ -106,3 +106,28 @@ def test_repeated_event_coded_once(coder, nlp):
             "Japan imposed sanctions on Russia, officials said.")
     events = [e for e in code(coder, nlp, text) if e.plover == "SANCTION"]
     assert len(events) == 1 and events[0].date == "2014-08"
+
+
+def test_title_only_official_takes_the_datelines_country(coder, nlp):
+    from detente.ingest.clean import clean_text
+
+    text = clean_text("TOKYO - Vice Foreign Minister Takeo Mori summoned Russian Ambassador "
+                      "Mikhail Galuzin on Monday to protest the visit.")
+    found = triples(code(coder, nlp, text))
+    assert ("JPN", "RUS", "ACCUSE") in found or ("JPN", "RUS", "CONSULT") in found
+
+
+def test_light_verb_is_coded_from_its_noun(coder, nlp):
+    found = triples(code(coder, nlp, "Japan lodged a protest with Russia over the drills."))
+    assert found == {("JPN", "RUS", "ACCUSE")}
+
+
+def test_reported_demand(coder, nlp):
+    found = triples(code(coder, nlp, "Russia said on Tuesday that Sudan must return the "
+                                     "helicopter."))
+    assert ("RUS", "SDN", "REQUEST") in found
+
+
+def test_future_meeting_is_intent(coder, nlp):
+    [event] = code(coder, nlp, "Abe will meet Putin in Vladivostok next month.")
+    assert event.plover == "AGREE" and event.cameo == "036"

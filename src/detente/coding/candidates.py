@@ -334,6 +334,9 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
             if pattern is None and any(match(c) for c in objects):
                 continue  # light verb: "lodged a protest" is coded from its noun
             handled_nouns.update(c.i for c in objects)  # "imposed sanctions": one event
+            if not targets and token.dep_ in {"xcomp", "advcl"} and is_verb(token.head):
+                # "summoned the ambassador to protest the visit": the head verb's object
+                targets = [m for m in objects_of(token.head, index) if m not in sources]
             if sources and not targets and (pattern is None or pattern.plover not in TARGETLESS):
                 targets = subtree_targets(token, sources, index)
             if pattern is None and not (sources and targets):

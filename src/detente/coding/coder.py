@@ -8,7 +8,7 @@ the trained classifier, which must be confident enough to code it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -51,7 +51,8 @@ class EventCoder:
     def code(self, doc: Document, parsed: Doc) -> tuple[list[Event], list[StoredMention]]:
         from detente.actors import find_mentions
 
-        mentions = find_mentions(parsed, doc.date, self.resolver)
+        mentions = with_home_country(find_mentions(parsed, doc.date, self.resolver),
+                                     self.home_country(doc))
         sentences = list(parsed.sents)
         starts = [s.start for s in sentences]
         stored = [self._stored(doc, m, parsed, starts) for m in mentions]
@@ -67,6 +68,17 @@ class EventCoder:
             if kind is not None:
                 events.extend(self._events(doc, number, candidate, kind))
         return dedupe(events), stored
+
+    def home_country(self, doc: Document) -> str | None:
+        """The country of the wire dateline ("TOKYO -"), for officials the text names
+        by title alone ("Vice Foreign Minister Takeo Mori")."""
+        first = doc.text.lstrip().split("\n", 1)[0].strip()
+        if not first.endswith(" -"):
+            return None
+        place = first[:-2].split(",")[0].strip().title()
+        # Only a capital: a reporter in "SOCHI, Russia" may well be writing about Japanese
+        # officials, one in "TOKYO" about Japan's.
+        return self.resolver.resolve(place, doc.date).code
 
     # -- steps ------------------------------------------------------------------
     def _type(self, candidates: Sequence[tuple[int, Candidate]]) -> list[Typed | None]:
@@ -158,6 +170,15 @@ def future(candidate: Candidate) -> bool:
         if node.lemma_.lower() in {"plan", "schedule", "intend", "expect"}:
             return True
     return False
+
+
+def with_home_country(mentions: list, home: str | None) -> list:
+    """Officials with a sector but no country take the dateline's country."""
+    if not home:
+        return mentions
+    return [replace(m, code=home, reason=f"{m.reason}; country from the dateline ({home})")
+            if m.code is None and m.sector in {"GOV", "MIL", "LEG", "JUD"} else m
+            for m in mentions]
 
 
 def actor_ref(mention: MentionLike) -> ActorRef:
