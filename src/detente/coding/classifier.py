@@ -227,6 +227,33 @@ class ModeHead:
     bias: np.ndarray
 
 
+#: A mode is reported only when its head is this sure (probability), and this many
+#: times surer than the runner-up; otherwise the mode is None. Mode heads learn from
+#: synthetic stories only, so an unsure mode is better left out.
+MODE_MIN_PROB = 0.3
+MODE_MIN_RATIO = 1.4
+
+
+def _pick_mode(root: str, classes: Sequence[str], probs: np.ndarray) -> tuple[str, str | None]:
+    raw = root
+    if root == "YIELD":
+        # Classes are "CONCEDE:" and "RETREAT:<mode>": choose the type first, then the
+        # mode within it, from probabilities renormalised over that type's classes.
+        kinds = [c.partition(":")[0] for c in classes]
+        totals = {k: float(probs[[i for i, x in enumerate(kinds) if x == k]].sum()) for k in kinds}
+        raw = max(totals, key=totals.__getitem__)
+        keep = [i for i, k in enumerate(kinds) if k == raw]
+        classes = [classes[i].partition(":")[2] for i in keep]
+        probs = probs[keep] / probs[keep].sum()
+    order = np.argsort(probs)[::-1]
+    best = float(probs[order[0]])
+    second = float(probs[order[1]]) if len(order) > 1 else 0.0
+    mode = classes[int(order[0])]
+    if not mode or best < MODE_MIN_PROB or best < MODE_MIN_RATIO * second:
+        return raw, None
+    return raw, mode
+
+
 class TfidfClassifier:
     """The fast model: TF-IDF features and a linear softmax layer, applied with numpy.
 
@@ -290,10 +317,8 @@ class TfidfClassifier:
                 continue
             # A head covers the first columns (the word block) only.
             inside = columns < head.weights.shape[0]
-            logits = values[inside] @ head.weights[columns[inside]] + head.bias
-            choice = head.classes[int(np.argmax(logits))]
-            raw, _, mode = choice.rpartition(":") if root == "YIELD" else (root, "", choice)
-            out.append((raw or root, mode or None))
+            probs = _softmax(values[inside] @ head.weights[columns[inside]] + head.bias)
+            out.append(_pick_mode(root, head.classes, probs))
         return out
 
     def predict(self, items: Sequence[ClassifyItem]) -> list[Prediction]:
