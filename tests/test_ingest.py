@@ -137,7 +137,9 @@ def test_latin1_and_cp1252_decoded(tmp_path):
      "no article text"),
     ("scan.pdf", None, "no text layer"),
     ("french.txt", "Le gouvernement japonais a impos\u00e9 des sanctions contre la Russie apr\u00e8s "
-     "l'annexion de la Crim\u00e9e, selon le minist\u00e8re des affaires \u00e9trang\u00e8res.".encode(),
+     "l'annexion de la Crim\u00e9e, selon le minist\u00e8re des affaires \u00e9trang\u00e8res. "
+     "Moscou a d\u00e9nonc\u00e9 une d\u00e9cision hostile et promis une r\u00e9ponse ferme aux "
+     "mesures prises par Tokyo.".encode(),
      "not English"),
     ("data.xlsx", b"PK\x03\x04 fake", "unsupported file type"),
 ])
