@@ -98,11 +98,15 @@ def _text(toks: Sequence[Tok], text: str, start: int, end: int) -> str:
     return text[toks[start].start:toks[end - 1].end]
 
 
+# Shorter names are too close to other words: "Ghani" is one letter from "Ghana".
+FUZZY_MIN = 7
+
+
 @functools.lru_cache(maxsize=8)
 def _fuzzy_index(reg: Registry) -> dict[str, list[tuple[str, tuple[Lexeme, ...]]]]:
     index: dict[str, list[tuple[str, tuple[Lexeme, ...]]]] = {}
     for key, lexes in reg.lexicon.items():
-        if len(key) == 1 and len(key[0]) >= 5 and key[0].isalpha():
+        if len(key) == 1 and len(key[0]) >= FUZZY_MIN and key[0].isalpha():
             names = tuple(lx for lx in lexes if lx.kind in FUZZY_KINDS)
             if names:
                 index.setdefault(key[0][0], []).append((key[0], names))
@@ -112,7 +116,7 @@ def _fuzzy_index(reg: Registry) -> dict[str, list[tuple[str, tuple[Lexeme, ...]]
 def _fuzzy(reg: Registry, tok: Tok) -> tuple[str, tuple[Lexeme, ...]] | None:
     """A one-letter misspelling of exactly one known name: "Ethopia" → "ethiopia"."""
     word = tok.norm
-    if len(word) < 5 or not word.isalpha() or not tok.is_capitalised:
+    if len(word) < FUZZY_MIN or not word.isalpha() or not tok.is_capitalised:
         return None
     found = [(k, lx) for k, lx in _fuzzy_index(reg).get(word[0], ())
              if abs(len(k) - len(word)) <= 1 and edit_distance_one(k, word)]
