@@ -21,6 +21,9 @@ from pathlib import Path
 from detente.coding import load_coder
 from detente.ingest.pipeline import process
 from detente.nlp import load_nlp
+from detente.errors import InputError
+from detente.ingest.prepare import prepare
+from detente.ingest.readers import RawDoc
 from detente.records import Document
 from detente.settings import load_settings
 
@@ -35,8 +38,12 @@ def stories(path: Path, limit: int) -> list[Document]:
             if not record.get("body"):
                 continue
             date = dt.datetime.strptime(record["date"].split()[0], "%d-%b-%Y").date()
-            docs.append(Document.create(record["body"], title=record.get("title", ""),
-                                        date=date))
+            raw = RawDoc(name=str(record["newid"]), text=record["body"], fmt="jsonl",
+                         meta={"title": record.get("title", "")})
+            try:
+                docs.append(prepare(raw, date_override=date))  # cleaned as ingest cleans
+            except InputError:
+                continue
             if len(docs) == limit:
                 break
     return docs

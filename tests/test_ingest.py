@@ -168,12 +168,21 @@ def test_unreadable_file_in_directory(tmp_path):
     assert "permission denied" in report.failures[0].message
 
 
+def test_dangling_link_in_directory_is_recorded(tmp_path):
+    write(tmp_path / "in" / "good.txt", ARTICLE)
+    (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    report = ingest(tmp_path, tmp_path / "in")
+    assert len(report.added) == 1
+    [failure] = report.failures
+    assert "gone.txt" in failure.input and "cannot be read" in failure.message
+
+
 def test_big_file_refused_with_limit_and_flag(tmp_path):
     big = tmp_path / "big.txt"
     with big.open("w") as handle:
-        for _ in range(700_000):
+        for _ in range(1_050_000):
             handle.write("Japan and Russia held talks on the islands again. ")
-    assert big.stat().st_size > 30_000_000
+    assert big.stat().st_size > 50_000_000
     report = ingest(tmp_path, big, max_doc_mb=20)
     assert not report.ok
     assert "over the 20 MB limit" in report.failures[0].message
@@ -242,3 +251,19 @@ def make_pdf(text: str | None) -> bytes:
     out += "".join(f"{o:010} 00000 n \n" for o in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
     return out.encode("latin-1")
+
+
+def test_hard_wrapped_wire_copy_is_unwrapped():
+    from detente.ingest.clean import clean_text
+
+    wrapped = ("Japan and Russia agreed on Tuesday to resume talks on the\n"
+               "disputed islands, the foreign ministry in Tokyo said after a\n"
+               "meeting of senior officials in Moscow earlier this week.\n"
+               "    The two sides will meet again in March, officials said,\n"
+               "adding that no date had been set for a summit between the\n"
+               "two leaders.\n")
+    assert clean_text(wrapped) == (
+        "Japan and Russia agreed on Tuesday to resume talks on the disputed islands, the "
+        "foreign ministry in Tokyo said after a meeting of senior officials in Moscow earlier "
+        "this week.\n\nThe two sides will meet again in March, officials said, adding that no "
+        "date had been set for a summit between the two leaders.")

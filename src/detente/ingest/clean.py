@@ -52,8 +52,31 @@ def is_boilerplate(line: str) -> bool:
     return bool(stripped) and any(p.search(stripped) for p in BOILERPLATE)
 
 
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines (wire copy folded at ~70 columns) back into paragraphs, so
+    that a line break can end a sentence everywhere else. Paragraphs are separated by a
+    blank line or start with an indented line."""
+    lines = text.split("\n")
+    body = [line.rstrip() for line in lines if line.strip()]
+    if len(body) < 4:
+        return text
+    folded = sum(1 for line in body
+                 if 35 <= len(line) <= 90 and not line.endswith((".", "!", "?", ":", '"', "”")))
+    if folded / len(body) < 0.5:
+        return text
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if not line.strip() or line.startswith(("  ", "\t")):
+            if paragraphs[-1]:
+                paragraphs.append([])
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+    return "\n\n".join(" ".join(p) for p in paragraphs if p)
+
+
 def clean_text(text: str, title: str = "") -> str:
     """Drop boilerplate lines and repeated title lines; keep paragraph breaks."""
+    text = unwrap(text.replace("\r\n", "\n"))
     kept: list[str] = []
     seen_short: set[str] = set()
     for raw in text.replace("\r\n", "\n").split("\n"):

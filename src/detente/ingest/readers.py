@@ -43,7 +43,8 @@ def iter_paths(path: Path) -> Iterator[Path]:
     """Files under `path` (recursively, sorted), or `path` itself."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file() and not any(p.startswith(".") for p in child.parts[-1:]):
+            # Dangling links are yielded too: reading them fails with a recorded error.
+            if (child.is_file() or child.is_symlink()) and not child.name.startswith("."):
                 yield child
     else:
         yield path
