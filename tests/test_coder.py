@@ -131,3 +131,9 @@ def test_reported_demand(coder, nlp):
 def test_future_meeting_is_intent(coder, nlp):
     [event] = code(coder, nlp, "Abe will meet Putin in Vladivostok next month.")
     assert event.plover == "AGREE" and event.cameo == "036"
+
+
+def test_protest_without_target_is_aimed_at_the_government_where_it_happens(coder, nlp):
+    events = [e for e in code(coder, nlp, "Thousands of Russian protesters demonstrated in "
+                                          "Moscow on Sunday.") if e.plover == "PROTEST"]
+    assert events and events[0].target.code == "RUS" and events[0].target.sector == "GOV"

@@ -133,6 +133,8 @@ class EventCoder:
         for source, target in pairs:
             source_ref = actor_ref(source)
             target_ref = actor_ref(target) if target is not None else None
+            if target_ref is None and kind.plover == "PROTEST":
+                target_ref = protest_target(source_ref, location)
             events.append(Event(
                 event_id=event_id_for(doc.doc_id, number, source_ref.code,
                                       target_ref.code if target_ref else "", kind.plover,
@@ -221,9 +223,17 @@ def location_of(sentence: Span, resolver, doc: Document) -> Location:
         if before not in {"in", "at", "to", "near", "off", "around"}:
             continue
         resolution = resolver.resolve(ent.text, doc.date)
-        place_code = resolver.place_country(ent.text) if hasattr(resolver, "place_country") else None
-        return Location(code=place_code or (resolution.code or ""), place=ent.text)
+        return Location(code=resolution.code or getattr(resolution, "location", None) or "",
+                        place=ent.text)
     return Location()
+
+
+def protest_target(source: ActorRef, location: Location) -> ActorRef:
+    """A protest that names no target is aimed at the government where it takes place
+    (or, with no place, the protesters' own government): the usual CAMEO convention."""
+    code = location.code or source.code
+    return ActorRef(code=code, sector="GOV", name=f"government ({code})",
+                    text=location.place or "")
 
 
 def dedupe(events: list[Event]) -> list[Event]:
