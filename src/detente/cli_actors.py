@@ -10,38 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from detente.cli_common import err, out, run
 from detente.errors import BadDateError, DetenteError, InputError
 
 T = TypeVar("T")
 actors_app = typer.Typer(help="Resolve, list and import actors (codes, sectors, dated roles).",
                          no_args_is_help=True, add_completion=False,
                          pretty_exceptions_enable=False)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 ActorsOption = Annotated[list[Path] | None, typer.Option(
     "--actors", help="Extra actor file (detente actor format or people.csv layout); repeatable.")]
 DateOption = Annotated[str | None, typer.Option(
     "--date", help="Date of the text, YYYY-MM-DD: people resolve to their role on it.")]
-
-
-def _run(call: Callable[[], T]) -> T:
-    """Call the library; turn detente errors into a message and an exit code."""
-    try:
-        return call()
-    except DetenteError as exc:
-        err.print(f"[bold red]error[/] {exc.message}", highlight=False)
-        if exc.hint:
-            err.print(f"[yellow]hint[/] {exc.hint}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -101,18 +88,18 @@ def resolve_command(
     """Resolve an actor phrase to {text, code, sector, name, reason} as JSON."""
     from detente.actors import ActorResolver
 
-    resolver = _run(lambda: ActorResolver(actors or ()))
+    resolver = run(lambda: ActorResolver(actors or ()))
     if input_ is not None:
-        stream = sys.stdin if input_ == "-" else _run(lambda: _open(input_))
+        stream = sys.stdin if input_ == "-" else run(lambda: _open(input_))
         for result in resolve_lines(stream, resolver):
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         return
     if text is None:
-        _run(lambda: _fail("Give an actor phrase or --input FILE.",
+        run(lambda: _fail("Give an actor phrase or --input FILE.",
                            'Try: detente actors resolve "the Japanese prime minister" '
                            "--date 2015-03-20"))
         return
-    day = _run(lambda: parse_date(date))
+    day = run(lambda: parse_date(date))
     sys.stdout.write(json.dumps(_run_one(resolver, text, day, context), ensure_ascii=False)
                      + "\n")
 
@@ -141,9 +128,9 @@ def list_command(
     from detente.actors import list_actors
 
     if fmt not in ("table", "json"):
-        _run(lambda: _fail(f"Unknown format '{fmt}'.", "Use --format table or --format json."))
-    day = _run(lambda: parse_date(on))
-    entries = _run(lambda: list_actors(country, day, actors or ()))
+        run(lambda: _fail(f"Unknown format '{fmt}'.", "Use --format table or --format json."))
+    day = run(lambda: parse_date(on))
+    entries = run(lambda: list_actors(country, day, actors or ()))
     if fmt == "json":
         sys.stdout.write(json.dumps([e.to_dict() for e in entries], ensure_ascii=False) + "\n")
         return
@@ -165,7 +152,7 @@ def import_command(
     """Convert a PETRARCH .actors dictionary to the detente actor format (CSV)."""
     from detente.actors.petrarch import actors_csv, read_petrarch, write_actors_file
 
-    result = _run(lambda: read_petrarch(path))
+    result = run(lambda: read_petrarch(path))
     if output is None:
         sys.stdout.write(actors_csv(result.rows))
     else:
@@ -183,7 +170,7 @@ def eval_actors_command(
     """Score actor resolution (country code, sector) against PLOVER gold records."""
     from detente.actors import evaluate_actors
 
-    report = _run(lambda: evaluate_actors(path))
+    report = run(lambda: evaluate_actors(path))
     if json_:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
     else:

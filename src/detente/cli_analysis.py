@@ -21,6 +21,7 @@ import typer
 from rich.table import Table
 
 from detente.analysis import DemoAnalysis, KeyEvent, Network, Timeline
+from detente.cli_common import check_format, err, out, print_rows, run, settings_from
 from detente.export import FORMATS
 from detente.settings import HELP
 
@@ -66,7 +67,6 @@ def timeline_command(
     Example: detente timeline Japan Russia --by quarter --plot jpn-rus.png
     """
     from detente.analysis import plot_timeline, timeline
-    from detente.cli import check_format, print_rows, run, settings_from
     from detente.store import to_json
 
     fmt = check_format(format, ("table", "json", "csv"))
@@ -101,7 +101,6 @@ def key_events_command(
     Example: detente key-events JPN RUS --top 5
     """
     from detente.analysis import key_events
-    from detente.cli import check_format, out, run, settings_from
     from detente.store import to_json
 
     fmt = check_format(format, ("table", "json"))
@@ -136,7 +135,6 @@ def network_command(
     Example: detente network --since 2014-01-01 --plot network.png
     """
     from detente.analysis import network, plot_network
-    from detente.cli import check_format, run, settings_from
     from detente.store import to_json
 
     fmt = check_format(format, ("table", "json"))
@@ -175,7 +173,6 @@ def export_command(
 
     Example: detente export --format gdelt --output jpn.tsv --source JPN
     """
-    from detente.cli import check_format, err, out, run, settings_from
     from detente.export import export
 
     fmt = check_format(format, FORMATS)
@@ -192,7 +189,6 @@ def export_command(
 
 
 def _wrote(path: Path) -> None:
-    from detente.cli import err
 
     err.print(f"Wrote the plot to {path}", highlight=False)
 
@@ -203,7 +199,6 @@ def _number(value: float | None) -> str:
 
 def print_timeline(result: Timeline) -> None:
     """Periods with events as a table (the CSV and JSON forms keep the empty ones)."""
-    from detente.cli import out
 
     if result.message:
         out.print(result.message, highlight=False)
@@ -239,7 +234,6 @@ def print_timeline(result: Timeline) -> None:
 
 
 def print_key_events(found: list[KeyEvent], title: str) -> None:
-    from detente.cli import out
 
     table = Table(title=title, show_lines=True)
     for name in ("#", "date", "type", "actors", "Goldstein", "docs", "why", "evidence",
@@ -254,7 +248,6 @@ def print_key_events(found: list[KeyEvent], title: str) -> None:
 
 
 def print_network(graph: Network, top: int) -> None:
-    from detente.cli import out
 
     if graph.message:
         out.print(graph.message, highlight=False)
@@ -280,7 +273,6 @@ def print_network(graph: Network, top: int) -> None:
 
 def print_demo_analysis(demo: DemoAnalysis) -> None:
     """What `detente demo` prints after ingesting: the timeline, key events, plot files."""
-    from detente.cli import out
 
     print_timeline(demo.timeline)
     if demo.key_events:
