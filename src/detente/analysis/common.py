@@ -118,6 +118,16 @@ def resolve_actor(text: str, store: Store, date: dt.date | None = None) -> str:
              + "; `detente network` lists the codes in the store.")
 
 
+def resolve_dyad(store: Store, a: str, b: str, command: str,
+                 date: dt.date | None = None) -> tuple[str, str]:
+    """Both actors of a dyad as stored codes; the same actor twice is an error."""
+    code_a, code_b = resolve_actor(a, store, date), resolve_actor(b, store, date)
+    if code_a == code_b:
+        raise InputError(f"a dyad needs two different actors, got {code_a} twice",
+                         hint=f"Name two actors, e.g. `detente {command} JPN RUS`.")
+    return code_a, code_b
+
+
 def dyad_clause(a: str, b: str, both_directions: bool, alias: str = ""
                 ) -> tuple[str, list[Any]]:
     """SQL matching events A→B (and B→A with `both_directions`); `alias` like "e."."""

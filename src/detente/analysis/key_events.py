@@ -25,7 +25,7 @@ from detente.analysis.common import (
     check_range,
     dyad_where,
     plain,
-    resolve_actor,
+    resolve_dyad,
 )
 from detente.errors import InputError
 from detente.store import DbLike, Store, reading
@@ -102,10 +102,7 @@ def key_events(
     since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
     check_range(since, until)
     with reading(db) as store:
-        code_a, code_b = resolve_actor(a, store), resolve_actor(b, store)
-        if code_a == code_b:
-            raise InputError(f"a dyad needs two different actors, got {code_a} twice",
-                             hint="Name two actors, e.g. `detente key-events JPN RUS`.")
+        code_a, code_b = resolve_dyad(store, a, b, "key-events")
         return rank_key_events(store, code_a, code_b, top, both_directions, since, until)
 
 

@@ -15,15 +15,15 @@ from detente.analysis.common import (
     as_date,
     check_period,
     check_range,
+    dyad_clause,
+    dyad_where,
     next_period,
     period_key,
     period_start,
     period_starts,
     plain,
     range_text,
-    dyad_clause,
-    dyad_where,
-    resolve_actor,
+    resolve_dyad,
 )
 from detente.analysis.key_events import KeyEvent, rank_key_events
 from detente.errors import InputError
@@ -149,10 +149,7 @@ def timeline(
     since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
     check_range(since, until)
     with reading(db) as store:
-        code_a, code_b = resolve_actor(a, store), resolve_actor(b, store)
-        if code_a == code_b:
-            raise InputError(f"a dyad needs two different actors, got {code_a} twice",
-                             hint="Name two actors, e.g. `detente timeline JPN RUS`.")
+        code_a, code_b = resolve_dyad(store, a, b, "timeline")
         counts = _period_counts(store, code_a, code_b, period, both_directions, since, until)
         undated = _undated(store, code_a, code_b, both_directions)
         marks = rank_key_events(store, code_a, code_b, labels, both_directions, since, until)
