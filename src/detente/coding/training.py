@@ -340,10 +340,36 @@ def torch_logits(model, tokenizer, texts: Sequence[str], batch_size: int = 64) -
     return np.concatenate(out) if out else np.zeros((0, len(ROOTS)), dtype=np.float32)
 
 
-def export_minilm(model, tokenizer, labels: Sequence[str], output_dir: Path, log: Log = _silent):
+def minilm_training_record(examples: Sequence[Example], epochs: int, seed: int) -> dict:
+    """How a MiniLM model was trained, stored in its config.json (counts, not data)."""
+    used = cap_synthetic(examples, MINILM_SYNTHETIC_CAP, seed)
+    counts: dict[str, int] = {}
+    for example in used:
+        counts[example.origin] = counts.get(example.origin, 0) + 1
+    return {
+        "examples": counts,
+        "epochs": epochs,
+        "seed": seed,
+        "batch_size": MINILM_BATCH,
+        "learning_rate": MINILM_LR,
+        "non_plv_loss_weight": MINILM_EXTRA_WEIGHT,
+        "synthetic_cap_per_label": MINILM_SYNTHETIC_CAP,
+        "command": f"detente train --kind minilm --epochs {epochs}",
+    }
+
+
+def export_minilm(
+    model,
+    tokenizer,
+    labels: Sequence[str],
+    output_dir: Path,
+    log: Log = _silent,
+    training: dict | None = None,
+):
     """Export to ONNX, quantize to int8 and write tokenizer.json and config.json.
 
     Returns the path of the int8 model. The fp32 intermediate file is removed.
+    `training` (see `minilm_training_record`) is stored in config.json.
     """
     torch = _require_torch()
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -380,6 +406,7 @@ def export_minilm(model, tokenizer, labels: Sequence[str], output_dir: Path, log
         "markers": list(MARKERS),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
         "pooling": "concat(mean, [SRC] token, [TGT] token) -> linear",
+        "training": training or {},
     }
     (output_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     log(f"wrote {int8} ({int8.stat().st_size / 1e6:.1f} MB)")
@@ -422,6 +449,7 @@ def train(
     counts = {name: len(group) for name, group in sets.items()}
     output_dir = Path(output_dir)
     files: dict[str, int] = {}
+    notes: list[str] = []
     agreement = None
     if kind in ("fast", "all"):
         log(f"fitting the TF-IDF model on {len(examples)} examples")
@@ -431,7 +459,10 @@ def train(
         log(f"fine-tuning MiniLM on {len(examples)} examples for {epochs} epochs")
         model, tokenizer, labels = fit_minilm(examples, epochs, seed, threads=threads, log=log)
         target = output_dir / MINILM_DIR
-        export_minilm(model, tokenizer, labels, target, log=log)
+        record = minilm_training_record(examples, epochs, seed)
+        export_minilm(model, tokenizer, labels, target, log=log, training=record)
+        notes.append(f"MiniLM trained on {record['examples']} (synthetic stories capped at "
+                     f"{MINILM_SYNTHETIC_CAP} per label)")
         check = [mark_pair(e.sentence, e.source, e.target) for e in sets["plv"]]
         agreement = onnx_agreement(model, tokenizer, target, check)
         log(f"int8 ONNX agrees with torch on {agreement:.1%} of PLV_train sentences")
@@ -446,4 +477,5 @@ def train(
         epochs=epochs,
         seed=seed,
         onnx_agreement=agreement,
+        notes=tuple(notes),
     )
