@@ -137,3 +137,17 @@ def test_protest_without_target_is_aimed_at_the_government_where_it_happens(code
     events = [e for e in code(coder, nlp, "Thousands of Russian protesters demonstrated in "
                                           "Moscow on Sunday.") if e.plover == "PROTEST"]
     assert events and events[0].target.code == "RUS" and events[0].target.sector == "GOV"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Syria says it is willing to withdraw its troops from Lebanon.", ("SYR", "LBN", "AGREE")),
+    ("Russia said it was prepared to impose sanctions on Japan.", ("RUS", "JPN", "THREATEN")),
+])
+def test_stated_intentions(coder, nlp, text, expected):
+    assert expected in triples(code(coder, nlp, text))
+
+
+def test_force_with_no_actor_target_falls_on_the_place(coder, nlp):
+    found = triples(code(coder, nlp, "Russian forces held military exercises on Etorofu and "
+                                     "deployed missiles in Crimea."))
+    assert ("RUS", "UKR", "MOBILIZE") in found

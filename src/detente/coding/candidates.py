@@ -9,7 +9,7 @@ speech ("Suga told reporters that Russia's annexation violated ..." is Suga ACCU
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from spacy.tokens import Span, Token
@@ -54,7 +54,7 @@ class Candidate:
     pattern: Pattern | None
     note: str = ""
     speech: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
+    intent: bool = False  # stated, not done: "is willing to withdraw"
 
 
 class MentionIndex:
@@ -119,7 +119,7 @@ def subject_of(verb: Token, index: MentionIndex) -> tuple[list[MentionLike], str
     for _hop in range(5):
         step = _own_subject(node, index)
         if step is None:  # no subject here: climb to the governing clause
-            if node.dep_ in {"conj", "xcomp", "advcl"} and node.head.i != node.i:
+            if node.dep_ in {"conj", "xcomp", "advcl", "acomp"} and node.head.i != node.i:
                 node = node.head
                 continue
             if node.dep_ in {"acl", "relcl"} and node.head.pos_ in {"NOUN", "PROPN"}:
@@ -337,7 +337,7 @@ def sentence_candidates(sentence: Span, index: MentionIndex) -> list[Candidate]:
             if not targets and token.dep_ in {"xcomp", "advcl"} and is_verb(token.head):
                 # "summoned the ambassador to protest the visit": the head verb's object
                 targets = [m for m in objects_of(token.head, index) if m not in sources]
-            if sources and not targets and (pattern is None or pattern.plover not in TARGETLESS):
+            if sources and not targets:
                 targets = subtree_targets(token, sources, index)
             if pattern is None and not (sources and targets):
                 continue  # an unknown verb is only a candidate when it links two actors

@@ -23,6 +23,8 @@ from detente.store import StoredMention
 RETREAT_LEMMAS = {"withdraw", "pull", "release", "free", "return", "resign", "retreat",
                   "evacuate", "leave", "hand"}
 CLASSIFIER_THRESHOLD = 0.55
+# Material actions that, with no actor named as target, fall on the place they happen in.
+PLACE_TARGETED = {"COERCE", "ASSAULT", "MOBILIZE"}
 # Cooperative types that, announced for the future, are coded as AGREE (CAMEO 03x).
 INTENT_TYPES = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 
@@ -60,9 +62,13 @@ class EventCoder:
         candidates: list[tuple[int, Candidate]] = []
         for number, sentence in enumerate(sentences):
             for candidate in sentence_candidates(sentence, index):
-                if skip_reason(candidate) is None:
+                reason = skip_reason(candidate)
+                if reason is None or reason.startswith("intent"):
+                    candidate.intent = reason is not None
                     candidates.append((number, candidate))
-        typed = self._type(candidates)
+        typed = [as_intent(kind, self.name) if kind and candidate.intent else kind
+                 for (_, candidate), kind in zip(candidates, self._type(candidates),
+                                                 strict=True)]
         events: list[Event] = []
         for (number, candidate), kind in zip(candidates, typed, strict=True):
             if kind is not None:
@@ -122,17 +128,24 @@ class EventCoder:
 
     def _events(self, doc: Document, number: int, candidate: Candidate,
                 kind: Typed) -> list[Event]:
+        sentence = candidate.sentence
+        location = location_of(sentence, self.resolver, doc, candidate.trigger)
         pairs = actor_pairs(candidate, kind.plover)
+        place_target = None
+        if kind.plover in PLACE_TARGETED and location.code and all(t is None for _, t in pairs):
+            # "imposed a curfew in Cizre", "fired shells at targets in Jericho": the force
+            # lands on the country of the place.
+            pairs = [(source, None) for source in candidate.sources]
+            place_target = ActorRef(code=location.code, name=location.place,
+                                    text=location.place)
         if not pairs:
             return []
-        sentence = candidate.sentence
         anchor = candidate.trigger.idx - sentence.start_char
         when = event_date(sentence.text, doc.date, anchor=anchor)
-        location = location_of(sentence, self.resolver, doc)
         events = []
         for source, target in pairs:
             source_ref = actor_ref(source)
-            target_ref = actor_ref(target) if target is not None else None
+            target_ref = actor_ref(target) if target is not None else place_target
             if target_ref is None and kind.plover == "PROTEST":
                 target_ref = protest_target(source_ref, location)
             events.append(Event(
@@ -160,6 +173,13 @@ class EventCoder:
         return StoredMention(doc.doc_id, number, span.start_char, span.end_char, mention.text,
                              mention.code, mention.sector, mention.name, mention.kind,
                              getattr(mention, "reason", ""))
+
+
+def as_intent(kind: Typed, coder: str) -> Typed:
+    """A stated intention: to cooperate is AGREE (030), to act against is THREATEN (130)."""
+    if quad_class(kind.plover) <= 2:
+        return Typed("AGREE", "", "030", kind.confidence, coder)
+    return Typed("THREATEN", "", "130", kind.confidence, coder)
 
 
 def future(candidate: Candidate) -> bool:
@@ -214,17 +234,19 @@ def actor_pairs(candidate: Candidate, plover: str) -> list[tuple[MentionLike, Me
     return pairs
 
 
-def location_of(sentence: Span, resolver, doc: Document) -> Location:
-    """The first place the sentence names after in/at/to (a venue, not an actor)."""
-    for ent in sentence.ents:
-        if ent.label_ not in {"GPE", "LOC", "FAC"}:
-            continue
+def location_of(sentence: Span, resolver, doc: Document, trigger=None) -> Location:
+    """The place the sentence names after in/at/on/to (a venue, not an actor), preferring
+    one in the trigger's own phrase. The registry decides what is a place: the small model
+    tags "Crimea" as an organisation."""
+    near = {t.i for t in trigger.subtree} if trigger is not None else set()
+    for ent in sorted(sentence.ents, key=lambda e: e.start not in near):
         before = sentence.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        if before not in {"in", "at", "to", "near", "off", "around"}:
+        if before not in {"in", "at", "on", "to", "near", "off", "around", "into"}:
             continue
         resolution = resolver.resolve(ent.text, doc.date)
-        return Location(code=resolution.code or getattr(resolution, "location", None) or "",
-                        place=ent.text)
+        place_country = getattr(resolution, "location", None)
+        if place_country or (ent.label_ in {"GPE", "LOC", "FAC"} and resolution.code):
+            return Location(code=place_country or resolution.code or "", place=ent.text)
     return Location()
 
 

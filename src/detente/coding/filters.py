@@ -16,11 +16,14 @@ CONDITIONAL_MARKS = {"if", "unless", "whether", "once"}
 HEDGES = {"seem", "appear", "likely", "unlikely", "possible", "impossible", "expect",
           "recommend", "suggest", "hope", "want", "need", "wish", "believe", "think",
           "doubt", "imagine", "consider", "predict", "fail", "refuse", "decline", "attempt",
-          "try", "aim", "plan", "intend", "order", "able", "unable", "willing", "difficult",
+          "try", "aim", "order", "able", "unable", "difficult",
           "easy", "necessary", "important", "crucial", "essential", "avoid", "prevent",
           "stop", "oppose", "delay", "postpone", "cancel", "suspend", "escape", "possibility",
-          "prospect", "chance", "likelihood", "hope", "wish", "desire", "dream", "ready",
-          "prepared", "eager", "reluctant", "would-be"}
+          "prospect", "chance", "likelihood", "hope", "wish", "desire", "dream", "reluctant",
+          "would-be"}
+# Words that make what they govern a stated intention: "Syria is willing to withdraw" is
+# AGREE, "Iraq is prepared to impose martial law" is THREATEN (CAMEO 03 and 13).
+INTENT = {"willing", "ready", "prepared", "plan", "intend", "determined", "eager", "decide"}
 # Verbs that say nothing an event coder should code, even between two actors.
 NON_EVENTS = {"be", "have", "become", "remain", "seem", "appear", "perceive", "view", "see",
               "consider", "regard", "know", "think", "believe", "hope", "want", "need",
@@ -99,6 +102,8 @@ def governed(token: Token) -> str | None:
             if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"}
                                             for c in child.children):
                 return "consequent of a condition"
+        if node.i != token.i and lemmas(node) & INTENT:
+            return f"intent: {node.text!r}"
         if node.i != token.i and lemmas(node) & HEDGES:
             return f"governed by {node.text!r}"
         if node.i != token.i and lemmas(node) & EMBEDDING and token.dep_ in {
