@@ -106,8 +106,7 @@ def governed(token: Token) -> str | None:
             return f"intent: {node.text!r}"
         if node.i != token.i and lemmas(node) & HEDGES:
             return f"governed by {node.text!r}"
-        if node.i != token.i and lemmas(node) & EMBEDDING and token.dep_ in {
-                "xcomp", "ccomp"} and token.head.i == node.i:
+        if node.i != token.i and lemmas(node) & EMBEDDING and crossed_clause(token, node):
             return f"embedded under {node.text!r}"
         if node.i != token.i and modality(node) and node.dep_ != "conj":
             return f"governed by modal clause {node.text!r}"
@@ -118,6 +117,17 @@ def governed(token: Token) -> str | None:
                 c.lower_ == "order" for c in node.head.children):
             return "purpose clause"
     return None
+
+
+def crossed_clause(token: Token, ancestor: Token) -> bool:
+    """Whether the path from `token` up to `ancestor` enters an infinitive or complement
+    clause ("agreed to revive stalled negotiations": the talks are the thing agreed)."""
+    node = token
+    while node.i != ancestor.i:
+        if node.dep_ in {"xcomp", "ccomp"}:
+            return True
+        node = node.head
+    return False
 
 
 def question(sentence: Span) -> str | None:
