@@ -20,10 +20,10 @@ HEDGES = {"seem", "appear", "likely", "unlikely", "possible", "impossible", "exp
           "easy", "necessary", "important", "crucial", "essential", "avoid", "prevent",
           "stop", "oppose", "delay", "postpone", "cancel", "suspend", "escape", "possibility",
           "prospect", "chance", "likelihood", "hope", "wish", "desire", "dream", "reluctant",
-          "would-be"}
+          "would-be", "refrain", "abstain"}
 # Words that make what they govern a stated intention: "Syria is willing to withdraw" is
 # AGREE, "Iraq is prepared to impose martial law" is THREATEN (CAMEO 03 and 13).
-INTENT = {"willing", "ready", "prepared", "plan", "intend", "determined", "eager", "decide"}
+INTENT = {"willing", "ready", "prepared", "plan", "intend", "determined", "eager"}
 # Verbs that say nothing an event coder should code, even between two actors.
 NON_EVENTS = {"be", "have", "become", "remain", "seem", "appear", "perceive", "view", "see",
               "consider", "regard", "know", "think", "believe", "hope", "want", "need",
