@@ -383,7 +383,9 @@ def test_upload_json_documents(fresh_client: TestClient) -> None:
         {"id": "g1", "text": "Russia warned Japan on Monday against joining the sanctions.",
          "title": "Moscow warns Tokyo", "date": "2014-03-17"},
         {"text": "Bonjour tout le monde, ceci est un texte entièrement en français et "
-                 "il ne parle pas de relations internationales du tout."},
+                 "il ne parle pas de relations internationales du tout. Le gouvernement "
+                 "a publié un communiqué sur la météo de la semaine prochaine dans le "
+                 "nord du pays."},
     ]})
     body = response.json()
     assert response.status_code == 200, body

@@ -16,4 +16,6 @@ def load_coder(settings: Settings) -> EventCoder:
     from detente.coding.coder import EventCoder
 
     resolver = ActorResolver(extra_files=settings.actors)
-    return EventCoder(resolver, load_classifier(fast=settings.fast))
+    classifier = load_classifier(fast=settings.fast)
+    gate = None if settings.fast else load_classifier(fast=True)
+    return EventCoder(resolver, classifier, gate)

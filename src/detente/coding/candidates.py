@@ -123,6 +123,8 @@ def subject_of(verb: Token, index: MentionIndex) -> tuple[list[MentionLike], str
                 node = node.head
                 continue
             if node.dep_ in {"acl", "relcl"} and node.head.pos_ in {"NOUN", "PROPN"}:
+                if node.tag_ == "VBN":  # "subjects banned from the U.S.": the noun is acted on
+                    return [], "passive participle"
                 return index.phrase(node.head, deep=False), "relative clause"
             return [], "no subject"
         found, how = step

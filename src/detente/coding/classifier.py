@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -127,7 +128,7 @@ _MARKER = re.compile(r"\[/?(?:SRC|TGT)\]")
 
 def _with_bigrams(tokens: list[str], prefix: str = "") -> list[str]:
     grams = [f"{prefix}{t}" for t in tokens]
-    return grams + [f"{prefix}{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    return grams + [f"{prefix}{a} {b}" for a, b in pairwise(tokens)]
 
 
 def masked_word_features(text: str) -> list[str]:

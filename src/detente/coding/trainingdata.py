@@ -230,7 +230,9 @@ def read_synthetic(path: Path, max_chars: int = 240) -> list[Example]:
     return examples
 
 
-_SANCTION_WORDS = re.compile(r"\bsanction|\bembargo|asset freeze|\bfr(?:eeze|oze)\b.{0,30}\bassets", re.I)
+_SANCTION_WORDS = re.compile(
+    r"\bsanction|\bembargo|asset freeze|\bfr(?:eeze|oze)\b.{0,30}\bassets", re.IGNORECASE
+)
 
 
 def _predicate_text(example: Example) -> str:
