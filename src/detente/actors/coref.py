@@ -12,6 +12,7 @@ Descriptions that cannot be linked are dropped: they are not actors on their own
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -85,14 +86,11 @@ def resolve_references(doc: Doc, mentions: list[Mention], sentences: list[int],
     descriptions that stay unlinked. `sentences[i]` is the sentence of `mentions[i]`."""
     from detente.actors.mentions import Mention
 
-    sent_of_token = {}
-    for s_index, sent in enumerate(doc.sents):
-        for tok in sent:
-            sent_of_token[tok.i] = s_index
+    starts = [sent.start for sent in doc.sents]
     taken = set()
     for m in mentions:
         taken.update(range(m.token_start, m.token_end))
-    pronouns = [(tok, sent_of_token.get(tok.i, 0)) for tok in doc
+    pronouns = [(tok, bisect.bisect_right(starts, tok.i) - 1) for tok in doc
                 if tok.lower_ in PRONOUNS and tok.i not in taken and tok.pos_ == "PRON"]
 
     events = sorted([(m.start_char, 0, m, s) for m, s in zip(mentions, sentences, strict=True)]
