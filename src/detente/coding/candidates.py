@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
 from detente.coding import filters
 from detente.coding.filters import SPEECH_VERBS
 from detente.coding.patterns import Pattern, is_verb, lemmas, match
+
+if TYPE_CHECKING:
+    from detente.actors import Mention
 
 # Prepositions that introduce the actor an action is aimed at ("in Tokyo" is a place).
 TARGET_PREPS = {"on", "against", "with", "to", "toward", "towards", "over", "into", "of",
@@ -32,25 +35,14 @@ COOPERATIVE_HEADS = {"side", "join", "align", "team", "unite", "work", "coordina
 TARGETLESS = {"PROTEST", "MOBILIZE", "RETREAT"}
 
 
-class MentionLike(Protocol):
-    token_start: int
-    token_end: int
-    head: int
-    code: str | None
-    sector: str | None
-    name: str | None
-    text: str
-    kind: str
-
-
 @dataclass
 class Candidate:
     """A trigger with its actors, before typing, dating and filtering."""
 
     trigger: Token
     sentence: Span
-    sources: list[MentionLike]
-    targets: list[MentionLike]
+    sources: list[Mention]
+    targets: list[Mention]
     pattern: Pattern | None
     note: str = ""
     speech: bool = False
@@ -60,22 +52,22 @@ class Candidate:
 class MentionIndex:
     """Resolved mentions of one document, looked up by token."""
 
-    def __init__(self, mentions: Sequence[MentionLike]) -> None:
-        self.by_token: dict[int, MentionLike] = {}
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.by_token: dict[int, Mention] = {}
         for mention in mentions:
             if not mention.code:
                 continue
             for i in range(mention.token_start, mention.token_end):
                 self.by_token.setdefault(i, mention)
 
-    def at(self, token: Token) -> MentionLike | None:
+    def at(self, token: Token) -> Mention | None:
         return self.by_token.get(token.i)
 
-    def phrase(self, token: Token, deep: bool = True) -> list[MentionLike]:
+    def phrase(self, token: Token, deep: bool = True) -> list[Mention]:
         """Mentions a phrase headed by `token` stands for: the token's own mention, its
         coordinated mentions ("the U.S., France and Britain"), else (if `deep`) the first
         mention among its modifiers ("officials from Japan")."""
-        found: list[MentionLike] = []
+        found: list[Mention] = []
         own = self.at(token)
         if own is not None:
             found.append(own)
@@ -102,7 +94,7 @@ class MentionIndex:
         return unique(found)
 
 
-def unique(mentions: Sequence[MentionLike]) -> list[MentionLike]:
+def unique(mentions: Sequence[Mention]) -> list[Mention]:
     seen, kept = set(), []
     for mention in mentions:
         if id(mention) not in seen:
@@ -111,7 +103,7 @@ def unique(mentions: Sequence[MentionLike]) -> list[MentionLike]:
     return kept
 
 
-def subject_of(verb: Token, index: MentionIndex) -> tuple[list[MentionLike], str]:
+def subject_of(verb: Token, index: MentionIndex) -> tuple[list[Mention], str]:
     """The acting mentions of a verb, climbing through conjoined verbs, infinitives,
     relative clauses and reported speech ("Russia said it had ...") when the verb has
     no resolvable subject of its own."""
@@ -138,7 +130,7 @@ def subject_of(verb: Token, index: MentionIndex) -> tuple[list[MentionLike], str
     return [], "no subject"
 
 
-def _own_subject(node: Token, index: MentionIndex) -> tuple[list[MentionLike], str] | None:
+def _own_subject(node: Token, index: MentionIndex) -> tuple[list[Mention], str] | None:
     """The node's own subject: (mentions, how), or None when it has no subject at all."""
     for child in node.children:
         if child.dep_ in {"nsubj", "csubj"}:
@@ -155,12 +147,12 @@ def _own_subject(node: Token, index: MentionIndex) -> tuple[list[MentionLike], s
     return None
 
 
-def co_sources(verb: Token, index: MentionIndex) -> list[MentionLike]:
+def co_sources(verb: Token, index: MentionIndex) -> list[Mention]:
     """Partners of a verb like "sided with the U.S. and Europe to sanction Russia"."""
     head = verb.head
     if verb.dep_ not in {"advcl", "xcomp", "conj"} or head.lemma_.lower() not in COOPERATIVE_HEADS:
         return []
-    partners: list[MentionLike] = []
+    partners: list[Mention] = []
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ == "with":
             for pobj in child.children:
@@ -169,10 +161,10 @@ def co_sources(verb: Token, index: MentionIndex) -> list[MentionLike]:
     return partners
 
 
-def objects_of(trigger: Token, index: MentionIndex) -> list[MentionLike]:
+def objects_of(trigger: Token, index: MentionIndex) -> list[Mention]:
     """The mentions an action is directed at: direct, dative and prepositional objects,
     including a noun object's own prepositions ("imposed sanctions on Russia")."""
-    found: list[MentionLike] = []
+    found: list[Mention] = []
     passive = any(c.dep_ == "nsubjpass" for c in trigger.children)
     for child in trigger.children:
         if child.dep_ in {"dobj", "dative", "iobj", "obj"} or (passive and child.dep_ == "nsubjpass"):
@@ -193,16 +185,16 @@ def objects_of(trigger: Token, index: MentionIndex) -> list[MentionLike]:
     return unique(found)
 
 
-def prep_objects(noun: Token, index: MentionIndex) -> list[MentionLike]:
-    found: list[MentionLike] = []
+def prep_objects(noun: Token, index: MentionIndex) -> list[Mention]:
+    found: list[Mention] = []
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
             found.extend(prep_objects_of(child, index))
     return found
 
 
-def prep_objects_of(prep: Token, index: MentionIndex) -> list[MentionLike]:
-    found: list[MentionLike] = []
+def prep_objects_of(prep: Token, index: MentionIndex) -> list[Mention]:
+    found: list[Mention] = []
     for pobj in prep.children:
         if pobj.dep_ in {"pobj", "pcomp"}:
             found.extend(index.phrase(pobj))
@@ -222,8 +214,8 @@ NON_TARGET_PREPS = {"despite", "after", "before", "since", "during", "following"
                     "including", "except", "via", "through", "by"}
 
 
-def subtree_targets(verb: Token, sources: Sequence[MentionLike],
-                    index: MentionIndex) -> list[MentionLike]:
+def subtree_targets(verb: Token, sources: Sequence[Mention],
+                    index: MentionIndex) -> list[Mention]:
     """For a verb no pattern knows: the first other actor in its own clause, right of the
     verb ("Israeli tanks fired shells at targets in Jericho"); the classifier then decides.
     Subordinate, relative and coordinated clauses are left to their own verbs."""
@@ -244,11 +236,11 @@ def subtree_targets(verb: Token, sources: Sequence[MentionLike],
     return []
 
 
-def noun_actors(noun: Token, index: MentionIndex) -> tuple[list[MentionLike], list[MentionLike], str]:
+def noun_actors(noun: Token, index: MentionIndex) -> tuple[list[Mention], list[Mention], str]:
     """Sources and targets of a nominalised event: possessor or compound ("Japan's
     sanctions", "Japan-Russia talks"), `by` agents, `between A and B`, `with`/`on`/`of`."""
-    sources: list[MentionLike] = []
-    targets: list[MentionLike] = []
+    sources: list[Mention] = []
+    targets: list[Mention] = []
     note = "nominal"
     for child in noun.children:
         if child.dep_ in {"poss", "compound", "amod", "nmod"} and index.at(child):
@@ -272,8 +264,8 @@ def noun_actors(noun: Token, index: MentionIndex) -> tuple[list[MentionLike], li
     return unique(sources), unique(targets), note
 
 
-def speech_demand(complement: Token, sources: Sequence[MentionLike],
-                  index: MentionIndex) -> MentionLike | None:
+def speech_demand(complement: Token, sources: Sequence[Mention],
+                  index: MentionIndex) -> Mention | None:
     """"Russia said that Sudan must return the helicopter": a demand on Sudan."""
     if not any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in complement.children):
         return None

@@ -9,16 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
-from detente.coding.candidates import (SYMMETRIC, TARGETLESS, Candidate, MentionIndex,
-                                       MentionLike, sentence_candidates, skip_reason)
+from detente.coding.candidates import (
+    SYMMETRIC,
+    TARGETLESS,
+    Candidate,
+    MentionIndex,
+    sentence_candidates,
+    skip_reason,
+)
 from detente.coding.ontology import cameo_for, goldstein, quad_class
 from detente.coding.patterns import PATTERNS_VERSION
 from detente.dates import event_date
 from detente.records import ActorRef, Document, Event, Location, event_id_for
 from detente.store import StoredMention
+
+if TYPE_CHECKING:
+    from detente.actors import Mention
 
 RETREAT_LEMMAS = {"withdraw", "pull", "release", "free", "return", "resign", "retreat",
                   "evacuate", "leave", "hand"}
@@ -178,7 +188,7 @@ class EventCoder:
         return events
 
     @staticmethod
-    def _stored(doc: Document, mention: MentionLike, parsed: Doc,
+    def _stored(doc: Document, mention: Mention, parsed: Doc,
                 starts: list[int]) -> StoredMention:
         number = max(i for i, start in enumerate(starts) if start <= mention.token_start)
         span = parsed[mention.token_start:mention.token_end]
@@ -215,20 +225,20 @@ def with_home_country(mentions: list, home: str | None) -> list:
             for m in mentions]
 
 
-def actor_ref(mention: MentionLike) -> ActorRef:
+def actor_ref(mention: Mention) -> ActorRef:
     return ActorRef(code=mention.code or "", sector=mention.sector or "",
                     name=mention.name or "", text=mention.text)
 
 
-def same_actor(a: MentionLike, b: MentionLike) -> bool:
+def same_actor(a: Mention, b: Mention) -> bool:
     return a.code == b.code and (a.sector or "") == (b.sector or "")
 
 
-def actor_pairs(candidate: Candidate, plover: str) -> list[tuple[MentionLike, MentionLike | None]]:
+def actor_pairs(candidate: Candidate, plover: str) -> list[tuple[Mention, Mention | None]]:
     """(source, target) pairs: every source with every target; "A and B met" and
     "talks between A and B" give both directions; collective actions need no target."""
     sources, targets = candidate.sources, candidate.targets
-    pairs: list[tuple[MentionLike, MentionLike | None]] = []
+    pairs: list[tuple[Mention, Mention | None]] = []
     if not targets and len(sources) >= 2 and (plover in SYMMETRIC or candidate.note == "between"):
         for a in sources:
             for b in sources:
