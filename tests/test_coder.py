@@ -151,3 +151,11 @@ def test_force_with_no_actor_target_falls_on_the_place(coder, nlp):
     found = triples(code(coder, nlp, "Russian forces held military exercises on Etorofu and "
                                      "deployed missiles in Crimea."))
     assert ("RUS", "UKR", "MOBILIZE") in found
+
+
+def test_people_take_their_role_on_the_events_date(coder, nlp):
+    text = ("The Tokyo Declaration, signed by Yeltsin and Prime Minister Morihiro Hosokawa "
+            "in October 1993, recognized the dispute.")
+    events = code(coder, nlp, text, dt.date(2015, 3, 25))
+    [event] = [e for e in events if e.source.code == "RUS"]
+    assert event.date == "1993-10" and event.source.sector == "GOV"

@@ -7,6 +7,7 @@ the trained classifier, which must be confident enough to code it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -164,10 +165,12 @@ class EventCoder:
             return []
         anchor = candidate.trigger.idx - sentence.start_char
         when = event_date(sentence.text, doc.date, anchor=anchor)
+        on = event_day(when) if when is not None and when.source == "text" else None
         events = []
         for source, target in pairs:
-            source_ref = actor_ref(source)
-            target_ref = actor_ref(target) if target is not None else place_target
+            source_ref = self._at(actor_ref(source), source, on, sentence.text)
+            target_ref = self._at(actor_ref(target), target, on, sentence.text) \
+                if target is not None else place_target
             if target_ref is None and kind.plover == "PROTEST":
                 target_ref = protest_target(source_ref, location)
             events.append(Event(
@@ -187,6 +190,19 @@ class EventCoder:
             ))
         return events
 
+    def _at(self, ref: ActorRef, mention: Mention, day: dt.date | None,
+            context: str) -> ActorRef:
+        """A person named in a dated event takes the role held on the event's date: in
+        "the Tokyo Declaration, signed by Yeltsin in October 1993", Yeltsin is RUS GOV,
+        though a former president when the article was written."""
+        if day is None or mention.kind != "person":
+            return ref
+        resolution = self.resolver.resolve(mention.text, day, context=context)
+        if not resolution.code:
+            return ref
+        return ActorRef(code=resolution.code, sector=resolution.sector or "",
+                        name=resolution.name or ref.name, text=ref.text)
+
     @staticmethod
     def _stored(doc: Document, mention: Mention, parsed: Doc,
                 starts: list[int]) -> StoredMention:
@@ -202,6 +218,12 @@ def as_intent(kind: Typed, coder: str) -> Typed:
     if quad_class(kind.plover) <= 2:
         return Typed("AGREE", "", "030", kind.confidence, coder)
     return Typed("THREATEN", "", "130", kind.confidence, coder)
+
+
+def event_day(when) -> dt.date:
+    """The first day of a resolved event date of any precision."""
+    parts = [int(p) for p in when.date.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
 
 
 def future(candidate: Candidate) -> bool:
