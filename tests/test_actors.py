@@ -8,9 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from rich.table import Table
 
-from conftest import shared_path
 from detente.actors import (
     ActorResolver,
     Resolution,

@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
+
 from detente.actors import ActorResolver, Mention, find_mentions
 
 D2015 = dt.date(2015, 3, 20)

@@ -6,10 +6,19 @@ The public API is what this module re-exports; `tests/test_public_api.py` checks
 >>> report = detente.ingest(["examples/japan-russia"], db="demo.duckdb")  # doctest: +SKIP
 """
 
-from detente.analysis import (DemoAnalysis, KeyEvent, Network, NetworkEdge, NetworkNode,
-                              Timeline, TimelineRow, key_events, network, timeline)
-from detente.errors import (DetenteError, InputError, NotFoundError, StoreError,
-                            UnknownActorError)
+from detente.analysis import (
+                              DemoAnalysis,
+                              KeyEvent,
+                              Network,
+                              NetworkEdge,
+                              NetworkNode,
+                              Timeline,
+                              TimelineRow,
+                              key_events,
+                              network,
+                              timeline,
+)
+from detente.errors import DetenteError, InputError, NotFoundError, StoreError, UnknownActorError
 from detente.export import ExportReport, export
 from detente.ingest.pipeline import IngestReport
 from detente.library import DocumentInfo, code, docs, events, ingest

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from detente.errors import ModelMissingError
-from detente.ingest.pipeline import DocumentCoder, Failure, IngestReport, Progress, prepared, process
+from detente.ingest.pipeline import (
+    DocumentCoder,
+    Failure,
+    IngestReport,
+    Progress,
+    prepared,
+    process,
+)
 from detente.ingest.pipeline import ingest as _ingest
 from detente.ingest.readers import read_jsonl
 from detente.records import Document, Event

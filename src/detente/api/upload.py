@@ -26,8 +26,7 @@ from starlette.datastructures import UploadFile
 
 from detente import library
 from detente.api.app import ApiContext, context, error_response
-from detente.errors import PayloadTooLargeError, UnsupportedMediaTypeError
-from detente.errors import InputError
+from detente.errors import InputError, PayloadTooLargeError, UnsupportedMediaTypeError
 from detente.ingest.pipeline import IngestReport
 
 router = APIRouter(prefix="/api")
