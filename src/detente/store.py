@@ -133,10 +133,20 @@ class Store:
                 hint="Upgrade detente (pip install -U detente) or use another --db file.",
             )
         for version in range(current, SCHEMA_VERSION):
-            self.con.execute("BEGIN")
-            self.con.execute(MIGRATIONS[version])
-            self.con.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
-            self.con.execute("COMMIT")
+            with self.transaction():
+                self.con.execute(MIGRATIONS[version])
+                self.con.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: an error or an interrupt (Ctrl-C) rolls the writes back."""
+        self.con.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
 
     @property
     def schema_version(self) -> int:
@@ -158,8 +168,7 @@ class Store:
         if self.has_document(doc.doc_id):
             return False
         con = self.con
-        con.execute("BEGIN")
-        try:
+        with self.transaction():
             con.execute(
                 "INSERT INTO documents (doc_id, title, source, url, path, date, date_inferred,"
                 " date_reason, fmt, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -178,22 +187,12 @@ class Store:
                       m.sector, m.name, m.kind, m.reason] for m in mentions],
                 )
             self._insert_events(events)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return True
 
     def add_events(self, events: Sequence[Event]) -> int:
         """Insert events (skipping ids already stored); returns how many were new."""
-        self.con.execute("BEGIN")
-        try:
-            count = self._insert_events(events)
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
-        return count
+        with self.transaction():
+            return self._insert_events(events)
 
     def _insert_events(self, events: Sequence[Event]) -> int:
         rows = {e.event_id: _event_row(e) for e in events}
