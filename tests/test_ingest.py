@@ -267,3 +267,19 @@ def test_hard_wrapped_wire_copy_is_unwrapped():
         "foreign ministry in Tokyo said after a meeting of senior officials in Moscow earlier "
         "this week.\n\nThe two sides will meet again in March, officials said, adding that no "
         "date had been set for a summit between the two leaders.")
+
+
+def test_pasted_web_boilerplate_is_dropped():
+    from detente.ingest.clean import clean_text
+
+    pasted = ("Tokyo Report\n\nJapan's Tangled Ties\n\nRecent Features\n\n"
+              "Credit: Presidential Press Office\n\n"
+              "Japan imposed new sanctions on Russia on Wednesday.\n\n"
+              "Dreaming of a career in the Asia-Pacific? Browse our job listings.\n\n"
+              "JavaScript has been disabled in your browser.\n\nShare this article\n\n"
+              "Subscribe to our newsletter\n")
+    cleaned = clean_text(pasted)
+    assert "Japan imposed new sanctions on Russia on Wednesday." in cleaned
+    for junk in ("Recent Features", "Credit:", "Dreaming of a career", "JavaScript",
+                 "Share this", "Subscribe"):
+        assert junk not in cleaned, junk
