@@ -6,8 +6,6 @@ from pathlib import Path
 
 from detente.errors import NotFoundError
 
-DEMO_DB = Path("detente-demo.duckdb")
-
 
 def example_dir() -> Path:
     """The example corpus: beside the source tree (a clone) or in the current folder."""

@@ -17,9 +17,6 @@ PLOVER_TYPES = (
 OLD_NAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE",
              "FIGHT": "ASSAULT", "YIELD": "CONCEDE"}
 
-QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
-              4: "material conflict"}
-
 
 @dataclass(frozen=True)
 class CameoCode:
@@ -78,11 +75,3 @@ def cameo_for(plover: str, mode: str | None = None) -> str:
             if code.plover == plover and code.mode == mode and len(code.code) >= 3:
                 return code.code
     return plover_table()[plover]["default_cameo"]
-
-
-def describe(cameo: str) -> str:
-    table = cameo_table()
-    for length in range(len(cameo), 1, -1):
-        if cameo[:length] in table:
-            return table[cameo[:length]].label
-    return ""
