@@ -221,7 +221,7 @@ def eval_gsr(
     json_: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
 ) -> None:
     """End to end from each record's text: P/R/F1 on (record, source, target, type)."""
-    from detente.coding.evaluate import evaluate_gsr
+    from detente.evaluation.extraction import evaluate_gsr
 
     settings = run(lambda: settings_from(None, fast=fast or None))
     coder = run(lambda: require_coder(settings))
@@ -236,7 +236,7 @@ def eval_docs(
     json_: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
 ) -> None:
     """Score coded documents against gold events, with date accuracy."""
-    from detente.coding.evaluate import evaluate_docs
+    from detente.evaluation.extraction import evaluate_docs
 
     settings = run(lambda: settings_from(None, fast=fast or None))
     coder = run(lambda: require_coder(settings))

@@ -50,7 +50,7 @@ def train_command(
 ) -> None:
     """Train the event-type classifiers from the external data sets."""
     from detente.coding.classifier import MODELS_DIR
-    from detente.coding.training import train
+    from detente.training.classifier import train
 
     if kind not in ("fast", "minilm", "all"):
         raise typer.BadParameter("use fast, minilm or all", param_hint="--kind")
@@ -114,7 +114,7 @@ def eval_plv_command(
     json_: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score the event-type classifier on a PLV-format file (accuracy, macro-F1, per class)."""
-    from detente.coding.evaluate_plv import evaluate_plv
+    from detente.evaluation.plv import evaluate_plv
 
     try:
         report = evaluate_plv(path, limit=limit, folds=folds, fast=fast,

@@ -33,7 +33,8 @@ class Settings:
 HELP: Mapping[str, str] = {
     "db": "DuckDB file holding documents, sentences and events.",
     "actors": "Extra actor files (detente actor format) that add or override entries.",
-    "fast": "Use the fast TF-IDF event-type classifier instead of the MiniLM model.",
+    "fast": "Code with the rule coder and the TF-IDF classifier (faster, finds fewer events) "
+            "instead of the learned extractor.",
     "batch_size": "Documents per spaCy batch.",
     "workers": "spaCy worker processes for large ingests (1 = in-process).",
     "max_upload_mb": "Largest upload the HTTP API accepts, in MB.",

@@ -1,4 +1,5 @@
-"""Event coding: patterns, filters, the trained classifier and the coder that joins them."""
+"""Event coding: the learned pair extractor (default), and the rule coder with the
+TF-IDF classifier that `--fast` keeps."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ if TYPE_CHECKING:
 
 
 def load_coder(settings: Settings) -> EventCoder:
-    """The event coder for these settings: actor files, and the fast or MiniLM classifier."""
+    """The event coder for these settings: the learned extractor, or with `fast` the
+    rule coder and the TF-IDF classifier (today's speed)."""
     from detente.actors import ActorResolver
     from detente.coding.classifier import load_classifier
     from detente.coding.coder import EventCoder
+    from detente.coding.extractor import load_extractor
 
     resolver = ActorResolver(extra_files=settings.actors)
-    classifier = load_classifier(fast=settings.fast)
-    gate = None if settings.fast else load_classifier(fast=True)
-    return EventCoder(resolver, classifier, gate)
+    if settings.fast:
+        return EventCoder(resolver, load_classifier(fast=True))
+    return load_extractor(resolver)

@@ -22,7 +22,7 @@ from detente.coding.candidates import (
     sentence_candidates,
     skip_reason,
 )
-from detente.coding.ontology import cameo_for, goldstein, quad_class
+from detente.coding.ontology import cameo_for, cameo_quad_class, goldstein, quad_class
 from detente.coding.patterns import PATTERNS_VERSION
 from detente.dates import event_date
 from detente.records import ActorRef, Document, Event, Location, event_id_for
@@ -69,11 +69,16 @@ class EventCoder:
         self.name = "+".join(parts)
 
     # -- public -----------------------------------------------------------------
-    def code(self, doc: Document, parsed: Doc) -> tuple[list[Event], list[StoredMention]]:
+    def mentions(self, doc: Document, parsed: Doc) -> list[Mention]:
+        """Every actor mention of the document, officials named by title alone taking
+        the dateline's country."""
         from detente.actors import find_mentions
 
-        mentions = with_home_country(find_mentions(parsed, doc.date, self.resolver),
-                                     self.home_country(doc))
+        return with_home_country(find_mentions(parsed, doc.date, self.resolver),
+                                 self.home_country(doc))
+
+    def code(self, doc: Document, parsed: Doc) -> tuple[list[Event], list[StoredMention]]:
+        mentions = self.mentions(doc, parsed)
         sentences = list(parsed.sents)
         starts = [s.start for s in sentences]
         stored = [self._stored(doc, m, parsed, starts) for m in mentions]
@@ -185,7 +190,7 @@ class EventCoder:
                 date_source=when.source if when else None,
                 source=source_ref, target=target_ref,
                 plover=kind.plover, plover_mode=kind.mode, cameo=kind.cameo,
-                quad_class=quad_class(kind.plover), goldstein=goldstein(kind.cameo),
+                quad_class=cameo_quad_class(kind.cameo), goldstein=goldstein(kind.cameo),
                 confidence=kind.confidence, coder=kind.coder, location=location,
             ))
         return events

@@ -50,8 +50,24 @@ def normalise_type(name: str) -> str:
 
 
 def quad_class(plover: str) -> int:
-    """1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict."""
+    """The usual quad class of a PLOVER type (1 verbal cooperation, 2 material
+    cooperation, 3 verbal conflict, 4 material conflict). An event's own quad class
+    comes from its CAMEO code (`cameo_quad_class`)."""
     return int(plover_table()[normalise_type(plover)]["quad_class"])
+
+
+def cameo_quad_class(cameo: str) -> int:
+    """An event's quad class from its CAMEO root, the one code that decides polarity:
+    roots 01–05 verbal cooperation, 06–09 material cooperation, 10–14 verbal conflict,
+    15–20 material conflict. So an appeal (02x) is cooperative and a demand (10x) is not.
+
+    >>> cameo_quad_class("025"), cameo_quad_class("1056"), cameo_quad_class("164")
+    (1, 3, 4)
+    """
+    root = int(cameo[:2])
+    if not 1 <= root <= 20:
+        raise KeyError(f"unknown CAMEO root in {cameo!r}")
+    return 1 if root <= 5 else 2 if root <= 9 else 3 if root <= 14 else 4
 
 
 def goldstein(cameo: str) -> float:

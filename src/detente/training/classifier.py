@@ -35,7 +35,7 @@ from detente.coding.classifier import (
     TfidfClassifier,
     mark_pair,
 )
-from detente.coding.trainingdata import ROOTS, Example, flatten, load_training_sets
+from detente.training.data import ROOTS, Example, flatten, load_training_sets
 from detente.errors import InputError, ModelMissingError
 
 Kind = Literal["fast", "minilm", "all"]

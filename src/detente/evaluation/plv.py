@@ -35,7 +35,7 @@ from detente.coding.classifier import (
     load_classifier,
     mark_pair,
 )
-from detente.coding.trainingdata import (
+from detente.training.data import (
     GSR_DEV,
     PLV_TRAIN,
     ROOTS,
@@ -216,11 +216,11 @@ def _predict_fold(
 ) -> tuple[list[str], str]:
     items = [ClassifyItem(e.sentence, e.source, e.target) for e in test]
     if fast:
-        from detente.coding.training import fit_fast
+        from detente.training.classifier import fit_fast
 
         model = fit_fast(train_examples, seed)
         return [p.plover for p in model.predict(items)], model.name
-    from detente.coding.training import export_minilm, fit_minilm
+    from detente.training.classifier import export_minilm, fit_minilm
 
     model, tokenizer, labels = fit_minilm(train_examples, epochs, seed, threads=threads, log=log)
     with tempfile.TemporaryDirectory() as tmp:
