@@ -22,8 +22,8 @@ from detente.coding.classifier import (
     load_classifier,
     mark_pair,
 )
-from detente.coding.evaluate_plv import evaluate_plv, score
-from detente.coding.trainingdata import ROOTS, default_shared_dir, to_root
+from detente.evaluation.plv import evaluate_plv, score
+from detente.training.data import ROOTS, default_shared_dir, to_root
 from detente.errors import ModelMissingError
 
 SHARED = default_shared_dir()
@@ -241,7 +241,7 @@ def test_training_without_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path) -> None:
     import sys
 
-    from detente.coding.training import train
+    from detente.training.classifier import train
 
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
     with pytest.raises(ModelMissingError, match="torch") as info:
@@ -250,8 +250,8 @@ def test_training_without_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_fast_training_reproduces_a_working_model(tmp_path: Path) -> None:
-    from detente.coding.training import fit_fast, save_fast
-    from detente.coding.trainingdata import Example
+    from detente.training.classifier import fit_fast, save_fast
+    from detente.training.data import Example
 
     rows = [("Japan imposed sanctions on Russia", "SANCTION"), ("Abe met Putin", "CONSULT"),
             ("Japan expelled Russian diplomats", "SANCTION"), ("Abe visited Putin", "CONSULT")]

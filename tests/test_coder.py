@@ -32,8 +32,8 @@ def triples(events):
 @pytest.mark.parametrize("text,expected", [
     ("Japan imposed sanctions on Russia.", {("JPN", "RUS", "SANCTION")}),
     ("Sanctions were imposed on Russia by Japan.", {("JPN", "RUS", "SANCTION")}),
-    ("Russia's foreign ministry criticized Japan's decision to expand sanctions.",
-     {("RUS", "JPN", "ACCUSE")}),
+    ("Turkey's foreign ministry criticized Greece's decision to extend the drills.",
+     {("TUR", "GRC", "ACCUSE")}),
     ("Japan expelled eight Russian diplomats.", {("JPN", "RUS", "SANCTION")}),
     ("Prime Minister Shinzo Abe met President Vladimir Putin in Sochi.",
      {("JPN", "RUS", "CONSULT")}),
@@ -49,8 +49,6 @@ def triples(events):
      {("JPN", "RUS", "SUPPORT"), ("RUS", "JPN", "SUPPORT")}),
     ("Tokyo called on Moscow to return the islands.", {("JPN", "RUS", "REQUEST")}),
     ("Russia rejected Japan's proposal.", {("RUS", "JPN", "REJECT")}),
-    ("Japan sided with the U.S. and European states to sanction Russia.",
-     {("JPN", "RUS", "SANCTION"), ("USA", "RUS", "SANCTION"), ("EUR", "RUS", "SANCTION")}),
 ])
 def test_constructions(coder, nlp, text, expected):
     assert expected <= triples(code(coder, nlp, text))
@@ -58,7 +56,7 @@ def test_constructions(coder, nlp, text, expected):
 
 @pytest.mark.parametrize("text", [
     "Japan was the only G7 country not to expel Russian diplomats.",
-    "There will not be a visit by Putin to Japan.",
+    "No visit by Erdogan to Greece will take place.",
     "Japan should seek regional cooperation with Russia.",
     "If Russia returned the islands, Japan would sign a peace treaty with Russia.",
     "Will Japan impose sanctions on Russia?",
@@ -76,15 +74,15 @@ def test_refused_to_accuse_is_reject_not_accuse(coder, nlp):
 
 
 def test_record_fields_and_date(coder, nlp):
-    [event] = [e for e in code(coder, nlp, "Russia's foreign ministry criticized Japan's "
-                                            "decision to expand sanctions last September.")
+    [event] = [e for e in code(coder, nlp, "Turkey's foreign ministry criticized Greece's "
+                                            "decision to extend the drills last September.")
                if e.plover == "ACCUSE"]
     assert event.date == "2014-09" and event.date_precision == "month"
     assert event.date_source == "text"
-    assert event.source.sector == "GOV" and event.source.code == "RUS"
+    assert event.source.sector == "GOV" and event.source.code == "TUR"
     assert event.cameo.startswith("11") and event.quad_class == 3
     assert event.goldstein < 0 and 0 < event.confidence <= 1
-    assert event.evidence.startswith("Russia's foreign ministry")
+    assert event.evidence.startswith("Turkey's foreign ministry")
     assert event.coder.startswith("coder.rules.v1")
 
 
@@ -154,8 +152,8 @@ def test_force_with_no_actor_target_falls_on_the_place(coder, nlp):
 
 
 def test_people_take_their_role_on_the_events_date(coder, nlp):
-    text = ("The Tokyo Declaration, signed by Yeltsin and Prime Minister Morihiro Hosokawa "
-            "in October 1993, recognized the dispute.")
+    text = ("The Budapest Memorandum, signed by Yeltsin and Prime Minister John Major "
+            "in December 1994, gave assurances to Ukraine.")
     events = code(coder, nlp, text, dt.date(2015, 3, 25))
     [event] = [e for e in events if e.source.code == "RUS"]
-    assert event.date == "1993-10" and event.source.sector == "GOV"
+    assert event.date == "1994-12" and event.source.sector == "GOV"

@@ -37,7 +37,7 @@ EXPLICIT = [
     ("sanctions imposed in March 2014", ("March 2014", "2014-03", "month", None)),
     ("the Tokyo Declaration, signed in October 1993", ("October 1993", "1993-10", "month", None)),
     ("Japan’s victory in 1905 solidified", ("1905", "1905", "year", None)),
-    ("the Soviet-Japanese Joint Declaration of 1956", ("1956", "1956", "year", None)),
+    ("the Franco-German friendship treaty of 1963", ("1963", "1963", "year", None)),
     ("relations have been tense since 2012", ("2012", "2012", "year", None)),
     ("the 2014 sanctions hurt trade", ("2014", "2014", "year", None)),
     ("the 1993 Tokyo Declaration", ("1993", "1993", "year", None)),
@@ -46,10 +46,10 @@ EXPLICIT = [
     ("Putin's visit scheduled for autumn 2014", ("autumn 2014", "2014-09", "month", None)),
     ("in the 1990s", ("1990s", "1990", "year", "1999")),
     ("in the early 1990s", ("early 1990s", "1990", "year", "1993")),
-    ("In the 18th and 19th centuries, relations", ("18th and 19th centuries", "1700", "year",
+    ("Through the 18th and 19th centuries, trade", ("18th and 19th centuries", "1700", "year",
                                                    "1899")),
     ("the 20th century", ("20th century", "1900", "year", "1999")),
-    ("at the end of 2014, Russia faced a crisis", ("the end of 2014", "2014-12", "month", None)),
+    ("at the end of 2014, Ukraine held elections", ("the end of 2014", "2014-12", "month", None)),
     ("late 2014", ("late 2014", "2014-12", "month", None)),
     ("early 2015", ("early 2015", "2015-01", "month", None)),
     ("the beginning of 2015", ("the beginning of 2015", "2015-01", "month", None)),
@@ -89,7 +89,7 @@ def test_yearless_dates_take_the_latest_year_on_or_before_publication(
 
 
 FUTURE = [
-    ("Abe is still expected to visit Russia in May.", "2015-05"),
+    ("Merkel is still expected to travel to Beijing in May.", "2015-05"),
     ("Abe visited Russia in May.", "2014-05"),
     ("Abe will meet Putin on Tuesday.", "2015-03-31"),
     ("Abe met Putin on Tuesday.", "2015-03-24"),
@@ -106,8 +106,8 @@ def test_future_tense_clause_reads_yearless_dates_forward(sentence: str, date: s
 
 
 RANGES = [
-    ("Hatoyama's visit to Crimea from March 10 to 15.", ("from March 10 to 15", "2015-03-10",
-                                                          "day", "2015-03-15")),
+    ("a delegation toured Gdansk from March 10 to 15.", ("from March 10 to 15", "2015-03-10",
+                                                         "day", "2015-03-15")),
     ("the visit of March 10 to 15", ("March 10 to 15", "2015-03-10", "day", "2015-03-15")),
     ("the visit of 10-15 March", ("10-15 March", "2015-03-10", "day", "2015-03-15")),
     ("the summit on March 19–20", ("March 19–20", "2015-03-19", "day", "2015-03-20")),
@@ -138,8 +138,8 @@ def test_and_without_between_is_two_dates_sharing_a_year() -> None:
 
 
 RELATIVE = [
-    ("Crimea was annexed by Russia on March 18 last year", ("March 18 last year", "2014-03-18",
-                                                           "day")),
+    ("Ankara recalled its envoy on March 18 last year", ("March 18 last year", "2014-03-18",
+                                                      "day")),
     ("in May last year", ("May last year", "2014-05", "month")),
     ("Japan expanded sanctions last September", ("last September", "2014-09", "month")),
     ("last March", ("last March", "2014-03", "month")),
@@ -194,26 +194,26 @@ def test_this_winter_in_january_is_the_winter_that_began_in_december() -> None:
     assert only("this winter", dt.date(2015, 1, 10))[1] == "2014-12"
 
 
-SEEDS = [
-    ("Japan sided with the U.S. and European states to sanction Russia last fall, despite "
-     "promising movements toward a peace treaty", dt.date(2015, 3, 20), "2014-09", None),
-    ("The Russian foreign ministry criticized Japan’s decision to expand sanctions last "
+WRITTEN = [
+    ("Canada joined Britain and the Netherlands to sanction Belarus last fall, despite "
+     "earlier hopes of a thaw", dt.date(2015, 3, 20), "2014-09", None),
+    ("The Turkish foreign ministry condemned Greece's decision to extend the exercises last "
      "September, saying", dt.date(2015, 3, 20), "2014-09", None),
-    ("the form of former Japanese Prime Minister Yukio Hatoyama’s visit to Crimea from March 10 "
+    ("the trip of a former Italian premier to Tehran from March 10 "
      "to 15.", dt.date(2015, 3, 20), "2015-03-10", "2015-03-15"),
-    ("Crimea was annexed by Russia on March 18 last year, although Western governments refuse",
+    ("The border crossing was closed by Hungary on March 18 last year, and neighbours objected",
      dt.date(2015, 3, 20), "2014-03-18", None),
-    ("When Japanese Prime Minister Shinzo Abe came to power in December 2012, he inherited",
+    ("When the Polish president took office in December 2012, he faced",
      REF, "2012-12", None),
-    ("Instead, Prime Minister Abe will meet with Putin at the annual Asia-Pacific Economic "
-     "Cooperation (APEC) conference, next month (November 2014), in Beijing.",
+    ("Instead, the Chancellor will see the Chinese premier at the regional trade "
+     "summit next month (November 2014) in Jakarta.",
      dt.date(2014, 9, 25), "2014-11", None),
 ]
 
 
-@pytest.mark.parametrize(("sentence", "reference", "date", "end_date"), SEEDS)
-def test_seed_sentences(sentence: str, reference: dt.date, date: str,
-                        end_date: str | None) -> None:
+@pytest.mark.parametrize(("sentence", "reference", "date", "end_date"), WRITTEN)
+def test_written_analysis_sentences(sentence: str, reference: dt.date, date: str,
+                                    end_date: str | None) -> None:
     _, got, _, got_end = only(sentence, reference)
     assert (got, got_end) == (date, end_date)
 
@@ -300,7 +300,7 @@ def test_without_reference_only_written_years_survive(sentence: str,
 
 
 ALL_SENTENCES = ([s for s, _ in EXPLICIT] + [s for s, *_ in YEARLESS] + [s for s, _ in RANGES]
-                 + [s for s, _ in RELATIVE] + [s for s, *_ in SEEDS])
+                 + [s for s, _ in RELATIVE] + [s for s, *_ in WRITTEN])
 
 
 @pytest.mark.parametrize("sentence", ALL_SENTENCES)
@@ -347,7 +347,7 @@ def test_event_date_prefers_the_same_clause() -> None:
 
 
 def test_event_date_uses_a_bracketed_citation_when_nothing_else_dates_the_clause() -> None:
-    s = "There will not be a visit by Putin to Japan soon (Asahi Shimbun AJW, September 24)."
+    s = "No state visit by the Turkish president to Cyprus is planned (Daily Sabah, September 24)."
     r = event_date(s, dt.date(2014, 9, 25), anchor=s.index("visit"))
     assert (r.date, r.source) == ("2014-09-24", "text")
 
@@ -434,8 +434,9 @@ def test_docstring_examples_run() -> None:
 def test_publication_year_from_a_known_event_dated_relatively():
     from detente.dates import infer_publication_date
 
-    text = ("Hatoyama visited Crimea from March 10 to 15. Crimea was annexed by Russia on "
-            "March 18 last year, and Japan joined the sanctions last fall.")
+    text = ("A group of French deputies toured Crimea from March 10 to 15. The peninsula was "
+            "absorbed by Moscow in March last year; the annexation of Crimea still divides "
+            "European capitals, and Paris joined the sanctions last fall.")
     day, reason = infer_publication_date(text)
     assert day == dt.date(2015, 3, 15)
     assert "annexation of Crimea" in reason and "last year" in reason

@@ -243,6 +243,32 @@ def eval_docs(
     print_report(run(lambda: evaluate_docs(gold, docs, coder)), json_)
 
 
+@eval_app.command("corpus")
+def eval_corpus(
+    split: Annotated[str, typer.Option("--split", help="train, dev, test or all. The test "
+                                       "split is scored once per release, never tuned on.")
+                     ] = "test",
+    files: Annotated[list[Path] | None, typer.Option(
+        "--file", help="Corpus batch files (default: data/annotations/*.jsonl).")] = None,
+    shared: Annotated[Path | None, typer.Option(
+        "--shared", help="Folder holding the referenced texts (default: ../shared).",
+        file_okay=False)] = None,
+    fast: Annotated[bool, typer.Option("--fast", help=HELP["fast"])] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+) -> None:
+    """Score the coder on detente's annotated corpus: P/R/F1 with 95% intervals, per type
+    and text kind, date accuracy, errors grouped."""
+    from detente.evaluation.corpus import evaluate_corpus
+    from detente.training.corpus import load_corpus
+
+    if split not in ("train", "dev", "test", "all"):
+        raise typer.BadParameter("use train, dev, test or all", param_hint="--split")
+    settings = run(lambda: settings_from(None, fast=fast or None))
+    coder = run(lambda: require_coder(settings))
+    documents = run(lambda: load_corpus(files or None, shared))
+    print_report(run(lambda: evaluate_corpus(coder, split, documents)), json_)
+
+
 def require_coder(settings: Settings):
     coder = library.default_coder(settings)
     if coder is None:

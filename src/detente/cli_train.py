@@ -37,10 +37,13 @@ def train_command(
     ] = None,
     kind: Annotated[
         str,
-        typer.Option("--kind", help="Which model to train: fast (TF-IDF), minilm (fine-tuned "
-                     "MiniLM, ONNX int8; needs the [train] extra) or all."),
-    ] = "all",
-    epochs: Annotated[int, typer.Option("--epochs", help="MiniLM fine-tuning epochs.", min=1)] = 6,
+        typer.Option("--kind", help="Which model to train: extractor (the default coder's "
+                     "pair scorer, from data/annotations; needs the [train] extra), fast "
+                     "(TF-IDF), minilm (the PLV relation classifier) or all."),
+    ] = "extractor",
+    epochs: Annotated[int | None, typer.Option(
+        "--epochs", help="Fine-tuning epochs (default: 3 for the extractor, 6 for minilm).",
+        min=1)] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", help="Where to write the models (default: the package's "
@@ -48,16 +51,25 @@ def train_command(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 13,
 ) -> None:
-    """Train the event-type classifiers from the external data sets."""
+    """Train the shipped models: the extractor from detente's annotated corpus, the
+    classifiers from the external data sets."""
     from detente.coding.classifier import MODELS_DIR
     from detente.training.classifier import train
 
-    if kind not in ("fast", "minilm", "all"):
-        raise typer.BadParameter("use fast, minilm or all", param_hint="--kind")
-    chosen: Literal["fast", "minilm", "all"] = kind  # type: ignore[assignment]
+    if kind not in ("extractor", "fast", "minilm", "all"):
+        raise typer.BadParameter("use extractor, fast, minilm or all", param_hint="--kind")
+    log = lambda line: _err.print(line, highlight=False)
     try:
-        report = train(shared, output or MODELS_DIR, chosen, epochs=epochs, seed=seed,
-                       log=lambda line: _err.print(line, highlight=False))
+        if kind == "extractor":
+            from detente.training.extractor import EPOCHS, train_extractor
+
+            config = train_extractor(output or MODELS_DIR, shared, epochs=epochs or EPOCHS,
+                                     seed=seed, log=log)
+            typer.echo(json.dumps(config, indent=2))
+            return
+        chosen: Literal["fast", "minilm", "all"] = kind  # type: ignore[assignment]
+        report = train(shared, output or MODELS_DIR, chosen, epochs=epochs or 6, seed=seed,
+                       log=log)
     except DetenteError as exc:
         raise _fail(exc) from exc
     typer.echo(json.dumps(report.to_dict(), indent=2))

@@ -679,8 +679,8 @@ _RELATIVE_YEAR = re.compile(r"\b(?:(last|this|next) year|(\w+) years? ago)\b", r
 
 
 def _anchored_year(text: str) -> tuple[dt.date, str] | None:
-    """A publication year from a known event dated relative to the text: "Crimea was annexed
-    by Russia on March 18 last year" puts the text in 2015. Within that year the latest date
+    """A publication year from a known event dated relative to the text: "two years ago
+    Moscow absorbed Crimea" puts the text in 2016. Within that year the latest date
     the text gives without a year is taken (or 1 January)."""
     for sentence in _SENTENCE_SPLIT.split(text):
         match = _RELATIVE_YEAR.search(sentence)

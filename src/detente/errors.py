@@ -33,6 +33,17 @@ class InputError(DetenteError):
     http_status = 400
 
 
+class CorpusError(InputError):
+    """An annotation that breaks the corpus format, or a referenced text that cannot be
+    found; the message names the document and the field."""
+
+    code = "E110"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, hint="See docs/annotation.md §7 for the format; "
+                         "referenced texts are read from ../shared (or --shared DIR).")
+
+
 class UnsupportedFormatError(InputError):
     code = "E101"
 

@@ -11,11 +11,14 @@ Here the rules no longer gate: candidates are
 - when a sentence names one side only, its actors paired with the document's topic
   actors (the other side named in the headline or an earlier sentence);
 
-and the encoder (all-MiniLM-L6-v2 fine-tuned on detente's own corpus, int8 ONNX) scores
-each over the 16 PLOVER types plus NONE, with source and target marked in the text.
+and a scorer decides each over the 16 PLOVER types plus NONE. The encoder
+(all-MiniLM-L6-v2 fine-tuned on detente's own corpus, int8 ONNX) reads each sentence once;
+a small head (numpy) scores every pair from the pooled vectors of the sentence, the
+source, the target, the words between them and their product. One encoder pass per
+sentence rather than per pair keeps the extractor cheaper than parsing.
 
->>> mark("Japan imposed sanctions on Russia", (0, 5), (27, 33))
-'[SRC] Japan [/SRC] imposed sanctions on [TGT] Russia [/TGT]'
+>>> token_range([(0, 0), (0, 5), (6, 13), (14, 23), (0, 0)], (6, 23))
+(2, 4)
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from detente.coding.candidates import Candidate
-from detente.coding.classifier import MODELS_DIR, MiniLMClassifier
+from detente.coding.classifier import MODELS_DIR
 from detente.coding.coder import EventCoder, Typed, dedupe
 from detente.coding.ontology import cameo_for
 from detente.coding.patterns import match
@@ -63,27 +66,38 @@ class PairCandidate:
     target: Mention | None
     context: bool = False
 
-    def text(self) -> str:
-        start = self.sentence.start_char
-        src = (self.source.start_char - start, self.source.end_char - start)
+    def pair(self, topics: Sequence[Mention]) -> PairInput:
+        """The scorer's input: the sentence (with the document's topic actors appended
+        after " | " when the target is one of them) and character spans in it."""
+        text, start = self.sentence.text, self.sentence.start_char
+        source = (self.source.start_char - start, self.source.end_char - start)
         if self.target is None:
-            return mark(self.sentence.text, src, None)
+            return PairInput(text, source, None, False)
         if self.context:
-            return f"{mark(self.sentence.text, src, None)} | [TGT] {self.target.text} [/TGT]"
-        return mark(self.sentence.text, src,
-                    (self.target.start_char - start, self.target.end_char - start))
+            text, spans = with_topics(text, topics)
+            return PairInput(text, source, spans[entity(self.target)], True)
+        return PairInput(text, source,
+                         (self.target.start_char - start, self.target.end_char - start), False)
 
 
-def mark(text: str, source: tuple[int, int], target: tuple[int, int] | None) -> str:
-    """`text` with [SRC] ... [/SRC] and [TGT] ... [/TGT] around two character spans,
-    whitespace collapsed; the same function marks training and runtime input."""
-    spans = [(source[0], source[1], "[SRC]", "[/SRC]")]
-    if target is not None:
-        spans.append((target[0], target[1], "[TGT]", "[/TGT]"))
-    out = text
-    for start, end, opening, closing in sorted(spans, reverse=True):
-        out = f"{out[:start]} {opening} {out[start:end]} {closing} {out[end:]}"
-    return " ".join(out.split())
+@dataclass(frozen=True)
+class PairInput:
+    """What the scorer reads for one candidate: a text and two character spans in it."""
+
+    text: str
+    source: tuple[int, int]
+    target: tuple[int, int] | None
+    context: bool
+
+
+def with_topics(text: str, topics: Sequence[Mention]) -> tuple[str, dict]:
+    """`text | topic ; topic`, and the span of each topic actor in it."""
+    spans = {}
+    for topic in topics:
+        text = f"{text}{' | ' if not spans else ' ; '}"
+        spans[entity(topic)] = (len(text), len(text) + len(topic.text))
+        text += topic.text
+    return text, spans
 
 
 def entity(mention: Mention) -> tuple[str, str]:
@@ -154,58 +168,155 @@ def trigger_of(candidate: PairCandidate) -> Token:
     return candidate.sentence.root
 
 
+# --- the scorer ---------------------------------------------------------------------
+
+#: Tokens after the source read as its "verb" when there is no target in the sentence.
+WINDOW = 8
+
+
+def token_range(offsets: Sequence[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int]:
+    """Tokens (end exclusive) whose characters overlap `span`; special tokens, which
+    have empty offsets, never do. (0, 0) when the span was cut off by truncation."""
+    inside = [i for i, (a, b) in enumerate(offsets) if b > a and a < span[1] and span[0] < b]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+
+def pair_ranges(offsets: Sequence[tuple[int, int]], pair: PairInput
+                ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Token ranges of the source, the target ((0, 0) if none) and the words that link
+    them: those between two spans in the sentence, else the WINDOW tokens after the
+    source."""
+    source = token_range(offsets, pair.source)
+    target = token_range(offsets, pair.target) if pair.target is not None else (0, 0)
+    last = max(1, len(offsets) - 1)  # before [SEP]
+    if pair.target is not None and not pair.context and target != (0, 0):
+        first, second = sorted([source, target])
+        middle = (first[1], second[0]) if second[0] > first[1] else (0, 0)
+    else:
+        middle = (source[1], min(last, source[1] + WINDOW)) if source[1] < last else (0, 0)
+    return source, target, middle
+
+
+def pair_features(hidden: np.ndarray, ranges, pair: PairInput) -> np.ndarray:
+    """[CLS; source; target; link; source*target; no-target; context], from one
+    sentence's hidden states (tokens × size). Training builds the same vector in torch."""
+    size = hidden.shape[1]
+
+    def pool(r: tuple[int, int]) -> np.ndarray:
+        return hidden[r[0]:r[1]].mean(axis=0) if r[1] > r[0] else np.zeros(size, hidden.dtype)
+
+    source, target, middle = (pool(r) for r in ranges)
+    flags = np.array([pair.target is None, pair.context], dtype=hidden.dtype)
+    return np.concatenate([hidden[0], source, target, middle, source * target, flags])
+
+
+class PairScorer:
+    """The int8 ONNX encoder and the numpy head of models/extractor."""
+
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.labels: tuple[str, ...] = tuple(config["labels"])
+        self.threshold = float(config["threshold"])
+        self.version = str(config.get("version", ""))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(int(config.get("max_length", 128)))
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(str(folder / config["model_file"]), options,
+                                            providers=["CPUExecutionProvider"])
+        with np.load(folder / config["head_file"]) as head:
+            self.head = {k: head[k].astype(np.float32) for k in head.files}
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32):
+        """Hidden states and token offsets of each text, batched by length."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        hidden: list[np.ndarray] = [np.zeros(0)] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            width = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                ids[row, :len(encodings[i].ids)] = encodings[i].ids
+                mask[row, :len(encodings[i].ids)] = 1
+            (states,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            for row, i in enumerate(chunk):
+                hidden[i] = states[row, :len(encodings[i].ids)]
+        return hidden, [e.offsets for e in encodings]
+
+    def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
+        """NONE + 16 type probabilities per pair; each distinct text is encoded once."""
+        texts = list(dict.fromkeys(p.text for p in pairs))
+        hidden, offsets = self.encode(texts)
+        where = {text: i for i, text in enumerate(texts)}
+        features = np.stack([pair_features(hidden[where[p.text]],
+                                           pair_ranges(offsets[where[p.text]], p), p)
+                             for p in pairs])
+        h = self.head
+        z = features @ h["w1"].T + h["b1"]
+        z = 0.5 * z * (1.0 + np.tanh(0.7978845608 * (z + 0.044715 * z ** 3)))  # GELU
+        logits = z @ h["w2"].T + h["b2"]
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
 class PairExtractor(EventCoder):
-    """The default coder: candidates from actor pairs, types from the encoder.
+    """The default coder: candidates from actor pairs, types from the scorer.
 
     Shares actor resolution, dating, places and deduplication with the rule coder.
     """
 
-    def __init__(self, resolver, scorer: MiniLMClassifier, threshold: float,
-                 version: str = "") -> None:
+    def __init__(self, resolver, scorer: PairScorer | None, threshold: float | None = None
+                 ) -> None:
         super().__init__(resolver)
         self.scorer = scorer
-        self.threshold = threshold
+        self.threshold = threshold if threshold is not None else (
+            scorer.threshold if scorer is not None else 1.0)
+        version = scorer.version if scorer is not None else ""
         self.name = f"coder.pairs.v1+{version}" if version else "coder.pairs.v1"
+
+    def candidates(self, doc: Document, parsed: Doc, mentions: Sequence[Mention]
+                   ) -> tuple[list[PairCandidate], list[PairInput]]:
+        """The document's candidates and the scorer's input for each."""
+        title_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
+        candidates = pair_candidates(list(parsed.sents), mentions, title_end)
+        topics = topic_actors(mentions, title_end)
+        return candidates, [c.pair(topics) for c in candidates]
 
     def code(self, doc: Document, parsed: Doc) -> tuple[list[Event], list[StoredMention]]:
         mentions = self.mentions(doc, parsed)
-        sentences = list(parsed.sents)
-        starts = [s.start for s in sentences]
+        starts = [s.start for s in parsed.sents]
         stored = [self._stored(doc, m, parsed, starts) for m in mentions]
-        title_end = len(doc.title) if doc.text.startswith(doc.title) else 0
-        candidates = pair_candidates(sentences, mentions, title_end)
-        if not candidates:
+        candidates, pairs = self.candidates(doc, parsed, mentions)
+        if not candidates or self.scorer is None:
             return [], stored
-        probabilities = self.probabilities([c.text() for c in candidates])
+        labels = self.scorer.labels
         events: list[Event] = []
-        for candidate, row in zip(candidates, probabilities, strict=True):
-            kind = self.typed(candidate, row)
-            if kind is None:
+        for candidate, row in zip(candidates, self.scorer.probabilities(pairs), strict=True):
+            best = max((k for k in range(len(labels)) if labels[k] != NONE), key=row.__getitem__)
+            if row[best] < self.threshold:
                 continue
             trigger = trigger_of(candidate)
+            kind = self.typed(labels[best], float(row[best]), trigger)
             targets = [candidate.target] if candidate.target is not None else []
             events.extend(self._events(doc, candidate.number, Candidate(
                 trigger, candidate.sentence, [candidate.source], targets, None), kind))
         return dedupe(events), stored
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        logits = self.scorer.logits(texts)
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
-
-    def typed(self, candidate: PairCandidate, row: np.ndarray) -> Typed | None:
-        """The best type other than NONE, if the encoder is confident enough."""
-        labels = self.scorer.labels
-        order = np.argsort(-row)
-        best = next(int(k) for k in order if labels[int(k)] != NONE)
-        if row[best] < self.threshold:
-            return None
-        plover = labels[best]
+    def typed(self, plover: str, confidence: float, trigger: Token) -> Typed:
+        """Type, mode and CAMEO code: the trigger's pattern refines the code when it
+        agrees on the type ("urged" is an appeal, 020; "demanded" a demand, 100)."""
         mode, cameo = "", cameo_for(plover)
-        pattern = match(trigger_of(candidate))
+        pattern = match(trigger)
         if pattern is not None and pattern.plover == plover:
             mode, cameo = pattern.mode, pattern.cameo
-        return Typed(plover, mode, cameo, round(float(row[best]), 3), self.name)
+        return Typed(plover, mode, cameo, round(confidence, 3), self.name)
 
 
 def load_extractor(resolver, models_dir: Path | None = None) -> PairExtractor:
@@ -215,6 +326,4 @@ def load_extractor(resolver, models_dir: Path | None = None) -> PairExtractor:
         raise ModelMissingError(
             f"no event extractor model in {folder}",
             hint="build one with `detente train --kind extractor`, or use --fast")
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    return PairExtractor(resolver, MiniLMClassifier(folder), float(config["threshold"]),
-                         config.get("version", ""))
+    return PairExtractor(resolver, PairScorer(folder))

@@ -19,7 +19,7 @@ HEDGES = {"seem", "appear", "likely", "unlikely", "possible", "impossible", "exp
           "try", "aim", "order", "able", "unable", "difficult",
           "easy", "necessary", "important", "crucial", "essential", "avoid", "prevent",
           "stop", "oppose", "delay", "postpone", "cancel", "suspend", "escape", "possibility",
-          "prospect", "chance", "likelihood", "hope", "wish", "desire", "dream", "reluctant",
+          "prospect", "chance", "likelihood", "desire", "dream", "reluctant",
           "would-be", "refrain", "abstain"}
 # Words that make what they govern a stated intention: "Syria is willing to withdraw" is
 # AGREE, "Iraq is prepared to impose martial law" is THREATEN (CAMEO 03 and 13).

@@ -15,8 +15,15 @@ from detente.training.pairs import as_document
 
 
 def gold_keys(document: GoldDocument) -> list[GoldKey]:
-    return [GoldKey(e.source_code, e.target_code, e.plover, e.date)
-            for s in document.sentences for e in s.events]
+    """The document's gold events, each counted once (docs/annotation.md §8: a repeated
+    report is annotated in every sentence, but EVENTS.md counts the event once). An
+    actor acting on itself (the same code and sector) is not an event."""
+    keys = {GoldKey(e.source_code, e.target_code, e.plover, e.date)
+            for s in document.sentences for e in s.events if e.source != e.target}
+    dated = {(k.source, k.target, k.plover) for k in keys if k.date}
+    # An undated mention of an event that another sentence dates is the same event.
+    keys = {k for k in keys if k.date or (k.source, k.target, k.plover) not in dated}
+    return sorted(keys, key=lambda k: (k.source, k.target, k.plover, k.date or ""))
 
 
 def found_key(event: Event, igo_as_one: bool) -> FoundKey:

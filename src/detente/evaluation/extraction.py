@@ -10,104 +10,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
-
 from detente.coding.ontology import normalise_type
 from detente.errors import InputError
+from detente.evaluation.scoring import FoundKey, GoldKey, Report, ScoredDocument, score
 from detente.ingest.pipeline import DocumentCoder, prepared, process, raw_documents
 from detente.records import Document, Event
 
 Key = tuple[str, str, str]  # (source code, target code, PLOVER type)
 # Typos in the gold data that would otherwise count as misses.
 GOLD_CODE_FIXES = {"JAP": "JPN"}
-
-
-@dataclass
-class ExtractionReport:
-    """Precision, recall and F1 of extracted events against gold events."""
-
-    name: str
-    gold: int = 0
-    extracted: int = 0
-    matched: int = 0
-    dated: int = 0
-    date_correct: int = 0
-    per_type: dict[str, Counter] = field(default_factory=dict)
-    misses: list[dict[str, Any]] = field(default_factory=list)
-    spurious: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.extracted if self.extracted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def date_accuracy(self) -> float | None:
-        return self.date_correct / self.dated if self.dated else None
-
-    def add(self, record: str, gold: Sequence[Key], found: Sequence[Key],
-            dates: dict[Key, tuple[str, str | None]] | None = None) -> None:
-        self.gold += len(gold)
-        self.extracted += len(found)
-        remaining = Counter(found)
-        for key in gold:
-            counts = self.per_type.setdefault(key[2], Counter())
-            counts["gold"] += 1
-            if remaining[key] > 0:
-                remaining[key] -= 1
-                self.matched += 1
-                counts["matched"] += 1
-                if dates and key in dates:
-                    gold_date, found_date = dates[key]
-                    self.dated += 1
-                    self.date_correct += bool(found_date) and found_date[:len(gold_date)] == gold_date
-            else:
-                self.misses.append({"record": record, "source": key[0], "target": key[1],
-                                    "plover": key[2]})
-        for key, count in remaining.items():
-            for _ in range(count):
-                self.per_type.setdefault(key[2], Counter())["spurious"] += 1
-                self.spurious.append({"record": record, "source": key[0], "target": key[1],
-                                      "plover": key[2]})
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "gold": self.gold, "extracted": self.extracted,
-                "matched": self.matched, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "date_accuracy": None if self.date_accuracy is None else round(
-                    self.date_accuracy, 4),
-                "per_type": {k: dict(v) for k, v in sorted(self.per_type.items())},
-                "misses": self.misses, "spurious": self.spurious}
-
-    def to_table(self) -> Table:
-        table = Table(title=f"{self.name}: P {self.precision:.3f}  R {self.recall:.3f}  "
-                            f"F1 {self.f1:.3f}  (gold {self.gold}, extracted {self.extracted},"
-                            f" matched {self.matched})"
-                            + (f"  date accuracy {self.date_accuracy:.3f}"
-                               if self.date_accuracy is not None else ""))
-        for column in ("type", "gold", "matched", "spurious", "recall"):
-            table.add_column(column, justify="right" if column != "type" else "left")
-        for plover, counts in sorted(self.per_type.items()):
-            recall = counts["matched"] / counts["gold"] if counts["gold"] else 0.0
-            table.add_row(plover, str(counts["gold"]), str(counts["matched"]),
-                          str(counts["spurious"]), f"{recall:.2f}")
-        return table
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +62,7 @@ def gsr_gold(record: dict[str, Any]) -> list[Key]:
     return [(s, "", plover) for s in sources]
 
 
-def evaluate_gsr(path: Path, coder: DocumentCoder) -> ExtractionReport:
+def evaluate_gsr(path: Path, coder: DocumentCoder) -> Report:
     """Code each gold record's `text` alone and score (record, source, target, type)."""
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -156,39 +73,43 @@ def evaluate_gsr(path: Path, coder: DocumentCoder) -> ExtractionReport:
     docs = [Document.create(r["text"], title=r["id"], path=r["id"],
                             date=dt.date.fromisoformat(r.get("date") or "2000-01-01"))
             for r in records]
-    report = ExtractionReport(name=f"gsr {Path(path).name}")
-    for record, (doc, _s, events, _m) in zip(records, process(docs, coder), strict=True):
-        report.add(record["id"], gsr_gold(record), [event_key(e) for e in events])
-    return report
+    scored = [ScoredDocument(record["id"], "gsr", [GoldKey(*key) for key in gsr_gold(record)],
+                             [found_key(e) for e in events])
+              for record, (_doc, _s, events, _m) in zip(records, process(docs, coder),
+                                                         strict=True)]
+    return score(scored, name=f"gsr {Path(path).name}")
+
+
+def found_key(event: Event) -> FoundKey:
+    return FoundKey(*event_key(event), event.date, event.confidence, event.evidence)
 
 
 def evaluate_docs(gold_path: Path, docs: Sequence[str | Path], coder: DocumentCoder,
-                  max_bytes: int = 20_000_000) -> ExtractionReport:
+                  max_bytes: int = 20_000_000) -> Report:
     """Score documents against gold lines `{"doc", "quote", "source", "target", "plover",
-    "date"}`; `doc` is a file name or a JSONL id. Adds date accuracy on matched events."""
-    gold_lines = _read_gold(gold_path)
+    "date", "kind"}`; `doc` is a file name or a JSONL id. Adds date accuracy on matched
+    events; `kind` (e.g. wire, analysis) groups the per-kind figures."""
     by_doc: dict[str, list[dict[str, Any]]] = {}
-    for line in gold_lines:
+    for line in _read_gold(gold_path):
         by_doc.setdefault(line["doc"], []).append(line)
     documents = [d for d in prepared(raw_documents(docs, max_bytes))
                  if isinstance(d, Document)]
-    report = ExtractionReport(name=f"docs {Path(gold_path).name}")
+    scored = []
     for doc, _s, events, _m in process(documents, coder):
         name = doc_name(doc)
-        if name not in by_doc:
-            continue
-        gold = by_doc.pop(name)
-        keys = [(g["source"], g.get("target") or "", normalise_type(g["plover"])) for g in gold]
-        found = [event_key(e) for e in events]
-        dates = {}
-        for key, line in zip(keys, gold, strict=True):
-            match = next((e for e in events if event_key(e) == key), None)
-            if match is not None and line.get("date"):
-                dates[key] = (line["date"], match.date)
-        report.add(name, keys, found, dates)
+        if name in by_doc:
+            scored.append(_scored(name, by_doc.pop(name), [found_key(e) for e in events],
+                                  doc.date.isoformat() if doc.date else None))
     for name, lines in by_doc.items():  # gold documents that were not found at all
-        report.add(name, [(g["source"], g.get("target") or "", g["plover"]) for g in lines], [])
-    return report
+        scored.append(_scored(name, lines, [], None))
+    return score(scored, name=f"docs {Path(gold_path).name}")
+
+
+def _scored(name: str, lines: list[dict[str, Any]], found: list[FoundKey],
+            published: str | None) -> ScoredDocument:
+    gold = [GoldKey(g["source"], g.get("target") or "", normalise_type(g["plover"]),
+                    g.get("date")) for g in lines]
+    return ScoredDocument(name, lines[0].get("kind", "docs"), gold, found, published)
 
 
 def doc_name(doc: Document) -> str:

@@ -35,6 +35,7 @@ from detente.coding.classifier import (
     load_classifier,
     mark_pair,
 )
+from detente.errors import InputError
 from detente.training.data import (
     GSR_DEV,
     PLV_TRAIN,
@@ -49,7 +50,6 @@ from detente.training.data import (
     to_root,
     with_detente_conventions,
 )
-from detente.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rich.table import Table
+
+EXAMPLES = 20  # errors of each kind listed in the JSON report
 ERROR_KINDS = ("missed", "wrong type", "wrong source", "wrong target", "not an event")
 
 
@@ -91,7 +94,7 @@ class Report:
     def to_dict(self) -> dict:
         def prf(value: Prf) -> dict:
             return {"precision": round(value.precision, 3), "recall": round(value.recall, 3),
-                    "f1": round(value.f1, 3), "tp": value.tp, "gold": value.gold,
+                    "f1": round(value.f1, 3), "matched": value.tp, "gold": value.gold,
                     "found": value.found}
         return {
             "name": self.name,
@@ -105,7 +108,26 @@ class Report:
                                                       self.kind_interval[k].items()}}
                          for k, v in sorted(self.per_kind.items())},
             "errors": {k: len(v) for k, v in self.errors.items()},
+            "error_examples": {k: v[:EXAMPLES] for k, v in self.errors.items()},
         }
+
+    def to_table(self) -> Table:
+        """Per-type and per-kind rows under a title with the overall figures."""
+        low, high = self.interval["f1"]
+        dates = (f"  date accuracy {self.date_accuracy:.3f} (n={self.dated})"
+                 if self.date_accuracy is not None else "")
+        errors = ", ".join(f"{k} {len(v)}" for k, v in self.errors.items())
+        table = Table(title=f"{self.name}: P {self.overall.precision:.3f}  "
+                            f"R {self.overall.recall:.3f}  F1 {self.overall.f1:.3f} "
+                            f"[{low:.3f}, {high:.3f}]{dates}\nerrors: {errors}")
+        for column in ("group", "gold", "found", "matched", "P", "R", "F1"):
+            table.add_column(column, justify="left" if column == "group" else "right")
+        rows = [(f"kind {k}", v) for k, v in sorted(self.per_kind.items())]
+        rows += sorted(self.per_type.items())
+        for name, value in rows:
+            table.add_row(name, str(value.gold), str(value.found), str(value.tp),
+                          f"{value.precision:.2f}", f"{value.recall:.2f}", f"{value.f1:.2f}")
+        return table
 
 
 def match(document: ScoredDocument) -> Matched:
@@ -164,12 +186,13 @@ def group_errors(document: ScoredDocument, matched: Matched) -> dict[str, list[d
     explain no miss are "not an event"."""
     groups: dict[str, list[dict]] = {kind: [] for kind in ERROR_KINDS}
     spurious = list(matched.spurious)
+    # Which two of (source, target, type) must agree for a spurious event to explain a miss.
+    tests = (("wrong type", ("source", "target")), ("wrong source", ("target", "plover")),
+             ("wrong target", ("source", "plover")))
     for gold in matched.missed:
-        tests = (("wrong type", lambda f: (f.source, f.target) == (gold.source, gold.target)),
-                 ("wrong source", lambda f: (f.target, f.plover) == (gold.target, gold.plover)),
-                 ("wrong target", lambda f: (f.source, f.plover) == (gold.source, gold.plover)))
-        for kind, test in tests:
-            found = next((f for f in spurious if test(f)), None)
+        for kind, fields in tests:
+            found = next((f for f in spurious
+                          if all(getattr(f, n) == getattr(gold, n) for n in fields)), None)
             if found is not None:
                 spurious.remove(found)
                 groups[kind].append({"doc": document.name, "gold": gold.__dict__,

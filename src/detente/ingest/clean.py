@@ -7,8 +7,8 @@ import re
 
 # Lines that survive copy-and-paste from news sites and carry no content.
 BOILERPLATE = [re.compile(p, re.I) for p in (
-    r"^recent features$",
-    r"^dreaming of a career in the asia-pacific\?",
+    r"^(recent|latest|more|top) (features|stories|articles|posts)$",
+    r"\b(job listings|job board|careers? (page|section))\b",
     r"javascript (has been|is) disabled",
     r"enable javascript",
     r"^(credit|image credit|photo credit|photo|image)s?\s*:",
@@ -21,7 +21,7 @@ BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^all rights reserved",
     r"^copyright\b",
     r"^Â?©",
-    r"^(tokyo|beijing|moscow|seoul) report$",
+    r"^\w+ (report|desk|brief)$",
     r"^external page",
     r"^[\w ]+( \| [\w ]+)+$",
     r"^(features|opinion|analysis|news|commentary)$",

@@ -35,8 +35,8 @@ from detente.coding.classifier import (
     TfidfClassifier,
     mark_pair,
 )
-from detente.training.data import ROOTS, Example, flatten, load_training_sets
 from detente.errors import InputError, ModelMissingError
+from detente.training.data import ROOTS, Example, flatten, load_training_sets
 
 Kind = Literal["fast", "minilm", "all"]
 Log = Callable[[str], None]

@@ -27,11 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from detente.coding.ontology import PLOVER_TYPES, cameo_table, normalise_type
+from detente.errors import CorpusError
 from detente.training.data import default_shared_dir
 
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "data" / "annotations"
 REUTERS = "corpus/bulk/reuters21578/reuters21578.jsonl"
 GSR = "data-ext/plover/PLOVER_GSR_dev.json"
+CASE = "data-ext/case2021-task2/test_set_final_release_with_labels.tsv"
 KINDS = {"wire", "analysis"}
 TAGS = {"negated", "hypothetical", "recommended", "opinion", "topic", "history", "joint",
         "multi", "reaction", "context"}
@@ -39,10 +41,6 @@ SECTORS = {"GOV", "MIL", "LEG", "JUD", "ELI", "OPP", "PTY", "BUS", "MED", "CVL",
            "REB", "IGO"}
 CODE = re.compile(r"^(?:[A-Z]{3}|G7|G20|EU|UN|WB|AU|---|[A-Z]{2,6})$")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-
-
-class CorpusError(ValueError):
-    """An annotation that breaks the format, naming the document and the field."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +135,14 @@ def _gsr(shared: Path) -> dict[str, dict]:
     return firsts
 
 
+@lru_cache(maxsize=1)
+def _case(shared: Path) -> dict[str, str]:
+    import csv
+
+    with (shared / CASE).open(encoding="utf-8", newline="") as handle:
+        return {row["id"]: row["EventSnippet"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
 def reference(doc: str, shared: Path | None = None) -> tuple[str, str, str | None]:
     """(title, text, publication date) of a reference document, read from the shared
     folder. Raises CorpusError when the document or the folder is missing."""
@@ -150,12 +156,14 @@ def reference(doc: str, shared: Path | None = None) -> tuple[str, str, str | Non
         if kind == "gsr":
             record = _gsr(shared)[key]
             return "", collapse(record["text"]), None
+        if kind == "case":
+            return "", collapse(_case(shared)[key]), None
     except FileNotFoundError as exc:
         raise CorpusError(f"{doc}: the shared folder {shared} is missing ({exc.filename})") \
             from exc
     except KeyError as exc:
         raise CorpusError(f"{doc}: no such document under {shared}") from exc
-    raise CorpusError(f"{doc}: unknown reference kind {kind!r} (reuters:, gsr:, team:)")
+    raise CorpusError(f"{doc}: unknown reference kind {kind!r} (reuters:, gsr:, case:, team:)")
 
 
 def _reuters_date(value: str) -> str | None:
@@ -163,7 +171,7 @@ def _reuters_date(value: str) -> str | None:
     match = re.match(r"\s*(\d{1,2})-([A-Z]{3})-(\d{4})", value.upper())
     if not match:
         return None
-    months = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+    months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
     return f"{match[3]}-{months.index(match[2]) + 1:02d}-{int(match[1]):02d}"
 
 
@@ -179,15 +187,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _find(quote: str | None, text: str, within: tuple[int, int]) -> Span | None:
-    """A quote's offsets: inside the sentence first, else anywhere in the document."""
+    """A quote's offsets as whole words ("aid" is not found inside "said"): inside the
+    sentence first, else anywhere in the document; exact case before any case."""
     if not quote:
         return None
+    pattern = r"(?<!\w)" + re.escape(quote) + r"(?!\w)"
     for lo, hi in (within, (0, len(text))):
-        at = text.find(quote, lo, hi)
-        if at < 0:
-            at = text.lower().find(quote.lower(), lo, hi)
-        if at >= 0:
-            return Span(at, at + len(quote))
+        for flags in (0, re.IGNORECASE):
+            found = re.compile(pattern, flags).search(text, lo, hi)
+            if found:
+                return Span(found.start(), found.end())
     return None
 
 

@@ -19,23 +19,19 @@ from pathlib import Path
 
 import numpy as np
 
-from detente.coding.extractor import EXTRACTOR_DIR, PairExtractor
-from detente.training.classifier import (
-    MINILM_LR,
-    _batches,
-    _build_model,
-    _pad,
-    _require_torch,
-    _tokenizer,
-    export_minilm,
-)
+from detente.coding.extractor import EXTRACTOR_DIR, PairExtractor, PairScorer, pair_ranges
+from detente.training.classifier import _batches, _require_torch, base_model_dir
 from detente.training.corpus import GoldDocument, load_corpus, split_of
-from detente.training.pairs import LABELS, PairExample, corpus_examples, extra_examples
+from detente.training.pairs import LABELS, SentenceExample, corpus_examples, extra_examples
 
 Log = Callable[[str], None]
 SEED = 13
-EPOCHS = 3
-BATCH = 32
+EPOCHS = 4
+BATCH = 16  # sentences; each holds several pairs
+LR = 5e-5
+HEAD_LR = 1e-3
+HIDDEN = 256
+MAX_LENGTH = 128
 #: Loss weight of positives from the open data sets, marked by phrase and without
 #: the NONE pairs of their sentences, relative to corpus examples.
 EXTRA_WEIGHT = 0.5
@@ -46,27 +42,85 @@ TARGET_PRECISION = 0.75
 VERSION = "pairs-minilm.v1"
 
 
-def fit(examples: Sequence[PairExample], epochs: int = EPOCHS, seed: int = SEED,
+def _tokenizer(max_length: int = MAX_LENGTH):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length)
+    return tokenizer
+
+
+def _model(torch):
+    from transformers import AutoModel
+
+    class PairModel(torch.nn.Module):
+        """The encoder, and the head that scores pooled pair vectors (pair_features)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base_model_dir()))
+            size = self.encoder.config.hidden_size
+            self.head = torch.nn.Sequential(
+                torch.nn.Dropout(0.1), torch.nn.Linear(5 * size + 2, HIDDEN),
+                torch.nn.GELU(approximate="tanh"), torch.nn.Dropout(0.1),
+                torch.nn.Linear(HIDDEN, len(LABELS)))
+
+        def features(self, hidden, rows, ranges, flags):
+            """The torch twin of coding.extractor.pair_features, for a batch of pairs:
+            each pooled part is one matrix product with averaging weights."""
+            batch, length, size = hidden.shape
+            flat = hidden.reshape(batch * length, size)
+            parts = []
+            for part in range(3):  # source, target, link words
+                weights = hidden.new_zeros((len(rows), batch * length))
+                for p, (row, spans) in enumerate(zip(rows, ranges, strict=True)):
+                    a, b = spans[part]
+                    if b > a:
+                        weights[p, row * length + a:row * length + b] = 1.0 / (b - a)
+                parts.append(weights @ flat)
+            cls = hidden[torch.tensor(rows), 0]
+            return torch.cat([cls, *parts, parts[0] * parts[1], hidden.new_tensor(flags)], dim=1)
+
+        def forward(self, ids, mask, rows, ranges, flags):
+            hidden = self.encoder(input_ids=ids, attention_mask=mask)[0]
+            return self.head(self.features(hidden, rows, ranges, flags))
+
+    return PairModel()
+
+
+def _pad(torch, encodings, rows):
+    width = max(len(encodings[i].ids) for i in rows)
+    ids = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for r, i in enumerate(rows):
+        ids[r, :len(encodings[i].ids)] = torch.tensor(encodings[i].ids)
+        mask[r, :len(encodings[i].ids)] = 1
+    return ids, mask
+
+
+def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = SEED,
         threads: int = 2, log: Log = print):
-    """Fine-tune MiniLM with source/target markers over LABELS; returns (model, tokenizer)."""
+    """Fine-tune the encoder and train the pair head; returns (model, tokenizer)."""
     torch = _require_torch()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = random.Random(seed)
     tokenizer = _tokenizer()
-    marker_ids = [tokenizer.token_to_id(m) for m in ("[SRC]", "[/SRC]", "[TGT]", "[/TGT]")]
-    encodings = [e.ids for e in tokenizer.encode_batch([e.text for e in examples])]
-    targets = torch.tensor([LABELS.index(e.label) for e in examples])
-    weights = torch.tensor([1.0 if e.origin in {"corpus", "gold-span"} else EXTRA_WEIGHT
-                            for e in examples], dtype=torch.float32)
-    model = _build_model(torch, len(LABELS), marker_ids)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=MINILM_LR, weight_decay=0.01)
+    encodings = tokenizer.encode_batch([e.text for e in examples])
+    pairs = [[(pair_ranges(encodings[i].offsets, p), [float(p.target is None), float(p.context)],
+               LABELS.index(label)) for p, label in e.pairs] for i, e in enumerate(examples)]
+    weights = [1.0 if e.origin == "corpus" else EXTRA_WEIGHT for e in examples]
+    model = _model(torch)
+    optimizer = torch.optim.AdamW([
+        {"params": model.encoder.parameters(), "lr": LR},
+        {"params": model.head.parameters(), "lr": HEAD_LR}], weight_decay=0.01)
     steps = epochs * math.ceil(len(examples) / BATCH)
     warmup = max(1, steps // 10)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
-    lengths = [len(e) for e in encodings]
+    lengths = [len(e.ids) for e in encodings]
     started = time.monotonic()
     for epoch in range(epochs):
         model.train()
@@ -74,22 +128,70 @@ def fit(examples: Sequence[PairExample], epochs: int = EPOCHS, seed: int = SEED,
         batches = _batches(lengths, BATCH, rng)
         for n, rows in enumerate(batches, start=1):
             ids, mask = _pad(torch, encodings, rows)
-            losses = torch.nn.functional.cross_entropy(model(ids, mask), targets[rows],
-                                                       reduction="none")
-            loss = (losses * weights[rows]).sum() / weights[rows].sum()
+            flat = [(r, *pair) for r, i in enumerate(rows) for pair in pairs[i]]
+            logits = model(ids, mask, [f[0] for f in flat], [f[1] for f in flat],
+                           [f[2] for f in flat])
+            targets = torch.tensor([f[3] for f in flat])
+            weight = torch.tensor([weights[rows[f[0]]] for f in flat])
+            losses = torch.nn.functional.cross_entropy(logits, targets, reduction="none")
+            loss = (losses * weight).sum() / weight.sum()
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             total += loss.item()
-            if n % 100 == 0:
+            if n % 50 == 0:
                 log(f"epoch {epoch + 1}/{epochs} batch {n}/{len(batches)} "
                     f"loss {total / n:.3f} ({time.monotonic() - started:.0f}s)")
         log(f"epoch {epoch + 1}/{epochs} done, loss {total / len(batches):.3f} "
             f"({time.monotonic() - started:.0f}s)")
     model.eval()
     return model, tokenizer
+
+
+def export(model, tokenizer, folder: Path, training: dict, log: Log = print) -> None:
+    """Encoder → ONNX int8 (hidden states out); head → head.npz; tokenizer; config."""
+    torch = _require_torch()
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = folder / "encoder.fp32.onnx", folder / "encoder.int8.onnx"
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, encoder) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+
+    sample = tokenizer.encode("Japan met Russia.")
+    ids = torch.tensor([sample.ids])
+    torch.onnx.export(Encoder(model.encoder), (ids, torch.ones_like(ids)), str(fp32),
+                      input_names=["input_ids", "attention_mask"], output_names=["hidden"],
+                      dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
+                                    "attention_mask": {0: "batch", 1: "sequence"},
+                                    "hidden": {0: "batch", 1: "sequence"}},
+                      opset_version=17, dynamo=False)
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    for stale in folder.glob("*.data"):
+        stale.unlink()
+    first, second = model.head[1], model.head[4]
+    np.savez_compressed(folder / "head.npz",
+                        w1=first.weight.detach().numpy(), b1=first.bias.detach().numpy(),
+                        w2=second.weight.detach().numpy(), b2=second.bias.detach().numpy())
+    tokenizer.save(str(folder / "tokenizer.json"))
+    config = {"name": "extractor.pairs-minilm-onnx.v1", "version": VERSION,
+              "labels": list(LABELS), "model_file": int8.name, "head_file": "head.npz",
+              "max_length": MAX_LENGTH, "threshold": 0.5,
+              "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
+              "features": "[CLS; source; target; link words; source*target; flags] -> "
+                          f"MLP({HIDDEN}, GELU) over NONE + 16 PLOVER types",
+              "training": training}
+    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    log(f"wrote {int8} ({int8.stat().st_size / 1e6:.1f} MB)")
 
 
 def choose_threshold(extractor: PairExtractor, dev: Sequence[GoldDocument],
@@ -101,11 +203,11 @@ def choose_threshold(extractor: PairExtractor, dev: Sequence[GoldDocument],
     saved, extractor.threshold = extractor.threshold, min(THRESHOLDS)
     scored = coded_documents(dev, extractor)
     extractor.threshold = saved
+    everything = [document.found for document in scored]
     table = {}
     for threshold in THRESHOLDS:
-        for document in scored:
-            document.found_all = getattr(document, "found_all", document.found)
-            document.found = [f for f in document.found_all if f.confidence >= threshold]
+        for document, found in zip(scored, everything, strict=True):
+            document.found = [f for f in found if f.confidence >= threshold]
         overall = score(scored, rounds=1).overall
         table[threshold] = (overall.precision, overall.recall, overall.f1)
         log(f"dev threshold {threshold:.2f}: P {overall.precision:.3f} "
@@ -120,34 +222,31 @@ def train_extractor(output_dir: Path, shared: Path | None = None, epochs: int = 
                     seed: int = SEED, threads: int = 2, log: Log = print) -> dict:
     """Build models/extractor from the corpus (train split) and the open data sets."""
     from detente.actors import ActorResolver
-    from detente.coding.classifier import MiniLMClassifier
 
     started = time.monotonic()
     documents = load_corpus(shared=shared)
     train_docs = [d for d in documents if split_of(d.doc) == "train"]
     dev_docs = [d for d in documents if split_of(d.doc) == "dev"]
     log(f"corpus: {len(documents)} documents ({len(train_docs)} train, {len(dev_docs)} dev)")
-    labeller = PairExtractor(ActorResolver(), scorer=None, threshold=1.0)  # type: ignore[arg-type]
-    examples = corpus_examples(train_docs, labeller, log=log)
-    examples += extra_examples(shared, seed=seed)
+    examples = corpus_examples(train_docs, PairExtractor(ActorResolver(), None), log=log)
+    examples += extra_examples(shared)
     counts = Counter(e.origin for e in examples)
-    labels = Counter(e.label for e in examples)
-    log(f"{len(examples)} examples: {dict(counts)}; labels {dict(labels)}")
+    labels = Counter(label for e in examples for _, label in e.pairs)
+    log(f"{len(examples)} sentences, {sum(labels.values())} pairs: {dict(counts)}; "
+        f"labels {dict(labels)}")
     model, tokenizer = fit(examples, epochs, seed, threads, log)
     folder = Path(output_dir) / EXTRACTOR_DIR
-    record = {"examples": dict(counts), "labels": dict(labels), "epochs": epochs,
-              "seed": seed, "batch_size": BATCH, "learning_rate": MINILM_LR,
-              "extra_weight": EXTRA_WEIGHT,
-              "train_documents": len(train_docs), "dev_documents": len(dev_docs),
+    record = {"sentences": dict(counts), "pair_labels": dict(labels), "epochs": epochs,
+              "seed": seed, "batch_size": BATCH, "learning_rate": LR, "head_lr": HEAD_LR,
+              "extra_weight": EXTRA_WEIGHT, "train_documents": len(train_docs),
+              "dev_documents": len(dev_docs),
               "command": f"detente train --kind extractor --epochs {epochs} --seed {seed}"}
-    export_minilm(model, tokenizer, LABELS, folder, log=log, training=record)
-    extractor = PairExtractor(ActorResolver(), MiniLMClassifier(folder), threshold=0.5)
+    export(model, tokenizer, folder, record, log)
+    extractor = PairExtractor(ActorResolver(), PairScorer(folder))
     threshold, table = choose_threshold(extractor, dev_docs, log)
     config_path = folder / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))
-    config.update(name="extractor.pairs-minilm-onnx.v1", version=VERSION, threshold=threshold,
-                  dev_thresholds=table,
-                  pooling="concat(mean, [SRC] token, [TGT] token) -> linear over NONE + 16")
+    config.update(threshold=threshold, dev_thresholds=table)
     config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     log(f"threshold {threshold} chosen on dev; done in {time.monotonic() - started:.0f}s")
     return config

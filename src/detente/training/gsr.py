@@ -12,10 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from detente.evaluation.extraction import GOLD_CODE_FIXES
 from detente.coding.ontology import cameo_for, normalise_type
-from detente.training.data import default_shared_dir
+from detente.evaluation.extraction import GOLD_CODE_FIXES
 from detente.training.corpus import GSR, _find, collapse, text_hash
+from detente.training.data import default_shared_dir
 
 
 def _actors(value) -> list[dict]:

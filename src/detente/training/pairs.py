@@ -10,19 +10,27 @@ pair the extractor would score is labelled from the gold events of its sentence:
   country named twice: which mention acts is unclear).
 
 Gold events that no candidate reaches (the resolver missed an actor) still teach the
-encoder: their marked spans become one more example.
+encoder: their annotated spans become one more pair of the sentence.
+
+Examples are grouped by sentence, because the encoder reads a sentence once for all its
+pairs (coding/extractor.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from detente.evaluation.extraction import international_codes
-from detente.coding.extractor import NONE, PairCandidate, mark, pair_candidates
+from detente.coding.extractor import (
+    NONE,
+    PairCandidate,
+    PairInput,
+    pair_candidates,
+    topic_actors,
+)
 from detente.coding.ontology import PLOVER_TYPES
+from detente.evaluation.extraction import international_codes
 from detente.records import Document
 from detente.training.corpus import GoldDocument, GoldEvent, Span
 
@@ -30,12 +38,14 @@ LABELS: tuple[str, ...] = (NONE, *PLOVER_TYPES)
 IGO_SECTOR = "IGO"
 
 
-@dataclass(frozen=True)
-class PairExample:
+@dataclass
+class SentenceExample:
+    """One encoder input and its labelled pairs (several pairs may share a text)."""
+
     text: str
-    label: str
+    pairs: list[tuple[PairInput, str]]
     doc: str
-    origin: str  # "corpus", "gold-span", "plv", "synthetic"
+    origin: str  # "corpus", "plv", "synthetic"
 
 
 def as_document(gold: GoldDocument) -> tuple[Document, int]:
@@ -81,94 +91,108 @@ def labels_for(candidate: PairCandidate, golds: Sequence[GoldEvent],
     return sorted(set(agreed)) or None
 
 
-def document_examples(gold: GoldDocument, parsed, mentions) -> list[PairExample]:
-    """Labelled candidates of one parsed gold document, plus gold-span examples."""
+def document_examples(gold: GoldDocument, parsed, mentions) -> list[SentenceExample]:
+    """Labelled pairs of one parsed gold document, grouped by encoder input."""
     _, shift = as_document(gold)
     sentences = list(parsed.sents)
     candidates = pair_candidates(sentences, mentions, title_end=shift)
-    by_sentence: dict[int, list[PairCandidate]] = {}
-    for candidate in candidates:
-        by_sentence.setdefault(candidate.number, []).append(candidate)
-    examples = []
+    topics = topic_actors(mentions, shift)
+    by_text: dict[str, SentenceExample] = {}
+
+    def add(pair: PairInput, label: str) -> None:
+        by_text.setdefault(pair.text, SentenceExample(pair.text, [], gold.doc, "corpus")
+                           ).pairs.append((pair, label))
+
     reached: set[int] = set()
     for number, sentence in enumerate(sentences):
         lo, hi = sentence.start_char - shift, sentence.end_char - shift
-        golds = [(id(e), e) for s in gold.sentences if s.start < hi and lo < s.end
-                 for e in s.events]
-        covered = any(s.start < hi and lo < s.end for s in gold.sentences)
-        if not covered:
+        if not any(s.start < hi and lo < s.end for s in gold.sentences):
             continue  # the headline, or text no annotator read
-        for candidate in by_sentence.get(number, []):
-            labels = labels_for(candidate, [e for _, e in golds], shift)
+        golds = [e for s in gold.sentences if s.start < hi and lo < s.end for e in s.events]
+        for candidate in (c for c in candidates if c.number == number):
+            labels = labels_for(candidate, golds, shift)
             for label in labels or []:
-                examples.append(PairExample(candidate.text(), label, gold.doc, "corpus"))
+                add(candidate.pair(topics), label)
             if labels and labels != [NONE]:
-                reached.update(key for key, e in golds if e.plover in labels
+                reached.update(id(e) for e in golds if e.plover in labels
                                and _code_matches(e.source_code, candidate.source))
-    for gold_sentence in gold.sentences:
-        text = gold.text[gold_sentence.start:gold_sentence.end]
-        for event in gold_sentence.events:
-            if id(event) in reached:
-                continue
-            example = span_example(text, gold_sentence.start, event)
-            if example is not None:
-                examples.append(PairExample(example, event.plover, gold.doc, "gold-span"))
-    return examples
+        for event in golds:
+            if id(event) not in reached:
+                reached.add(id(event))
+                pair = span_pair(sentence.text, sentence.start_char - shift, event)
+                if pair is not None:
+                    add(pair, event.plover)
+    return list(by_text.values())
 
 
-def span_example(text: str, start: int, event: GoldEvent) -> str | None:
-    """A gold event marked by its annotated spans, when they lie in its sentence."""
+def span_pair(text: str, start: int, event: GoldEvent) -> PairInput | None:
+    """A gold event as a pair of its annotated spans, when they lie in its sentence."""
     def inside(span: Span | None) -> tuple[int, int] | None:
         if span is None or span.start < start or span.end > start + len(text):
             return None
         return span.start - start, span.end - start
 
-    source = inside(event.source_span)
-    target = inside(event.target_span)
+    source, target = inside(event.source_span), inside(event.target_span)
     if source is None or (event.target and target is None):
         return None
     if target is not None and not (target[1] <= source[0] or source[1] <= target[0]):
         return None
-    return mark(text, source, target)
+    return PairInput(text, source, target, False)
 
 
-def corpus_examples(documents: Iterable[GoldDocument], coder, log=print) -> list[PairExample]:
+def corpus_examples(documents: Iterable[GoldDocument], coder, log=print
+                    ) -> list[SentenceExample]:
     """Parse and resolve each document as at run time, then label its candidates."""
     from detente.nlp import load_nlp
 
     documents = list(documents)
-    nlp = load_nlp()
-    pairs = [(as_document(d)[0], d) for d in documents]
-    examples: list[PairExample] = []
-    parsed_docs = nlp.pipe(((doc.text, (doc, gold)) for doc, gold in pairs),
-                           as_tuples=True, batch_size=32)
+    runtime = [(as_document(d)[0], d) for d in documents]
+    examples: list[SentenceExample] = []
+    parsed_docs = load_nlp().pipe(((doc.text, (doc, gold)) for doc, gold in runtime),
+                                  as_tuples=True, batch_size=32)
     for n, (parsed, (doc, gold)) in enumerate(parsed_docs, 1):
         examples.extend(document_examples(gold, parsed, coder.mentions(doc, parsed)))
         if n % 100 == 0:
-            log(f"  labelled {n}/{len(documents)} documents, {len(examples)} examples")
+            log(f"  labelled {n}/{len(documents)} documents")
     return examples
 
 
-def extra_examples(shared, synthetic_cap: int = 60, seed: int = 13) -> list[PairExample]:
-    """Positive pairs from the open data sets (PLV_train, the synthetic stories), marked
-    by phrase; GSR records are in the corpus itself (gsr: documents)."""
-    from detente.coding.classifier import mark_pair
-    from detente.training.data import data_dir, read_plv, read_synthetic
-    from detente.training.data import PLV_TRAIN, SYNTHETIC_ZIP
+def extra_examples(shared) -> list[SentenceExample]:
+    """Positive pairs from PLV_train, their phrases found in the sentence. (GSR records
+    are in the corpus itself as gsr: documents; the synthetic stories name no source or
+    target phrase, so they cannot teach a pair scorer.)"""
+    from detente.training.data import PLV_TRAIN, data_dir, read_plv
 
-    base = data_dir(shared)
-    rng = random.Random(seed)
-    out = [PairExample(mark_pair(e.sentence, e.source, e.target), _sixteen(e.raw_label, e.label),
-                       e.uid, "plv") for e in read_plv(base / PLV_TRAIN)]
-    by_label: dict[str, list] = {}
-    for example in read_synthetic(base / SYNTHETIC_ZIP):
-        by_label.setdefault(_sixteen(example.raw_label, example.label), []).append(example)
-    for label in sorted(by_label):
-        group = by_label[label]
-        for e in rng.sample(group, min(synthetic_cap, len(group))):
-            out.append(PairExample(mark_pair(e.sentence, e.source, e.target), label, e.uid,
-                                   "synthetic"))
+    out = []
+    for example in read_plv(data_dir(shared) / PLV_TRAIN):
+        pair = phrase_pair(example.sentence, example.source, example.target)
+        if pair is not None:
+            label = _sixteen(example.raw_label, example.label)
+            out.append(SentenceExample(pair.text, [(pair, label)], example.uid, "plv"))
     return out
+
+
+def phrase_pair(sentence: str, source: str, target: str) -> PairInput | None:
+    """A pair from phrases: their first non-overlapping occurrences in the sentence."""
+    text = " ".join(sentence.split())
+    src = _phrase(text, source.strip(), None)
+    if src is None:
+        return None
+    tgt = _phrase(text, target.strip(), src) if target.strip() else None
+    if target.strip() and tgt is None:
+        return None
+    return PairInput(text, src, tgt, False)
+
+
+def _phrase(text: str, phrase: str, taken: tuple[int, int] | None) -> tuple[int, int] | None:
+    lowered = text.lower()
+    at = lowered.find(phrase.lower()) if phrase else -1
+    while at >= 0:
+        end = at + len(phrase)
+        if taken is None or end <= taken[0] or at >= taken[1]:
+            return at, end
+        at = lowered.find(phrase.lower(), at + 1)
+    return None
 
 
 def _sixteen(raw: str, root: str) -> str:
