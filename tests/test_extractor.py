@@ -47,10 +47,19 @@ def test_token_range_covers_the_tokens_of_a_character_span():
 
 
 def test_the_link_is_the_words_between_source_and_target():
-    pair = PairInput("Germany expelled two Russian diplomats.", (0, 7), (21, 42), False)
-    assert pair_ranges(OFFSETS, pair) == ((1, 2), (4, 7), (2, 4))
+    pair = PairInput("Germany expelled two Russian diplomats.", (0, 7), (21, 42), False,
+                     (8, 16))
+    assert pair_ranges(OFFSETS, pair) == ((1, 2), (4, 7), (2, 4), (2, 3))
     alone = PairInput("Germany expelled two Russian diplomats.", (0, 7), None, False)
-    assert pair_ranges(OFFSETS, alone) == ((1, 2), (0, 0), (2, 8))
+    assert pair_ranges(OFFSETS, alone) == ((1, 2), (0, 0), (2, 8), (0, 0))
+
+
+def test_the_source_is_marked_and_every_span_follows_the_text():
+    pair = PairInput("Sanctions were imposed on Russia by Japan.", (36, 41), (26, 32), False,
+                     (15, 22)).marked()
+    assert pair.text == "Sanctions were imposed on Russia by [SRC] Japan [/SRC]."
+    assert [pair.text[a:b] for a, b in (pair.source, pair.target, pair.trigger)] == [
+        "[SRC] Japan [/SRC]", "Russia", "imposed"]
 
 
 def test_every_ordered_pair_and_every_actor_alone_is_a_candidate(extractor):

@@ -123,13 +123,23 @@ def eval_plv_command(
     fast: Annotated[
         bool, typer.Option("--fast", help="Use (or cross-validate) the TF-IDF model.")
     ] = False,
+    extractor: Annotated[
+        bool, typer.Option("--extractor", help="Cross-validate the learned extractor's pair "
+                           "scorer (with --folds; trains one per fold, with the corpus's "
+                           "train split unless --no-extra).")
+    ] = False,
+    extra: Annotated[
+        bool, typer.Option("--extra/--no-extra", help="Add the extra training data to each "
+                           "fold (GSR and synthetic stories, or the corpus for --extractor).")
+    ] = True,
     json_: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score the event-type classifier on a PLV-format file (accuracy, macro-F1, per class)."""
     from detente.evaluation.plv import evaluate_plv
 
     try:
-        report = evaluate_plv(path, limit=limit, folds=folds, fast=fast,
+        report = evaluate_plv(path, limit=limit, folds=folds, fast=fast, extractor=extractor,
+                              extra_training=extra,
                               log=lambda line: _err.print(line, highlight=False))
     except DetenteError as exc:
         raise _fail(exc) from exc

@@ -205,17 +205,30 @@ def _extra_training(shared_dir: Path | None) -> list[Example]:
     return [with_detente_conventions(e) for e in extra]
 
 
+def _corpus_training(shared_dir: Path | None, log: Callable[[str], None]) -> list:
+    """The extractor's labelled sentences from the corpus's train split."""
+    from detente.actors import ActorResolver
+    from detente.coding.extractor import PairExtractor
+    from detente.training.corpus import load_corpus, split_of
+    from detente.training.pairs import corpus_examples
+
+    documents = [d for d in load_corpus(shared=shared_dir) if split_of(d.doc) == "train"]
+    return corpus_examples(documents, PairExtractor(ActorResolver(), None), log=log)
+
+
 def _predict_fold(
-    train_examples: list[Example],
+    train_examples: list,
     test: list[Example],
-    fast: bool,
+    kind: str,
     epochs: int,
     seed: int,
     log: Callable[[str], None],
     threads: int,
 ) -> tuple[list[str], str]:
     items = [ClassifyItem(e.sentence, e.source, e.target) for e in test]
-    if fast:
+    if kind == "extractor":
+        return _predict_fold_extractor(train_examples, test, epochs, seed, log, threads)
+    if kind == "fast":
         from detente.training.classifier import fit_fast
 
         model = fit_fast(train_examples, seed)
@@ -229,6 +242,37 @@ def _predict_fold(
         texts = [mark_pair(i.sentence, i.source, i.target) for i in items]
         logits = onnx.logits(texts)
         return [onnx.labels[int(k)] for k in logits.argmax(axis=1)], onnx.name
+
+
+def _predict_fold_extractor(train_examples: list, test: list[Example], epochs: int,
+                            seed: int, log: Callable[[str], None], threads: int
+                            ) -> tuple[list[str], str]:
+    """Train the extractor's pair scorer on the fold's training rows (and the corpus
+    sentences passed in as `corpus` examples), then type each test pair: the best type
+    other than NONE, in the 15-root label space."""
+    from detente.coding.extractor import NONE, PairInput, PairScorer
+    from detente.training import extractor as lab
+    from detente.training.pairs import SentenceExample, phrase_pair, sixteen
+
+    examples = [e for e in train_examples if isinstance(e, SentenceExample)]
+    for row in train_examples:
+        if isinstance(row, Example):
+            pair = phrase_pair(row.sentence, row.source, row.target)
+            if pair is not None:
+                examples.append(SentenceExample(pair.text, [(pair, sixteen(row.raw_label,
+                                                                           row.label))],
+                                                row.uid, "plv"))
+    model, tokenizer = lab.fit(examples, epochs, seed, threads, log)
+    pairs = [phrase_pair(e.sentence, e.source, e.target)
+             or PairInput(" ".join(e.sentence.split()), (0, 0), None, False) for e in test]
+    with tempfile.TemporaryDirectory() as tmp:
+        lab.export(model, tokenizer, Path(tmp), {}, log)
+        scorer = PairScorer(Path(tmp))
+        probabilities = scorer.probabilities(pairs)
+    labels = scorer.labels
+    best = [max((k for k in range(len(labels)) if labels[k] != NONE), key=row.__getitem__)
+            for row in probabilities]
+    return [to_root(labels[k]) for k in best], "extractor.pairs-minilm-onnx.v1"
 
 
 def evaluate_plv(
@@ -245,6 +289,7 @@ def evaluate_plv(
     log: Callable[[str], None] | None = None,
     threads: int = 2,
     extra_training: bool = True,
+    extractor: bool = False,
 ) -> PlvReport:
     """Score a classifier on the PLV-format TSV at `path`.
 
@@ -254,7 +299,9 @@ def evaluate_plv(
     `limit` keeps the first N rows of the file; `log` receives progress lines.
     With folds, `classifier` is not used; `extra_training=False` trains the fold
     models on the file's other folds alone (no GSR or synthetic data), and
-    `epochs`, `seed` and `threads` apply to MiniLM fine-tuning.
+    `epochs`, `seed` and `threads` apply to MiniLM fine-tuning. `extractor=True`
+    cross-validates the learned extractor's pair scorer instead (folds only: the shipped
+    one was trained on this file); its extra training data is the corpus's train split.
 
     >>> evaluate_plv(Path("tiny.tsv"), fast=True).to_dict()["accuracy"]  # doctest: +SKIP
     1.0
@@ -272,7 +319,9 @@ def evaluate_plv(
         if folds < 2 or folds > len(examples):
             raise ValueError(f"folds must be between 2 and the number of rows ({len(examples)})")
         assignment = stratified_folds(gold, folds, seed)
-        extra = _extra_training(shared_dir) if extra_training else []
+        kind = "extractor" if extractor else "fast" if fast else "minilm"
+        extra = (_corpus_training(shared_dir, log) if extractor else
+                 _extra_training(shared_dir)) if extra_training else []
         wanted = sorted(set(only_folds)) if only_folds is not None else list(range(folds))
         predicted: dict[int, str] = {}
         name = ""
@@ -281,7 +330,7 @@ def evaluate_plv(
             rows = [i for i, f in enumerate(assignment) if f == k]
             log(f"fold {k + 1}/{folds}: training on {len(train_part) + len(extra)} examples, "
                 f"predicting {len(rows)}")
-            labels, name = _predict_fold(train_part + extra, [examples[i] for i in rows], fast,
+            labels, name = _predict_fold(train_part + extra, [examples[i] for i in rows], kind,
                                          epochs, seed, log, threads)
             predicted.update(zip(rows, labels))
         scored = sorted(predicted)
@@ -291,9 +340,12 @@ def evaluate_plv(
         if only_folds is not None:
             notes.append(f"scored folds {wanted} of {folds} only")
         notes.append("each fold predicted by a model trained without it"
-                     + (" (plus GSR dev and synthetic stories)" if extra_training else ""))
+                     + ((" (plus the corpus train split)" if extractor else
+                         " (plus GSR dev and synthetic stories)") if extra_training else ""))
         trained_on, overlap = False, 0.0
     else:
+        if extractor:
+            raise ValueError("the shipped extractor was trained on PLV_train: use --folds K")
         classifier = classifier or load_classifier(fast=fast)
         items = [ClassifyItem(e.sentence, e.source, e.target) for e in examples]
         predictions = [p.plover for p in classifier.predict(items)]

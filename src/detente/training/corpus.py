@@ -188,11 +188,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _find(quote: str | None, text: str, within: tuple[int, int]) -> Span | None:
     """A quote's offsets as whole words ("aid" is not found inside "said"): inside the
-    sentence first, else anywhere in the document; exact case before any case."""
+    sentence first, else in the text before it (an actor named earlier); exact case
+    before any case."""
     if not quote:
         return None
     pattern = r"(?<!\w)" + re.escape(quote) + r"(?!\w)"
-    for lo, hi in (within, (0, len(text))):
+    for lo, hi in (within, (0, within[0])):
         for flags in (0, re.IGNORECASE):
             found = re.compile(pattern, flags).search(text, lo, hi)
             if found:

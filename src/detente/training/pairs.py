@@ -137,7 +137,7 @@ def span_pair(text: str, start: int, event: GoldEvent) -> PairInput | None:
         return None
     if target is not None and not (target[1] <= source[0] or source[1] <= target[0]):
         return None
-    return PairInput(text, source, target, False)
+    return PairInput(text, source, target, False, inside(event.trigger_span))
 
 
 def corpus_examples(documents: Iterable[GoldDocument], coder, log=print
@@ -167,7 +167,7 @@ def extra_examples(shared) -> list[SentenceExample]:
     for example in read_plv(data_dir(shared) / PLV_TRAIN):
         pair = phrase_pair(example.sentence, example.source, example.target)
         if pair is not None:
-            label = _sixteen(example.raw_label, example.label)
+            label = sixteen(example.raw_label, example.label)
             out.append(SentenceExample(pair.text, [(pair, label)], example.uid, "plv"))
     return out
 
@@ -195,7 +195,7 @@ def _phrase(text: str, phrase: str, taken: tuple[int, int] | None) -> tuple[int,
     return None
 
 
-def _sixteen(raw: str, root: str) -> str:
+def sixteen(raw: str, root: str) -> str:
     """A 16-type label; YIELD with no finer label counts as CONCEDE."""
     for name in (raw, root):
         if name in PLOVER_TYPES:
