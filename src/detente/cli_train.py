@@ -39,10 +39,10 @@ def train_command(
         str,
         typer.Option("--kind", help="Which model to train: extractor (the default coder's "
                      "pair scorer, from data/annotations; needs the [train] extra), fast "
-                     "(TF-IDF), minilm (the PLV relation classifier) or all."),
+                     "(TF-IDF), minilm (the PLV relation classifier) or all three."),
     ] = "extractor",
     epochs: Annotated[int | None, typer.Option(
-        "--epochs", help="Fine-tuning epochs (default: 3 for the extractor, 6 for minilm).",
+        "--epochs", help="Fine-tuning epochs (default: 5 for the extractor, 6 for minilm).",
         min=1)] = None,
     output: Annotated[
         Path | None,
@@ -60,19 +60,19 @@ def train_command(
         raise typer.BadParameter("use extractor, fast, minilm or all", param_hint="--kind")
     log = lambda line: _err.print(line, highlight=False)
     try:
-        if kind == "extractor":
+        if kind != "extractor":
+            chosen: Literal["fast", "minilm", "all"] = kind  # type: ignore[assignment]
+            report = train(shared, output or MODELS_DIR, chosen, epochs=epochs or 6,
+                           seed=seed, log=log)
+            typer.echo(json.dumps(report.to_dict(), indent=2))
+        if kind in ("extractor", "all"):
             from detente.training.extractor import EPOCHS, train_extractor
 
             config = train_extractor(output or MODELS_DIR, shared, epochs=epochs or EPOCHS,
                                      seed=seed, log=log)
             typer.echo(json.dumps(config, indent=2))
-            return
-        chosen: Literal["fast", "minilm", "all"] = kind  # type: ignore[assignment]
-        report = train(shared, output or MODELS_DIR, chosen, epochs=epochs or 6, seed=seed,
-                       log=log)
     except DetenteError as exc:
         raise _fail(exc) from exc
-    typer.echo(json.dumps(report.to_dict(), indent=2))
 
 
 def classify_command(

@@ -312,19 +312,19 @@ def protest_target(source: ActorRef, location: Location) -> ActorRef:
 
 def dedupe(events: list[Event]) -> list[Event]:
     """An event reported several times in a document is coded once: the same source,
-    target and type keep one record per date, and undated (document-dated) repeats of an
-    event that the text dates elsewhere are dropped."""
+    target and type keep one record per date, the most confident copy, and undated
+    (document-dated) repeats of an event that the text dates elsewhere are dropped.
+    Keeping the most confident copy makes a confidence threshold applied afterwards
+    behave as one applied before."""
     dated = {(e.source.code, e.target.code if e.target else "", e.plover)
              for e in events if e.date_source == "text"}
-    seen: set[tuple[str, str, str, str | None]] = set()
-    kept: list[Event] = []
+    best: dict[tuple[str, str, str, str | None], Event] = {}
     for event in events:
         key3 = (event.source.code, event.target.code if event.target else "", event.plover)
         if event.date_source == "document" and key3 in dated:
             continue
         key = (*key3, event.date)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(event)
-    return kept
+        if key not in best or event.confidence > best[key].confidence:
+            best[key] = event
+    kept = set(map(id, best.values()))
+    return [e for e in events if id(e) in kept]

@@ -109,12 +109,14 @@ class PairInput:
         opening, closing = f"{MARKERS[0]} ", f" {MARKERS[1]}"
 
         def move(span: tuple[int, int] | None) -> tuple[int, int] | None:
+            # A span's start moves past a marker it does not precede; its end moves past
+            # a marker it extends beyond. A span that is the source (or inside it) ends
+            # up between the markers; one just before or after stays outside them.
             if span is None:
                 return None
-            return tuple(p + (len(opening) if p > start or (p == start and p < end) else 0)
-                         + (len(closing) if p > end or (p == end and p > start
-                                                         and span[0] >= end) else 0)
-                         for p in span)  # type: ignore[return-value]
+            a, b = span
+            return (a + (len(opening) if a >= start else 0) + (len(closing) if a >= end else 0),
+                    b + (len(opening) if b > start else 0) + (len(closing) if b > end else 0))
 
         text = f"{self.text[:start]}{opening}{self.text[start:end]}{closing}{self.text[end:]}"
         return PairInput(text, (start, end + len(opening) + len(closing)), move(self.target),
@@ -303,15 +305,20 @@ class PairScorer:
         texts = list(dict.fromkeys(p.text for p in pairs))
         hidden, offsets = self.encode(texts)
         where = {text: i for i, text in enumerate(texts)}
-        features = np.stack([pair_features(hidden[where[p.text]],
-                                           pair_ranges(offsets[where[p.text]], p), p)
-                             for p in pairs])
+        ranges = [pair_ranges(offsets[where[p.text]], p) for p in pairs]
+        features = np.stack([pair_features(hidden[where[p.text]], r, p)
+                             for p, r in zip(pairs, ranges, strict=True)])
         h = self.head
         z = features @ h["w1"].T + h["b1"]
         z = 0.5 * z * (1.0 + np.tanh(0.7978845608 * (z + 0.044715 * z ** 3)))  # GELU
         logits = z @ h["w2"].T + h["b2"]
         exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
+        probabilities = exp / exp.sum(axis=1, keepdims=True)
+        # A source cut off by truncation was never seen by the encoder: no event.
+        lost = [i for i, r in enumerate(ranges) if r[0] == (0, 0)]
+        probabilities[lost] = 0.0
+        probabilities[lost, self.labels.index(NONE)] = 1.0
+        return probabilities
 
 
 class PairExtractor(EventCoder):

@@ -45,9 +45,8 @@ def coded_documents(documents: Sequence[GoldDocument], coder) -> list[ScoredDocu
     runtime = [as_document(d)[0] for d in documents]
     scored = []
     for gold, (_, _, events, _) in zip(documents, process(runtime, coder), strict=True):
-        # The headline is not annotated: events found only there are not scored.
-        _, shift = as_document(gold)
-        events = [e for e in events if e.char_end > shift]
+        # The headline is coded as ingest codes it: an event it reports is the same
+        # event as the body's (one copy survives deduplication), so it is scored.
         igo = gold.source == "gsr"
         scored.append(ScoredDocument(gold.doc, gold.kind, gold_keys(gold),
                                      [found_key(e, igo) for e in events], gold.date))

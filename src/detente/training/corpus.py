@@ -307,15 +307,28 @@ def load_document(record: dict, shared: Path | None = None) -> GoldDocument:
                         record.get("annotator", ""), sentences)
 
 
+RECORD_FIELDS = ("doc", "kind", "sha", "sentences")
+
+
 def read_records(paths: Iterable[Path]) -> Iterator[dict]:
+    """Stored records of batch files, each checked for its fields; errors name the line."""
     for path in paths:
-        with Path(path).open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    try:
-                        yield json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise CorpusError(f"{path}: cannot read the batch file ({exc.strerror})") from exc
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+            missing = [f for f in RECORD_FIELDS if f not in record]
+            if missing:
+                raise CorpusError(f"{path}:{number}: a stored record needs "
+                                  f"{', '.join(missing)} (pack drafts with `pack`)")
+            yield record
 
 
 def corpus_files(directory: Path = CORPUS_DIR) -> list[Path]:
@@ -400,9 +413,23 @@ def _view(paths: list[Path], shared: Path | None) -> None:
         print()
 
 
+def _read_drafts(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+
+
 def _pack(draft: Path, output: Path, shared: Path | None) -> None:
     records, errors = [], []
-    for record in read_records([draft]):
+    stored = {r["doc"] for r in read_records([output])} if output.is_file() else set()
+    for record in _read_drafts(draft):
+        if record.get("doc") in stored:
+            errors.append(f"{record['doc']}: already in {output}; not packed twice")
+            continue
         try:
             records.append(pack_document(record, shared))
         except CorpusError as exc:

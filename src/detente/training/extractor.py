@@ -132,27 +132,33 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
             weight_of[marked.text] = 1.0 if example.origin == "corpus" else EXTRA_WEIGHT
     texts = list(grouped)
     encodings = tokenizer.encode_batch(texts)
-    pairs = [[(pair_ranges(encodings[i].offsets, p), pair_flags(p), LABELS.index(label))
-              for p, label in grouped[text]] for i, text in enumerate(texts)]
+    # A source cut off by truncation is invisible to the encoder: its pairs are left out
+    # (at run time they are NONE).
+    pairs = [[(ranges, pair_flags(p), LABELS.index(label))
+              for p, label in grouped[text]
+              if (ranges := pair_ranges(encodings[i].offsets, p))[0] != (0, 0)]
+             for i, text in enumerate(texts)]
     weights = [weight_of[text] for text in texts]
     log(f"{len(texts)} encoder inputs, {sum(map(len, pairs))} pairs")
     model = _model(torch)
     optimizer = torch.optim.AdamW([
         {"params": model.encoder.parameters(), "lr": LR},
         {"params": model.head.parameters(), "lr": HEAD_LR}], weight_decay=0.01)
-    steps = epochs * math.ceil(len(texts) * (1 + NONE_ONLY_KEEP) / 2 / BATCH)
+    lengths = [len(e.ids) for e in encodings]
+    positive = [any(label != 0 for *_, label in row) for row in pairs]
+    per_epoch = sum(positive) + NONE_ONLY_KEEP * (len(texts) - sum(positive))
+    steps = max(2, epochs * math.ceil(per_epoch / BATCH))
     warmup = max(1, steps // 10)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
-    lengths = [len(e.ids) for e in encodings]
-    positive = [any(label != 0 for *_, label in row) for row in pairs]
     started = time.monotonic()
     for epoch in range(epochs):
         model.train()
         total = 0.0
         # Inputs whose pairs are all NONE are many and easy: a share of them, drawn anew
         # each epoch, keeps their signal at a fraction of the cost.
-        keep = [i for i in range(len(texts)) if positive[i] or rng.random() < NONE_ONLY_KEEP]
+        keep = [i for i in range(len(texts))
+                if pairs[i] and (positive[i] or rng.random() < NONE_ONLY_KEEP)]
         batches = [[keep[i] for i in rows]
                    for rows in _batches([lengths[i] for i in keep], BATCH, rng)]
         for n, rows in enumerate(batches, start=1):
@@ -174,7 +180,7 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
             if n % 50 == 0:
                 log(f"epoch {epoch + 1}/{epochs} batch {n}/{len(batches)} "
                     f"loss {total / n:.3f} ({time.monotonic() - started:.0f}s)")
-        log(f"epoch {epoch + 1}/{epochs} done, loss {total / len(batches):.3f} "
+        log(f"epoch {epoch + 1}/{epochs} done, loss {total / max(1, len(batches)):.3f} "
             f"({time.monotonic() - started:.0f}s)")
     model.eval()
     return model, tokenizer

@@ -115,12 +115,13 @@ def document_examples(gold: GoldDocument, parsed, mentions) -> list[SentenceExam
                 add(candidate.pair(topics), label)
             if labels and labels != [NONE]:
                 reached.update(id(e) for e in golds if e.plover in labels
-                               and _code_matches(e.source_code, candidate.source))
+                               and _code_matches(e.source_code, candidate.source)
+                               and _code_matches(e.target_code, candidate.target))
         for event in golds:
             if id(event) not in reached:
-                reached.add(id(event))
                 pair = span_pair(sentence.text, sentence.start_char - shift, event)
-                if pair is not None:
+                if pair is not None:  # its spans lie in this sentence
+                    reached.add(id(event))
                     add(pair, event.plover)
     return list(by_text.values())
 
