@@ -124,3 +124,12 @@ def test_every_committed_reference_document_matches_its_shared_text():
     assert len(records) >= 300
     for record in records:
         load_document(record, shared)  # raises on a missing or changed text
+
+
+def test_the_threshold_favours_precision_on_a_flat_f1_curve():
+    from detente.training.extractor import pick_threshold
+
+    flat = {0.3: (0.45, 0.36, 0.400), 0.55: (0.55, 0.31, 0.395), 0.9: (0.70, 0.20, 0.31)}
+    assert pick_threshold(flat) == 0.55
+    precise = {0.3: (0.6, 0.5, 0.55), 0.6: (0.76, 0.4, 0.52), 0.8: (0.8, 0.2, 0.32)}
+    assert pick_threshold(precise) == 0.6

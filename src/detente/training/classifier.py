@@ -259,6 +259,23 @@ def _pad(torch, encodings, rows: Sequence[int]):
     return ids, mask
 
 
+def linear_schedule(torch, optimizer, steps: int):
+    """Linear warm-up over the first 10% of `steps`, then linear decay to zero."""
+    warmup = max(1, steps // 10)
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
+
+
+def step(torch, model, optimizer, scheduler, loss) -> float:
+    """One optimisation step with gradient clipping at 1.0; returns the loss value."""
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    scheduler.step()
+    return float(loss.item())
+
+
 def cap_synthetic(examples: Sequence[Example], cap: int, seed: int) -> list[Example]:
     """Keep every non-synthetic example and at most `cap` synthetic ones per 16-type label."""
     rng = random.Random(seed)
@@ -302,11 +319,7 @@ def fit_minilm(
     )
     model = _build_model(torch, len(labels), marker_ids)
     optimizer = torch.optim.AdamW(model.parameters(), lr=MINILM_LR, weight_decay=0.01)
-    steps = epochs * math.ceil(len(examples) / MINILM_BATCH)
-    warmup = max(1, steps // 10)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup)))
-    )
+    scheduler = linear_schedule(torch, optimizer, epochs * math.ceil(len(examples) / MINILM_BATCH))
     lengths = [len(e) for e in encodings]
     started = time.monotonic()
     for epoch in range(epochs):
@@ -318,12 +331,7 @@ def fit_minilm(
             losses = torch.nn.functional.cross_entropy(model(ids, mask), targets[rows],
                                                        reduction="none")
             loss = (losses * weights[rows]).sum() / weights[rows].sum()
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            total += loss.item()
+            total += step(torch, model, optimizer, scheduler, loss)
             if n % 50 == 0:
                 log(f"epoch {epoch + 1}/{epochs} batch {n}/{len(batches)} loss {total / n:.3f} "
                     f"({time.monotonic() - started:.0f}s)")

@@ -27,7 +27,13 @@ from detente.coding.extractor import (
     pair_flags,
     pair_ranges,
 )
-from detente.training.classifier import _batches, _require_torch, base_model_dir
+from detente.training.classifier import (
+    _batches,
+    _require_torch,
+    base_model_dir,
+    linear_schedule,
+    step,
+)
 from detente.training.corpus import GoldDocument, load_corpus, split_of
 from detente.training.pairs import LABELS, SentenceExample, corpus_examples, extra_examples
 
@@ -147,10 +153,7 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
     lengths = [len(e.ids) for e in encodings]
     positive = [any(label != 0 for *_, label in row) for row in pairs]
     per_epoch = sum(positive) + NONE_ONLY_KEEP * (len(texts) - sum(positive))
-    steps = max(2, epochs * math.ceil(per_epoch / BATCH))
-    warmup = max(1, steps // 10)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
+    scheduler = linear_schedule(torch, optimizer, epochs * math.ceil(per_epoch / BATCH))
     started = time.monotonic()
     for epoch in range(epochs):
         model.train()
@@ -171,12 +174,7 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
                                    for f in flat])
             losses = torch.nn.functional.cross_entropy(logits, targets, reduction="none")
             loss = (losses * weight).sum() / weight.sum()
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            total += loss.item()
+            total += step(torch, model, optimizer, scheduler, loss)
             if n % 50 == 0:
                 log(f"epoch {epoch + 1}/{epochs} batch {n}/{len(batches)} "
                     f"loss {total / n:.3f} ({time.monotonic() - started:.0f}s)")
