@@ -46,19 +46,19 @@ def test_plain_reports(coder, nlp, text, expected):
     # A refusal to recognise is a rejection, not support.
     ("Vietnam refused to recognise China's claim to the Paracel Islands.",
      {("VNM", "CHN", "REJECT")}),
-    # The topic of a sanction is not its target.
-    ("Canada expanded its sanctions on Iran over the crackdown on protesters.",
-     {("CAN", "IRN", "SANCTION")}),
+    # The agent of a passive acts.
+    ("The visit by the Taiwanese president was condemned by Beijing.",
+     {("CHN", "TWN", "ACCUSE")}),
 ])
 def test_turning_points_keep_their_polarity(coder, nlp, text, expected):
     assert triples(coder, nlp, text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness of the shipped model: the inverted "
-                   "reading is vetoed, the right one scores under the threshold (0.43)")
-def test_the_agent_of_a_passive_acts(coder, nlp):
-    assert triples(coder, nlp, "The visit by the Taiwanese president was condemned by "
-                               "Beijing.") == {("CHN", "TWN", "ACCUSE")}
+@pytest.mark.xfail(strict=True, reason="known miss of the shipped model: the sanction "
+                   "pair scores under the threshold")
+def test_the_topic_of_a_sanction_is_not_its_target(coder, nlp):
+    assert triples(coder, nlp, "Canada expanded its sanctions on Iran over the crackdown "
+                               "on protesters.") == {("CAN", "IRN", "SANCTION")}
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -339,9 +339,14 @@ def corpus_files(directory: Path = CORPUS_DIR) -> list[Path]:
 def load_corpus(paths: Iterable[Path] | None = None,
                 shared: Path | None = None) -> list[GoldDocument]:
     """Every annotated document; a document annotated in two batches keeps the first."""
+    if paths is None:
+        paths = corpus_files()
+        if not paths:
+            raise CorpusError(f"no corpus batch files in {CORPUS_DIR}: the corpus lives in a "
+                              "checkout of detente (or pass the batch files with --file)")
     seen: set[str] = set()
     documents = []
-    for record in read_records(paths if paths is not None else corpus_files()):
+    for record in read_records(paths):
         if record["doc"] in seen:
             continue
         seen.add(record["doc"])
