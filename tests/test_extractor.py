@@ -83,6 +83,11 @@ def test_a_sentence_naming_one_side_is_paired_with_the_topic_actors(extractor):
     assert "Chin" in context.text[start:end]
 
 
+def test_a_dateline_is_no_candidate(extractor):
+    found, _ = candidates_of(extractor, "MOSCOW -\n\nRussia recalled its ambassador from Tokyo.")
+    assert {c.number for c in found} == {1}
+
+
 def test_topic_actors_are_appended_once_for_the_whole_sentence():
     class Actor:
         def __init__(self, code, text):

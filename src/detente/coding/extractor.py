@@ -54,6 +54,8 @@ NONE = "NONE"
 #: Distinct actors of a sentence that take part in pairs (the first ones in the text);
 #: a sentence listing twenty countries would otherwise give 380 candidates.
 MAX_ACTORS = 8
+#: Sentences with fewer words are datelines or fragments, never candidates.
+MIN_WORDS = 3
 #: Rule vetoes (filters.reason_to_skip's first word): questions, negated or modal
 #: triggers, conditions. On dev they raise precision at equal recall (F1 +0.002).
 VETOES = frozenset({"question", "negated", "modal", "conditional", "consequent"})
@@ -169,6 +171,8 @@ def pair_candidates(sentences: Sequence[Span], mentions: Sequence[Mention],
     topics = topic_actors(mentions, title_end)
     candidates = []
     for number, sentence in enumerate(sentences):
+        if sum(t.is_alpha for t in sentence) < MIN_WORDS:
+            continue  # a dateline ("MOSCOW -") or a stray fragment reports nothing
         actors = sentence_actors(sentence, mentions)
         for source in actors:
             candidates.append(PairCandidate(number, sentence, source, None))
