@@ -390,6 +390,23 @@ def _predictions(
     return out
 
 
+def length_batches(encodings: Sequence, batch_size: int
+                   ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+    """(positions, padded ids, attention mask) for batches of tokenizer encodings of
+    similar length, so that padding stays short; positions index `encodings`."""
+    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        width = max(len(encodings[i].ids) for i in chunk)
+        ids = np.zeros((len(chunk), width), dtype=np.int64)
+        mask = np.zeros((len(chunk), width), dtype=np.int64)
+        for row, i in enumerate(chunk):
+            seq = encodings[i].ids
+            ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1
+        yield chunk, ids, mask
+
+
 class MiniLMClassifier:
     """The accurate model: fine-tuned MiniLM in int8 ONNX, batched on onnxruntime.
 
@@ -430,17 +447,7 @@ class MiniLMClassifier:
         """Raw logits for already-marked texts, in input order."""
         encodings = self.tokenizer.encode_batch(list(texts))
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        # Batch texts of similar length together so that padding stays short.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            width = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                seq = encodings[i].ids
-                ids[row, : len(seq)] = seq
-                mask[row, : len(seq)] = 1
+        for chunk, ids, mask in length_batches(encodings, self.batch_size):
             (result,) = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
             out[chunk] = result
         return out

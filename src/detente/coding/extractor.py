@@ -29,6 +29,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from detente.coding import filters
 from detente.coding.candidates import Candidate
-from detente.coding.classifier import MODELS_DIR
+from detente.coding.classifier import MODELS_DIR, length_batches
 from detente.coding.coder import EventCoder, Typed, dedupe
 from detente.coding.ontology import cameo_for
 from detente.coding.patterns import match
@@ -75,12 +76,17 @@ class PairCandidate:
     target: Mention | None
     context: bool = False
 
+    @cached_property
+    def trigger(self) -> Token:
+        """The word that links the pair (`trigger_of`), found once."""
+        return trigger_of(self)
+
     def pair(self, topics: Sequence[Mention]) -> PairInput:
         """The scorer's input: the sentence (with the document's topic actors appended
         after " | " when the target is one of them) and character spans in it."""
         text, start = self.sentence.text, self.sentence.start_char
         source = (self.source.start_char - start, self.source.end_char - start)
-        word = trigger_of(self)
+        word = self.trigger
         trigger = (word.idx - start, word.idx + len(word) - start)
         if self.target is None:
             return PairInput(text, source, None, False, trigger)
@@ -166,9 +172,9 @@ def topic_actors(mentions: Sequence[Mention], title_end: int) -> list[Mention]:
 
 
 def pair_candidates(sentences: Sequence[Span], mentions: Sequence[Mention],
-                    title_end: int = 0) -> list[PairCandidate]:
-    """Every candidate of a document, in sentence order (see the module docstring)."""
-    topics = topic_actors(mentions, title_end)
+                    topics: Sequence[Mention]) -> list[PairCandidate]:
+    """Every candidate of a document, in sentence order (see the module docstring);
+    `topics` are the document's topic actors (`topic_actors`)."""
     candidates = []
     for number, sentence in enumerate(sentences):
         if sum(t.is_alpha for t in sentence) < MIN_WORDS:
@@ -288,15 +294,7 @@ class PairScorer:
         """Hidden states and token offsets of each text, batched by length."""
         encodings = self.tokenizer.encode_batch(list(texts))
         hidden: list[np.ndarray] = [np.zeros(0)] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            width = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                ids[row, :len(encodings[i].ids)] = encodings[i].ids
-                mask[row, :len(encodings[i].ids)] = 1
+        for chunk, ids, mask in length_batches(encodings, batch_size):
             (states,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
             for row, i in enumerate(chunk):
                 hidden[i] = states[row, :len(encodings[i].ids)]
@@ -345,8 +343,8 @@ class PairExtractor(EventCoder):
                    ) -> tuple[list[PairCandidate], list[PairInput]]:
         """The document's candidates and the scorer's input for each."""
         title_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
-        candidates = pair_candidates(list(parsed.sents), mentions, title_end)
         topics = topic_actors(mentions, title_end)
+        candidates = pair_candidates(list(parsed.sents), mentions, topics)
         return candidates, [c.pair(topics) for c in candidates]
 
     def code(self, doc: Document, parsed: Doc) -> tuple[list[Event], list[StoredMention]]:
@@ -362,7 +360,7 @@ class PairExtractor(EventCoder):
             best = max((k for k in range(len(labels)) if labels[k] != NONE), key=row.__getitem__)
             if row[best] < self.threshold:
                 continue
-            trigger = trigger_of(candidate)
+            trigger = candidate.trigger
             if self.vetoed(trigger, candidate.sentence, labels[best]) \
                     or agent_is_target(candidate):
                 continue

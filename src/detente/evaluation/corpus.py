@@ -57,12 +57,7 @@ def select(documents: Iterable[GoldDocument], split: str | None) -> list[GoldDoc
     return [d for d in documents if split in (None, "all") or split_of(d.doc) == split]
 
 
-def evaluate_corpus(coder, split: str | None = "test", documents=None,
-                    min_confidence: float = 0.0) -> Report:
+def evaluate_corpus(coder, split: str | None = "test", documents=None) -> Report:
     """P/R/F1 of `coder` on one split of the corpus (train, dev, test or all)."""
     chosen = select(documents if documents is not None else load_corpus(), split)
-    scored = coded_documents(chosen, coder)
-    if min_confidence:
-        for document in scored:
-            document.found = [f for f in document.found if f.confidence >= min_confidence]
-    return score(scored, name=f"corpus {split or 'all'}")
+    return score(coded_documents(chosen, coder), name=f"corpus {split or 'all'}")

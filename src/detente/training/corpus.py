@@ -21,7 +21,7 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +39,7 @@ TAGS = {"negated", "hypothetical", "recommended", "opinion", "topic", "history",
         "multi", "reaction", "context"}
 SECTORS = {"GOV", "MIL", "LEG", "JUD", "ELI", "OPP", "PTY", "BUS", "MED", "CVL", "EDU",
            "REB", "IGO"}
-CODE = re.compile(r"^(?:[A-Z]{3}|G7|G20|EU|UN|WB|AU|---|[A-Z]{2,6})$")
+CODE = re.compile(r"^(?:---|G7|G20|[A-Z]{2,6})$")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
@@ -310,8 +310,10 @@ def load_document(record: dict, shared: Path | None = None) -> GoldDocument:
 RECORD_FIELDS = ("doc", "kind", "sha", "sentences")
 
 
-def read_records(paths: Iterable[Path]) -> Iterator[dict]:
-    """Stored records of batch files, each checked for its fields; errors name the line."""
+def read_records(paths: Iterable[Path], required: Sequence[str] = RECORD_FIELDS
+                 ) -> Iterator[dict]:
+    """Records of JSONL batch files (stored, or drafts with `required=()`), each checked
+    for the `required` fields; errors name the file and line."""
     for path in paths:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -324,7 +326,7 @@ def read_records(paths: Iterable[Path]) -> Iterator[dict]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-            missing = [f for f in RECORD_FIELDS if f not in record]
+            missing = [f for f in required if f not in record]
             if missing:
                 raise CorpusError(f"{path}:{number}: a stored record needs "
                                   f"{', '.join(missing)} (pack drafts with `pack`)")
@@ -418,20 +420,10 @@ def _view(paths: list[Path], shared: Path | None) -> None:
         print()
 
 
-def _read_drafts(path: Path) -> Iterator[dict]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-
-
 def _pack(draft: Path, output: Path, shared: Path | None) -> None:
     records, errors = [], []
     stored = {r["doc"] for r in read_records([output])} if output.is_file() else set()
-    for record in _read_drafts(draft):
+    for record in read_records([draft], required=()):
         if record.get("doc") in stored:
             errors.append(f"{record['doc']}: already in {output}; not packed twice")
             continue

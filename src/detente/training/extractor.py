@@ -29,7 +29,9 @@ from detente.coding.extractor import (
 )
 from detente.training.classifier import (
     _batches,
+    _pad,
     _require_torch,
+    _tokenizer,
     base_model_dir,
     linear_schedule,
     step,
@@ -58,16 +60,6 @@ THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))
 TARGET_PRECISION = 0.75
 F1_SLACK = 0.01
 VERSION = "pairs-minilm.v1"
-
-
-def _tokenizer(max_length: int = MAX_LENGTH):
-    from tokenizers import AddedToken, Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
-    tokenizer.add_special_tokens([AddedToken(m, normalized=False) for m in MARKERS])
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length)
-    return tokenizer
 
 
 def _model(torch):
@@ -109,16 +101,6 @@ def _model(torch):
     return PairModel()
 
 
-def _pad(torch, encodings, rows):
-    width = max(len(encodings[i].ids) for i in rows)
-    ids = torch.zeros((len(rows), width), dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for r, i in enumerate(rows):
-        ids[r, :len(encodings[i].ids)] = torch.tensor(encodings[i].ids)
-        mask[r, :len(encodings[i].ids)] = 1
-    return ids, mask
-
-
 def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = SEED,
         threads: int = 2, log: Log = print):
     """Fine-tune the encoder and train the pair head; returns (model, tokenizer)."""
@@ -127,7 +109,7 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    tokenizer = _tokenizer()
+    tokenizer = _tokenizer(MARKERS, MAX_LENGTH)
     # One encoder input per (sentence, source actor), as at run time.
     grouped: dict[str, list] = {}
     weight_of: dict[str, float] = {}
@@ -138,6 +120,7 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
             weight_of[marked.text] = 1.0 if example.origin == "corpus" else EXTRA_WEIGHT
     texts = list(grouped)
     encodings = tokenizer.encode_batch(texts)
+    token_ids = [e.ids for e in encodings]
     # A source cut off by truncation is invisible to the encoder: its pairs are left out
     # (at run time they are NONE).
     pairs = [[(ranges, pair_flags(p), LABELS.index(label))
@@ -165,7 +148,7 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
         batches = [[keep[i] for i in rows]
                    for rows in _batches([lengths[i] for i in keep], BATCH, rng)]
         for n, rows in enumerate(batches, start=1):
-            ids, mask = _pad(torch, encodings, rows)
+            ids, mask = _pad(torch, token_ids, rows)
             flat = [(r, *pair) for r, i in enumerate(rows) for pair in pairs[i]]
             logits = model(ids, mask, [f[0] for f in flat], [f[1] for f in flat],
                            [f[2] for f in flat])

@@ -45,7 +45,7 @@ class SentenceExample:
     text: str
     pairs: list[tuple[PairInput, str]]
     doc: str
-    origin: str  # "corpus", "plv", "synthetic"
+    origin: str  # "corpus" or "plv"
 
 
 def as_document(gold: GoldDocument) -> tuple[Document, int]:
@@ -95,8 +95,8 @@ def document_examples(gold: GoldDocument, parsed, mentions) -> list[SentenceExam
     """Labelled pairs of one parsed gold document, grouped by encoder input."""
     _, shift = as_document(gold)
     sentences = list(parsed.sents)
-    candidates = pair_candidates(sentences, mentions, title_end=shift)
     topics = topic_actors(mentions, shift)
+    candidates = pair_candidates(sentences, mentions, topics)
     by_text: dict[str, SentenceExample] = {}
 
     def add(pair: PairInput, label: str) -> None:
