@@ -68,9 +68,10 @@ def make_event(doc_id: str, spec: Spec, evidence: str, char_start: int = 0) -> E
     )
 
 
-def add_document(store: Store, title: str, date: str, specs: list[Spec],
+def add_document(store: Store, title: str, date: str | None, specs: list[Spec],
                  url: str = "") -> tuple[str, list[Event]]:
-    """Store one document whose sentences are the events' evidence; returns its events."""
+    """Store one document (`date` None: undated) whose sentences are the events' evidence;
+    returns its events."""
     sentences_text = {}
     for spec in specs:
         target = NAMES.get(spec.target or "", "")
@@ -79,7 +80,7 @@ def add_document(store: Store, title: str, date: str, specs: list[Spec],
                            f"{' ' + target if target else ''} ({spec.date}).")
     text = " ".join(sentences_text[i] for i in sorted(sentences_text)) + f" [{title}]"
     doc = Document.create(text, title=title, source="Test Wire", url=url,
-                          date=dt.date.fromisoformat(date))
+                          date=dt.date.fromisoformat(date) if date else None)
     sentences, offset = [], 0
     for index in sorted(sentences_text):
         sentence = sentences_text[index]

@@ -41,6 +41,7 @@ def resolve(resolver: ActorResolver, text: str, date: dt.date | None = D2015,
 
 HEADERS = {
     "countries.csv": ["code", "name", "aliases", "demonyms", "capitals", "leader"],
+    "historical.csv": ["name", "aliases", "demonyms", "country", "leader", "start", "end"],
     "places.csv": ["name", "aliases", "country", "kind"],
     "seats.csv": ["name", "aliases", "country", "sector", "institution"],
     "organisations.csv": ["code", "name", "aliases", "adjectives", "sector", "kind"],

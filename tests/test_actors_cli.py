@@ -40,7 +40,7 @@ def test_resolve_uses_context_and_extra_actor_files(tmp_path: Path) -> None:
 
 
 def test_resolve_errors_name_the_fix() -> None:
-    bad = invoke("resolve", "Abe", "--date", "20-03-2015")
+    bad = invoke("resolve", "Abe", "--date", "20-13-2015")
     assert bad.exit_code == 2
     assert "not a date" in bad.output and "YYYY-MM-DD" in bad.output
     missing = invoke("resolve")

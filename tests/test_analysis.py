@@ -8,7 +8,7 @@ import math
 
 import polars as pl
 import pytest
-from fixtures_analysis import fill, make_db
+from fixtures_analysis import Spec, add_document, fill, make_db
 
 from detente.analysis import key_events, network, resolve_actor, timeline
 from detente.analysis.common import COUNTRIES_CSV, as_date, period_key
@@ -57,14 +57,14 @@ def test_empty_periods_inside_the_range_are_zeros(db):
 
 
 def test_quarter_and_year_bucketing(db):
-    quarters = timeline(db, "JPN", "RUS", by="quarter")
+    quarters = timeline(db, "JPN", "RUS", by="quarter", history=True)
     # The 1956 declaration (year precision) opens the range; 2016-Q4 closes it.
     assert quarters.periods[0] == "1956-Q1" and quarters.periods[-1] == "2016-Q4"
     assert len(quarters.periods) == (2016 - 1956 + 1) * 4
     assert row(quarters, "both", "2014-Q1").events == 4
     assert row(quarters, "both", "2014-Q3").events == 1
     assert row(quarters, "both", "1956-Q1").imprecise == 1
-    years = timeline(db, "JPN", "RUS", by="year")
+    years = timeline(db, "JPN", "RUS", by="year", history=True)
     assert row(years, "JPN->RUS", "2014").events == 4
     assert row(years, "JPN->RUS", "2014").goldstein_sum == -26.0
     assert row(years, "RUS->JPN", "2016").goldstein_sum == 7.4
@@ -83,7 +83,7 @@ def test_one_direction_and_reversed_dyad(db):
     one = timeline(db, "JPN", "RUS", by="year", both_directions=False)
     assert one.directions == ("JPN->RUS",)
     assert {r.direction for r in one.rows} == {"JPN->RUS"}
-    assert one.total_events == 6
+    assert one.total_events == 5 and one.historical == 1  # the 1956 SUPPORT left out
     reverse = timeline(db, "RUS", "JPN", by="year", both_directions=False)
     assert reverse.total_events == 3
     assert reverse.series("RUS->JPN")[-1].goldstein_sum == 7.4
@@ -138,7 +138,7 @@ def test_country_names(db):
     except ImportError:
         if not COUNTRIES_CSV.is_file():
             pytest.skip("needs detente.actors (ActorResolver or its countries.csv)")
-    t = timeline(db, "Japan", "Russia", by="year")
+    t = timeline(db, "Japan", "Russia", by="year", history=True)
     assert (t.a, t.b) == ("JPN", "RUS")
     assert t.total_events == 9
 
@@ -164,7 +164,7 @@ def test_bad_arguments(db):
     with pytest.raises(InputError, match="after --until"):
         timeline(db, "JPN", "RUS", since="2015-01-01", until="2014-01-01")
     with pytest.raises(BadDateError):
-        timeline(db, "JPN", "RUS", since="March 2014")
+        timeline(db, "JPN", "RUS", since="spring 2014")
 
 
 def test_timeline_json_and_polars(db):
@@ -184,9 +184,76 @@ def test_open_store_and_memory_database():
     with open_store(":memory:") as store:
         fill(store)
         t = timeline(store, "JPN", "RUS", by="year")
-        assert t.total_events == 9
+        assert t.total_events == 8 and t.historical == 1
         assert key_events(store, "JPN", "RUS", top=1)[0].label == "JPN SANCTION RUS"
         assert network(store).events == 13
+
+
+# -- historical events ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def history_db(tmp_path_factory):
+    """A 2018 article recalling 1956 and the edges of the 5-year rule; an undated document."""
+    path = tmp_path_factory.mktemp("history") / "events.duckdb"
+    with open_store(path) as store:
+        add_document(store, "treaty talks", "2018-11-14", [
+            Spec("JPN", "RUS", "AGREE", "1956", 4.0, 1, "030"),
+            Spec("RUS", "JPN", "REJECT", "2013-11-13", -4.0, 3, "120", sentence=1),
+            Spec("JPN", "RUS", "ACCUSE", "2013-11-14", -2.0, 3, "111", sentence=2),
+            Spec("JPN", "RUS", "CONSULT", "2018-11-14", 1.0, 1, "040", sentence=3),
+        ])
+        add_document(store, "undated memo", None, [
+            Spec("RUS", "JPN", "CONSULT", "1990-05", 1.0, 1, "040")])
+    return path
+
+
+def test_historical_events_are_left_out_and_counted_by_default(history_db):
+    t = timeline(history_db, "JPN", "RUS", by="year")
+    # 1956 and 2013-11-13 lie more than 5 years before the article of 2018-11-14;
+    # 2013-11-14 is exactly 5 years before it; the undated memo's 1990 event stays.
+    assert t.periods == tuple(str(y) for y in range(1990, 2019))
+    assert t.total_events == 3 and not t.history
+    assert (t.historical, t.historical_first, t.historical_last) == (
+        2, dt.date(1956, 1, 1), dt.date(2013, 11, 13))
+    assert row(t, "both", "2013").events == 1 and row(t, "RUS->JPN", "2013").events == 0
+    assert t.history_note == ("2 historical events (1956–2013) left out: dated more than "
+                              "5 years before their articles")
+    assert {k.date for k in t.key_events} == {"1990-05", "2013-11-14", "2018-11-14"}
+    data = json.loads(json.dumps(t.to_dict()))
+    assert (data["history"], data["historical"], data["historical_first"]) == (
+        False, 2, "1956-01-01")
+    assert data["history_note"] == t.history_note
+
+
+def test_the_span_starts_at_the_first_period_without_history(history_db):
+    t = timeline(history_db, "JPN", "RUS", by="quarter", both_directions=False)
+    assert t.periods[0] == "2013-Q4" and t.periods[-1] == "2018-Q4"
+    assert t.total_events == 2 and t.historical == 1
+    assert t.history_note == ("1 historical event (1956) left out: dated more than 5 years "
+                              "before its article")
+
+
+def test_history_brings_historical_events_in(history_db):
+    t = timeline(history_db, "JPN", "RUS", by="year", history=True)
+    assert t.periods[0] == "1956" and t.periods[-1] == "2018"
+    assert t.total_events == 5 and t.history and t.historical == 2
+    assert row(t, "JPN->RUS", "1956").verbal_cooperation == 1
+    assert t.history_note == ""
+    assert "1956" in {k.date for k in t.key_events}
+
+
+def test_since_before_the_span_keeps_the_users_range(history_db):
+    t = timeline(history_db, "JPN", "RUS", by="year", since="1950", until="2018")
+    assert t.periods[0] == "1950" and t.periods[-1] == "2018" and t.since == dt.date(1950, 1, 1)
+    assert row(t, "both", "1956").events == 0 and t.historical == 2
+    with_history = timeline(history_db, "JPN", "RUS", by="year", since="1950", history=True)
+    assert with_history.periods[0] == "1950" and row(with_history, "both", "1956").events == 1
+    # A range holding only historical events is not "no events in the store".
+    old = timeline(history_db, "JPN", "RUS", by="year", since="1950", until="1960")
+    assert old.empty and old.periods == tuple(str(y) for y in range(1950, 1961))
+    assert old.message == ("No events between JPN and RUS from 1950-01-01 to 1960-12-31 "
+                           "other than historical ones, which are left out by default.")
+    assert old.history_note.startswith("1 historical event (1956) left out")
 
 
 # -- key events -----------------------------------------------------------------------------

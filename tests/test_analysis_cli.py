@@ -40,6 +40,11 @@ def invoke(app, *args):
     return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
 
 
+def table_periods(text):
+    """The periods listed in a rich table's rows."""
+    return [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
+
+
 def test_timeline_json_is_the_library_result(app, db):
     result = invoke(app, "timeline", "JPN", "Russia", "--by", "quarter", "--since", "2014-01-01",
                     "--until", "2016-12-31", "--format", "json", "--db", db)
@@ -64,6 +69,31 @@ def test_timeline_table_csv_and_plot(app, db, tmp_path):
     assert drawn.exit_code == 0 and plot.stat().st_size > 10_000
     json.loads(drawn.stdout)  # the plot notice goes to stderr, stdout stays JSON
     assert "Wrote the plot" in drawn.stderr
+
+
+def test_timeline_leaves_history_out_and_says_how_to_bring_it_in(app, db):
+    # The fixture's 1956 declaration is reported by an article of 2016.
+    table = invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--db", db)
+    assert table.exit_code == 0, table.output
+    assert table_periods(table.stdout) == ["2014", "2016"]
+    assert ("1 historical event (1956) left out: dated more than 5 years before its article; "
+            "detente timeline --history includes them.") in table.stdout
+    data = json.loads(invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--format",
+                             "json", "--db", db).stdout)
+    assert data["periods"][0] == "2014" and data["historical"] == 1 and not data["history"]
+    csv = invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--format", "csv", "--db", db)
+    assert "1956" not in csv.stdout and "--history includes them" in csv.stderr
+    full = invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--history", "--format",
+                  "json", "--db", db)
+    assert json.loads(full.stdout) == json.loads(json.dumps(
+        timeline(db, "JPN", "RUS", by="year", history=True).to_dict()))
+    assert json.loads(full.stdout)["periods"][0] == "1956"
+    shown = invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--history", "--db", db)
+    assert table_periods(shown.stdout) == ["1956", "2014", "2016"]
+    assert "historical event" not in shown.stdout
+    early = invoke(app, "timeline", "JPN", "RUS", "--by", "year", "--since", "1950",
+                   "--format", "json", "--db", db)
+    assert json.loads(early.stdout)["periods"][:2] == ["1950", "1951"]
 
 
 def test_timeline_empty_dyad_and_errors(app, db):

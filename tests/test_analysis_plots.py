@@ -54,6 +54,21 @@ def test_timeline_chart_layers(db):
     assert "JPN → RUS" in text and "RUS → JPN" in text
 
 
+def test_timeline_chart_says_what_history_it_left_out(db):
+    note = ("1 historical event (1956) left out: dated more than 5 years before its article; "
+            "--history (history=True) draws them.")
+    default = timeline_chart(timeline(db, "JPN", "RUS", by="year")).to_dict()
+    assert note in default["title"]["subtitle"]
+    assert default["vconcat"][1]["layer"][0]["encoding"]["x"]["scale"]["domain"][0] == (
+        "2014-01-01")
+    full = timeline_chart(timeline(db, "JPN", "RUS", by="year", history=True)).to_dict()
+    assert "historical" not in str(full["title"]["subtitle"])
+    assert full["vconcat"][1]["layer"][0]["encoding"]["x"]["scale"]["domain"][0] == (
+        "1956-01-01")
+    only_history = timeline_chart(timeline(db, "JPN", "RUS", since="1950", until="1960"))
+    assert "1 historical event (1956) left out" in str(only_history.to_dict())
+
+
 def test_empty_timeline_still_draws_its_message(db, tmp_path):
     t = timeline(db, "JPN", "CHN")
     assert_png(plot_timeline(t, tmp_path / "empty.png"))

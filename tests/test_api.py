@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from fixtures_analysis import make_db
 from test_api_example import DOCUMENTS, build_example_db
 
 from detente.api import create_app
@@ -184,6 +185,23 @@ def test_timeline_by_month_and_year(client: TestClient) -> None:
     assert years["directions"] == ["JPN->RUS"]
     assert [r["period"] for r in years["rows"]] == ["2016", "2017", "2018", "2019", "2020",
                                                     "2021", "2022"]
+
+
+def test_timeline_leaves_history_out_unless_asked(tmp_path: Path) -> None:
+    # The analysis fixture: a 1956 declaration recalled in an article of 2016.
+    with TestClient(create_app(make_db(tmp_path / "history.duckdb")[0])) as session:
+        query = {"a": "JPN", "b": "RUS", "by": "year"}
+        default = session.get("/api/timeline", params=query).json()
+        assert default["periods"] == ["2014", "2015", "2016"]
+        assert (default["history"], default["historical"]) == (False, 1)
+        assert default["history_note"] == ("1 historical event (1956) left out: dated more "
+                                           "than 5 years before its article")
+        full = session.get("/api/timeline", params={**query, "history": "true"}).json()
+        assert full["periods"][0] == "1956" and full["history_note"] == ""
+        assert full["total_events"] == default["total_events"] + 1
+        early = session.get("/api/timeline", params={**query, "since": "1950"}).json()
+        assert early["periods"][0] == "1950" and early["historical"] == 1
+        assert_error(session.get("/api/timeline", params={**query, "history": "maybe"}), 400)
 
 
 @pytest.mark.parametrize(("params", "words"), [

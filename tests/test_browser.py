@@ -13,13 +13,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fixtures_analysis import Spec, add_document
 from test_api_example import DOCUMENTS, build_example_db
 
 from detente.api import create_app
+from detente.store import open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -37,10 +40,9 @@ expect = sync_api.expect
 expect.set_options(timeout=15_000)  # generous: CI machines are often busy
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real uvicorn server, in a thread, over the example database."""
-    db = build_example_db(tmp_path_factory.mktemp("browser") / "example.duckdb")
+@contextmanager
+def serve(db: Path) -> Iterator[str]:
+    """A real uvicorn server, in a thread, over `db`; yields its address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -56,6 +58,24 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard over the example database."""
+    with serve(build_example_db(tmp_path_factory.mktemp("browser") / "example.duckdb")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def history_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard over the example plus an article of 2018 recalling a 1956 agreement."""
+    db = build_example_db(tmp_path_factory.mktemp("history") / "example.duckdb")
+    with open_store(db) as store:
+        add_document(store, "talks resume", "2018-06-01",
+                     [Spec("JPN", "RUS", "AGREE", "1956", 4.0, 1, "030")])
+    with serve(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +195,34 @@ def test_direction_and_grouping_redraw_the_chart(page: object, base_url: str) ->
     page.locator("button.swap").click()
     expect(page.locator("#actor-a")).to_have_value("RUS")
     page.watch.check()
+
+
+def test_historical_events_are_left_out_until_asked_for(browser: object,
+                                                       history_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page, history_url)
+    try:
+        open_dashboard(page, history_url, "#/dyad?a=JPN&b=RUS&by=year")
+        note = page.locator(".history-note")
+        expect(note).to_have_text("1 historical event (1956) left out: dated more than 5 years "
+                                  "before its article; tick “Historical events” to include "
+                                  "them.")
+        expect(page.locator("#from-year option").first).to_have_text("2014")
+        expect(page.locator("#history")).not_to_be_checked()
+        shot(page, "8-dyad-history-left-out")
+        page.check("#history")
+        expect(page.locator("#from-year")).to_have_value("1956")
+        expect(note).to_have_count(0)
+        assert "history=1" in page.url
+        page.wait_for_selector("#timeline-chart svg .mark-rect path")
+        shot(page, "9-dyad-with-history")
+        page.uncheck("#history")
+        expect(page.locator("#from-year")).to_have_value("2014")
+        expect(note).to_be_visible()
+        watch.check()
+    finally:
+        context.close()
 
 
 def test_text_from_the_database_is_shown_as_text(page: object, base_url: str) -> None:

@@ -74,15 +74,15 @@ def test_refused_to_accuse_is_reject_not_accuse(coder, nlp):
 
 
 def test_record_fields_and_date(coder, nlp):
-    [event] = [e for e in code(coder, nlp, "Turkey's foreign ministry criticized Greece's "
-                                            "decision to extend the drills last September.")
+    [event] = [e for e in code(coder, nlp, "Last September Turkey's foreign ministry "
+                                            "criticized Greece's decision to extend the drills.")
                if e.plover == "ACCUSE"]
     assert event.date == "2014-09" and event.date_precision == "month"
     assert event.date_source == "text"
     assert event.source.sector == "GOV" and event.source.code == "TUR"
     assert event.cameo.startswith("11") and event.quad_class == 3
     assert event.goldstein < 0 and 0 < event.confidence <= 1
-    assert event.evidence.startswith("Turkey's foreign ministry")
+    assert event.evidence.startswith("Last September Turkey's foreign ministry")
     assert event.coder.startswith("coder.rules.v1")
 
 

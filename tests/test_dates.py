@@ -9,7 +9,7 @@ import doctest
 import pytest
 
 from detente import dates
-from detente.dates import DateRef, event_date, find_dates, infer_publication_date, parse_date
+from detente.dates import DateRef, event_date, find_dates, infer_publication_date
 
 REF = dt.date(2015, 3, 25)  # a Wednesday; the seed articles were published in March 2015
 
@@ -391,40 +391,6 @@ def test_infer_publication_date(text: str, date: dt.date, rule: str) -> None:
                                   ""])
 def test_infer_publication_date_none(text: str) -> None:
     assert infer_publication_date(text) is None
-
-
-# --- parse_date -------------------------------------------------------------------------------
-
-PARSE = [
-    ("2015", ("2015", "year")),
-    ("2015-03", ("2015-03", "month")),
-    ("2015-03-25", ("2015-03-25", "day")),
-    (" 2015-03-25 ", ("2015-03-25", "day")),
-    ("2015-03-25T10:31:00Z", ("2015-03-25", "day")),
-    ("2015-03-25T10:31:00+09:00", ("2015-03-25", "day")),
-    ("2015-03-25 10:31", ("2015-03-25", "day")),
-    ("25 Mar 2015", ("2015-03-25", "day")),
-    ("25 March 2015", ("2015-03-25", "day")),
-    ("March 25, 2015", ("2015-03-25", "day")),
-    ("march 25 2015", ("2015-03-25", "day")),
-    ("Wednesday, 25 March 2015", ("2015-03-25", "day")),
-    ("Mar 2015", ("2015-03", "month")),
-    ("2016-02-29", ("2016-02-29", "day")),
-]
-
-
-@pytest.mark.parametrize(("value", "expected"), PARSE)
-def test_parse_date(value: str, expected: tuple[str, str]) -> None:
-    assert parse_date(value) == expected
-
-
-@pytest.mark.parametrize("value", ["", "yesterday", "2015-13-01", "2015-02-29", "25/03/2015",
-                                   "March 32, 2015", "0000"])
-def test_parse_date_rejects_with_the_value_and_accepted_forms(value: str) -> None:
-    with pytest.raises(ValueError) as info:
-        parse_date(value)
-    assert repr(value) in str(info.value)
-    assert "YYYY-MM-DD" in str(info.value)
 
 
 def test_docstring_examples_run() -> None:

@@ -47,20 +47,24 @@ def ingest(
     db: DbOption = None,
     config: ConfigOption = None,
     actors: Annotated[list[Path] | None, typer.Option("--actors", help=HELP["actors"])] = None,
+    known_events: Annotated[list[Path] | None, typer.Option(
+        "--known-events", help=HELP["known_events"])] = None,
     fast: Annotated[bool, typer.Option("--fast", help=HELP["fast"])] = False,
     max_mb: Annotated[int | None, typer.Option("--max-mb", help=HELP["max_doc_mb"])] = None,
     date: Annotated[str | None, typer.Option("--date", help="Publication date for all inputs "
-                                                           "(YYYY-MM-DD), overriding metadata.")] = None,
+                                                           "(2015-03-25, or 2015-03 for a "
+                                                           "month), overriding metadata.")] = None,
+    day_first: Annotated[bool, typer.Option("--day-first", help=HELP["day_first"])] = False,
     quiet: QuietOption = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Read documents, code their events and store them in the DuckDB file."""
     settings = run(lambda: settings_from(config, db=db, actors=actors, fast=fast or None,
-                                         max_doc_mb=max_mb, quiet=quiet or None))
-    day = parse_day(date, "--date")
+                                         known_events=known_events, max_doc_mb=max_mb, day_first=day_first or None,
+                                         quiet=quiet or None))
     with progress_bar(settings.quiet, "ingest") as update:
         report = run(lambda: library.ingest(paths, settings=settings, progress=update,
-                                            date=day))
+                                            date=date))
     if json_:
         sys.stdout.write(to_json(report.to_dict()) + "\n")
     else:
@@ -178,8 +182,12 @@ def events(
     source: Annotated[str | None, typer.Option("--source", help="Source actor code, e.g. JPN.")] = None,
     target: Annotated[str | None, typer.Option("--target", help="Target actor code, e.g. RUS.")] = None,
     type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. SANCTION.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="First date, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Last date, YYYY-MM-DD.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First date: YYYY-MM-DD, or "
+                                                            "YYYY-MM or YYYY from its first "
+                                                            "day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last date: YYYY-MM-DD, or "
+                                                            "YYYY-MM or YYYY through its last "
+                                                            "day.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -191,7 +199,8 @@ def events(
     found = run(lambda: library.events(settings.db, source=source, target=target,
                                        plover=type.upper() if type else None,
                                        since=parse_day(since, "--since"),
-                                       until=parse_day(until, "--until"), limit=limit))
+                                       until=parse_day(until, "--until", end=True),
+                                       limit=limit))
     if fmt == "json":
         sys.stdout.write(to_json([e.to_dict() for e in found]) + "\n")
         return

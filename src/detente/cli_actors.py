@@ -18,7 +18,8 @@ import typer
 from rich.table import Table
 
 from detente.cli_common import err, out, run
-from detente.errors import BadDateError, DetenteError, InputError
+from detente.date_input import read_day
+from detente.errors import DetenteError, InputError
 
 T = TypeVar("T")
 actors_app = typer.Typer(help="Resolve, list and import actors (codes, sectors, dated roles).",
@@ -31,13 +32,12 @@ DateOption = Annotated[str | None, typer.Option(
     "--date", help="Date of the text, YYYY-MM-DD: people resolve to their role on it.")]
 
 
-def parse_date(value: str | None) -> dt.date | None:
+def parse_date(value: str | None, name: str = "--date") -> dt.date | None:
+    """A date option or field as its first day (a month or year at its start); None when
+    empty. A bad value is a BadDateError naming `name`."""
     if value in (None, ""):
         return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise BadDateError(f"'{value}' is not a date.", hint="Write dates as YYYY-MM-DD.") from None
+    return read_day(str(value), name)
 
 
 def _error_line(line: int, exc: DetenteError) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def resolve_lines(lines: Iterable[str], resolver: Any) -> Iterable[dict[str, Any
                                  hint='Each line needs {"text": "..."}; date and context '
                                       'are optional.')
             context = item.get("context")
-            yield _run_one(resolver, item["text"], parse_date(item.get("date")),
+            yield _run_one(resolver, item["text"], parse_date(item.get("date"), f"line {number} date"),
                            context if isinstance(context, str) else None)
         except DetenteError as exc:
             yield _error_line(number, exc)
@@ -129,7 +129,7 @@ def list_command(
 
     if fmt not in ("table", "json"):
         run(lambda: _fail(f"Unknown format '{fmt}'.", "Use --format table or --format json."))
-    day = run(lambda: parse_date(on))
+    day = run(lambda: parse_date(on, "--on"))
     entries = run(lambda: list_actors(country, day, actors or ()))
     if fmt == "json":
         sys.stdout.write(json.dumps([e.to_dict() for e in entries], ensure_ascii=False) + "\n")

@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from detente.analysis import DemoAnalysis, KeyEvent, Network, Timeline
+from detente.analysis import HISTORY_YEARS, DemoAnalysis, KeyEvent, Network, Timeline
 from detente.cli_common import check_format, err, out, print_rows, run, settings_from
 from detente.export import FORMATS
 from detente.settings import HELP
@@ -54,6 +54,10 @@ def timeline_command(
         help="Series for A→B, B→A and both together (default), or A→B only.")] = True,
     since: SinceOption = None,
     until: UntilOption = None,
+    history: Annotated[bool, typer.Option(
+        "--history", help=f"Include historical events: those dated more than {HISTORY_YEARS} "
+                          "years before the article reporting them (left out by default, "
+                          "and counted).")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: table, json "
                                         "(the whole timeline) or csv (one row per period "
                                         "and direction).")] = "table",
@@ -62,7 +66,8 @@ def timeline_command(
     config: ConfigOption = None,
 ) -> None:
     """Events between two actors per period: counts per quad class, Goldstein sum and
-    mean, and net cooperation (cooperation minus conflict events).
+    mean, and net cooperation (cooperation minus conflict events). Periods run over the
+    events' span; historical events are left out unless --history.
 
     Example: detente timeline Japan Russia --by quarter --plot jpn-rus.png
     """
@@ -72,7 +77,7 @@ def timeline_command(
     fmt = check_format(format, ("table", "json", "csv"))
     settings = run(lambda: settings_from(config, db=db))
     result = run(lambda: timeline(settings.db, a, b, by=by, both_directions=both_directions,
-                                  since=since, until=until))
+                                  since=since, until=until, history=history))
     if plot is not None:
         _wrote(run(lambda: plot_timeline(result, plot)))
     if fmt == "json":
@@ -80,6 +85,9 @@ def timeline_command(
     elif fmt == "csv":
         rows = [r.to_dict() for r in result.rows]
         print_rows(rows, "csv", list(rows[0]) if rows else ["period", "direction", "events"])
+        if result.history_note:
+            # stdout stays CSV; the note goes beside it.
+            err.print(_history_text(result), highlight=False)
     else:
         print_timeline(result)
 
@@ -197,12 +205,23 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:+.1f}"
 
 
+def _history_text(result: Timeline) -> str:
+    return f"{result.history_note}; detente timeline --history includes them."
+
+
 def print_timeline(result: Timeline) -> None:
-    """Periods with events as a table (the CSV and JSON forms keep the empty ones)."""
+    """Periods with events as a table (the CSV and JSON forms keep the empty ones), and
+    what was left out."""
 
     if result.message:
         out.print(result.message, highlight=False)
-        return
+    else:
+        _print_periods(result)
+    if result.history_note:
+        out.print(_history_text(result), highlight=False)
+
+
+def _print_periods(result: Timeline) -> None:
     main = "both" if result.both_directions else result.directions[0]
     others = [d for d in result.directions if d != main]
     by_direction = {d: {r.period: r for r in result.series(d)} for d in others}

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from detente.date_input import read_day
 from detente.errors import DetenteError
 from detente.settings import HELP, Settings, load_settings
 from detente.store import to_json
@@ -52,16 +53,12 @@ def run(call: Callable[[], T]) -> T:
         raise typer.Exit(exc.exit_code) from None
 
 
-def parse_day(value: str | None, option: str) -> dt.date | None:
+def parse_day(value: str | None, option: str, end: bool = False) -> dt.date | None:
+    """A date option as a day: a month or a year stands for its first day, or with `end`
+    (for --until) its last. A bad value exits with the error naming the option."""
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        err.print(f"[bold red]error[/] {option} {value!r} is not a date",
-                  highlight=False)
-        err.print("[yellow]hint[/] write it as YYYY-MM-DD, e.g. 2015-03-25")
-        raise typer.Exit(2) from None
+    return run(lambda: read_day(value, option, end=end))
 
 
 def check_format(value: str, allowed: Sequence[str]) -> str:

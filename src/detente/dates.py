@@ -23,10 +23,9 @@ from importlib.resources import files
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
-__all__ = ["DateRef", "Precision", "event_date", "find_dates", "infer_publication_date",
-           "parse_date"]
+from detente.date_input import Precision, first_day, parse_date
 
-Precision = Literal["year", "month", "day"]
+__all__ = ["DateRef", "Precision", "event_date", "find_dates", "infer_publication_date"]
 
 
 @dataclass(frozen=True)
@@ -139,18 +138,23 @@ class _Cand(NamedTuple):
     precision: Precision
     end_date: str | None
     explicit: bool  # a year is written in the text; explicit candidates beat relative ones
+    relative: bool = False  # counted from the reference ("yesterday"), no day or month written
+    shift: tuple[int, str] | None = None  # counted from the story: (count, unit), date unset
 
 
 class _Ctx:
-    """Per-call state: the sentence, the reference date and lazily computed clauses."""
+    """Per-call state: the sentence, the reference date, its precision, the date the
+    story has reached before the sentence and lazily computed clauses."""
 
-    __slots__ = ("sentence", "ref", "_breaks", "_parens", "_future")
+    __slots__ = ("sentence", "ref", "precision", "narrative", "_breaks", "_parens", "_future")
 
-    def __init__(self, sentence: str, ref: dt.date | None) -> None:
-        self.sentence, self.ref = sentence, ref
+    def __init__(self, sentence: str, ref: dt.date | None, precision: Precision = "day",
+                 narrative: DateRef | None = None) -> None:
+        self.sentence, self.ref, self.precision = sentence, ref, precision
+        self.narrative = narrative
         self._breaks: list[int] = []
         self._parens: list[tuple[int, int]] | None = None
-        self._future: frozenset[int] | None = None
+        self._future: tuple[tuple[int, int], ...] | None = None
 
     def clause(self, pos: int) -> int:
         """Clause number of a char offset. A bracketed aside is a clause of its own, and the
@@ -165,19 +169,38 @@ class _Ctx:
         return bisect.bisect_right(self._breaks, pos)
 
     def future(self, pos: int) -> bool:
+        """A future cue earlier in the same clause: "will meet on Tuesday" looks forward,
+        "agreed on Friday that talks will resume" does not."""
         if self._future is None:
-            cues = _FUTURE.finditer(self.sentence)
-            self._future = frozenset(self.clause(m.start()) for m in cues)
-        return self.clause(pos) in self._future
+            self._future = tuple((self.clause(m.start()), m.start())
+                                 for m in _FUTURE.finditer(self.sentence))
+        here = self.clause(pos)
+        return any(clause == here and start < pos for clause, start in self._future)
 
 
 def _yearless(ctx: _Ctx, pos: int, month: int, day: int | None) -> int | None:
-    """Year for a month (and day) written without one: the latest on or before the reference,
-    or the earliest on or after it in a future-tense clause. None without a reference."""
+    """Year for a month (and day) written without one. In a narrative that has moved to an
+    earlier year ("on 7 August 2008 … on 12 August"), the one nearest that date; else the
+    latest on or before the reference, or the earliest on or after it in a future-tense
+    clause. A reference known only to the year gives its year. None without a reference."""
     ref = ctx.ref
     if ref is None:
         return None
     forward = ctx.future(pos)
+    story = first_day(ctx.narrative.date) if ctx.narrative is not None else None
+    if story is not None and not forward and story.year < ref.year:
+        # A story moves forward: the first such date from the story's, if not later
+        # than the reference ("in August 1990 … On 10 July" is 1991).
+        here_day = day or 28
+        options = [dt.date(y, month, day or 1) for y in range(story.year, ref.year + 1)
+                   if _valid(y, month, day or 1) and dt.date(y, month, here_day) >= story
+                   and dt.date(y, month, day or 1) <= ref]
+        if options:
+            return options[0].year
+    if ctx.precision == "year":
+        return ref.year
+    if ctx.precision == "month":  # "March 10" in a text of February 2024: before its end
+        ref = _period_end(ref, "month")
     here, there = (month, day or 0), (ref.month, ref.day if day else 0)
     year = ref.year + (1 if forward and here < there else -1 if not forward and here > there else 0)
     # February 29 falls back (or forward) to the nearest leap year.
@@ -188,9 +211,42 @@ def _yearless(ctx: _Ctx, pos: int, month: int, day: int | None) -> int | None:
     return None
 
 
+def _period_end(day: dt.date, precision: Precision) -> dt.date:
+    if precision == "year":
+        return dt.date(day.year, 12, 31)
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _period_middle(day: dt.date, precision: Precision) -> dt.date:
+    """The reference for relative expressions when the text's date is a year or a month:
+    "last month" in a text of 2019 is some month of 2019, not December 2018."""
+    if precision == "year":
+        return dt.date(day.year, 7, 1)
+    return dt.date(day.year, day.month, 15) if precision == "month" else day
+
+
+_ORDER: dict[str, int] = {"year": 0, "month": 1, "day": 2}
+
+
+def _coarsen(c: _Cand, precision: Precision) -> _Cand:
+    """A relative date resolved against a year or month keeps that precision at most:
+    "yesterday" in a text dated 2019 is 2019, never a made-up day."""
+    if not c.relative or _ORDER[c.precision] <= _ORDER[precision]:
+        return c
+    width = 4 if precision == "year" else 7
+    return c._replace(date=c.date[:width], precision=precision,
+                      end_date=c.end_date[:width] if c.end_date else None)
+
+
 def _cand(span: tuple[int, int], date: str, precision: Precision, explicit: bool,
           end_date: str | None = None) -> _Cand:
     return _Cand(span[0], span[1], date, precision, end_date, explicit)
+
+
+def _counted(span: tuple[int, int], date: str, precision: Precision) -> _Cand:
+    """A date counted from the reference ("last week", "on Tuesday", "two days ago")."""
+    return _Cand(span[0], span[1], date, precision, None, False, True)
 
 
 # --- handlers: one per pattern, each yields candidates -------------------------------------
@@ -277,9 +333,9 @@ def _h_rel_unit(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
         return
     step, unit = _step(m["rel"]), m["unit"].lower()
     if unit == "week":
-        yield _cand(m.span(), (ref + dt.timedelta(days=7 * step)).isoformat(), "day", False)
+        yield _counted(m.span(), (ref + dt.timedelta(days=7 * step)).isoformat(), "day")
     elif unit == "month":
-        yield _cand(m.span(), _iso(*_shift_month(ref.year, ref.month, step)), "month", False)
+        yield _counted(m.span(), _iso(*_shift_month(ref.year, ref.month, step)), "month")
     else:
         yield _cand(m.span(), _iso(ref.year + step), "year", False)
 
@@ -331,7 +387,7 @@ def _h_weekday(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
     else:
         delta = -((ref.weekday() - wd) % 7)
     start = m.start() if step else m.start("wd")
-    yield _cand((start, m.end("wd")), (ref + dt.timedelta(days=delta)).isoformat(), "day", False)
+    yield _counted((start, m.end("wd")), (ref + dt.timedelta(days=delta)).isoformat(), "day")
 
 
 def _h_deictic(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
@@ -342,7 +398,7 @@ def _h_deictic(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
     if word[0].isupper() and before and before[-1][:1].isupper():
         return  # "Russia Today", "USA Today": a name, not a date
     shift = {"yesterday": -1, "tomorrow": 1}.get(word.lower(), 0)
-    yield _cand(m.span(), (ref + dt.timedelta(days=shift)).isoformat(), "day", False)
+    yield _counted(m.span(), (ref + dt.timedelta(days=shift)).isoformat(), "day")
 
 
 def _h_ago(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
@@ -353,11 +409,48 @@ def _h_ago(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
     unit = m["unit"].lower()
     if unit in ("day", "week"):
         days = n * (7 if unit == "week" else 1)
-        yield _cand(m.span(), (ref - dt.timedelta(days=days)).isoformat(), "day", False)
+        yield _counted(m.span(), (ref - dt.timedelta(days=days)).isoformat(), "day")
     elif unit == "month":
-        yield _cand(m.span(), _iso(*_shift_month(ref.year, ref.month, -n)), "month", False)
+        yield _counted(m.span(), _iso(*_shift_month(ref.year, ref.month, -n)), "month")
     else:
         yield _cand(m.span(), _iso(ref.year - n * (10 if unit == "decade" else 1)), "year", False)
+
+
+def _h_story(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
+    """'three days later', 'the next day', 'within hours': counted from the date before it
+    in the sentence or the story's date; resolved in `_from_story`."""
+    unit = (m["unit"] or m["unit2"] or "day").lower()
+    word = (m["n"] or "1").lower()
+    n = 0 if m["within"] else int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 1)
+    sign = -1 if (m["dir"] or m["dir2"] or "").lower() in {"earlier", "previous"} else 1
+    yield _Cand(m.start(), m.end(), "", "day", None, False, True, (sign * n, unit))
+
+
+def _from_story(cands: list[_Cand], ctx: _Ctx) -> list[_Cand]:
+    """Dates counted from the story ('three days later') take the date just before them
+    in the sentence, or the story's; without either they are dropped."""
+    out: list[_Cand] = []
+    anchor = (ctx.narrative.date, ctx.narrative.precision) if ctx.narrative else None
+    for c in cands:
+        if c.shift is None:
+            out.append(c)
+            anchor = (c.date, c.precision)
+            continue
+        if anchor is None:
+            continue
+        (count, unit), (date, precision) = c.shift, anchor
+        start = first_day(date)
+        if unit in ("day", "week"):
+            day = start + dt.timedelta(days=count * (7 if unit == "week" else 1))
+            iso, prec = day.isoformat(), "day"
+        elif unit == "month":
+            iso, prec = _iso(*_shift_month(start.year, start.month, count)), "month"
+        else:
+            iso, prec = _iso(start.year + count), "year"
+        final: Precision = min((prec, precision), key=_ORDER.__getitem__)  # type: ignore[assignment]
+        out.append(c._replace(date=iso[:{"year": 4, "month": 7, "day": 10}[final]],
+                              precision=final, shift=None))
+    return out
 
 
 def _h_rel_year_md(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
@@ -475,6 +568,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = tuple(
         (r"\b(?:(?P<rel>(?i:this\s+past|this\s+coming|on|last|next|this|late|early|by|since|"
          rf"until))\s+)?(?P<wd>{_WD})(?P<poss>['’]s\b)?", _h_weekday),
         (r"\b(?P<w>(?i:yesterday|today|tonight|tomorrow))\b", _h_deictic),
+        (r"\b(?i:(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+         r"twelve)\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>later|earlier)|the\s+"
+         r"(?P<dir2>next|following|previous)\s+(?P<unit2>day|week|month|year)|"
+         r"(?P<within>within\s+(?:(?:\w+|a\s+few)\s+)?(?:hours|days|a\s+day)|the\s+same\s+day|"
+         r"that\s+day))\b",
+         _h_story),
         (r"\b(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
          r"twelve))\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b", _h_ago),
         (rf"(?P<atom>{_MON}\s*{_DAY}|{_DAY}\s+(?:of\s+)?{_MON}|{_FULLMON})\s+"
@@ -516,24 +615,33 @@ def _merge_parentheses(sentence: str, cands: list[_Cand]) -> list[_Cand]:
 # --- public API -----------------------------------------------------------------------------
 
 
-def find_dates(sentence: str, reference: dt.date | None) -> list[DateRef]:
+def find_dates(sentence: str, reference: dt.date | None, precision: Precision = "day",
+               narrative: DateRef | None = None) -> list[DateRef]:
     """Every date expression in `sentence`, in text order, resolved against `reference`.
 
-    Overlapping matches keep the longest. Without a reference, only expressions that write
-    their year are returned.
+    `precision` is the reference's own (a text dated only "2019" has year precision);
+    `narrative` is the date the story has reached before the sentence: "three days later"
+    counts from it, and a yearless "on 12 August" in a story of an earlier year takes the
+    first such date from it. Overlapping matches
+    keep the longest. Without a reference, only expressions that write their year are
+    returned.
 
     >>> [(r.text, r.date) for r in find_dates("He visited on March 18 last year.",
     ...                                       dt.date(2015, 3, 25))]
     [('March 18 last year', '2014-03-18')]
+    >>> [r.date for r in find_dates("He left yesterday.", dt.date(2019, 1, 1), "year")]
+    ['2019']
     """
     if not _TRIGGER.search(sentence):
         return []
-    ctx = _Ctx(sentence, reference)
-    cands = [c for pattern, handler in _PATTERNS
+    ctx = _Ctx(sentence, reference, precision, narrative)
+    if reference is not None and precision != "day":
+        ctx.ref = _period_middle(reference, precision)
+    cands = [_coarsen(c, precision) for pattern, handler in _PATTERNS
              for m in pattern.finditer(sentence) for c in handler(m, ctx)]
     return [DateRef(c.date, c.precision, "text", sentence[c.start:c.end], c.start, c.end,
                     c.end_date)
-            for c in _merge_parentheses(sentence, _select(cands))]
+            for c in _from_story(_merge_parentheses(sentence, _select(cands)), ctx)]
 
 
 def event_date(sentence: str, reference: dt.date | None,
@@ -565,47 +673,6 @@ def event_date(sentence: str, reference: dt.date | None,
     if reference is None:
         return None
     return DateRef(reference.isoformat(), "day", "document", "", -1, -1)
-
-
-_ACCEPTED = ("YYYY, YYYY-MM, YYYY-MM-DD, an ISO datetime (2015-03-25T10:00:00Z), "
-             "'25 Mar 2015', 'March 25, 2015' or 'March 2015'")
-_PARSE_ISO = re.compile(r"(?P<y>\d{4})(?:[-/](?P<m>\d{1,2})(?:[-/](?P<d>\d{1,2})"
-                        rf"(?:[T ]\d{{1,2}}:\d{{2}}{_TIME})?)?)?")
-_PARSE_TEXT = re.compile(
-    rf"(?:(?i:{_WD_NAMES}),?\s+)?(?:(?P<d1>{_DAYN})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-    rf"(?P<m1>{_MON_I})|(?P<m2>{_MON_I})(?:\s*(?P<d2>{_DAYN})(?:st|nd|rd|th)?)?),?\s*"
-    r"(?P<y>\d{4})")
-
-
-def parse_date(value: str) -> tuple[str, Precision]:
-    """Parse a date given by a user or in metadata into (ISO date, precision).
-
-    Time and time zone of an ISO datetime are dropped; the calendar date is kept as written.
-
-    >>> parse_date("25 Mar 2015")
-    ('2015-03-25', 'day')
-    >>> parse_date("2015-03")
-    ('2015-03', 'month')
-    """
-    text = value.strip()
-    year: int
-    month: int | None = None
-    day: int | None = None
-    if m := _PARSE_ISO.fullmatch(text):
-        year = int(m["y"])
-        month, day = (int(m["m"]) if m["m"] else None), (int(m["d"]) if m["d"] else None)
-    elif m := _PARSE_TEXT.fullmatch(text):
-        year, month = int(m["y"]), _month_num(m["m1"] or m["m2"])
-        day = int(m["d1"] or m["d2"]) if (m["d1"] or m["d2"]) else None
-    else:
-        raise ValueError(f"cannot read date {value!r}; accepted forms: {_ACCEPTED}")
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError as exc:
-        raise ValueError(f"invalid date {value!r} ({exc}); accepted forms: {_ACCEPTED}") from None
-    if month is None:
-        return _iso(year), "year"
-    return (_iso(year, month), "month") if day is None else (_iso(year, month, day), "day")
 
 
 _LINE_LABEL = re.compile(rf"(?i:published|posted|updated|last\s+updated|dated|date)(?:\s+on)?"
@@ -669,10 +736,11 @@ def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
 
 @lru_cache(maxsize=1)
 def _anchors() -> tuple[tuple[re.Pattern[str], dt.date, str], ...]:
-    """Well-known events with their dates (data/anchors.csv), for undated analyses."""
-    text = files("detente").joinpath("data", "anchors.csv").read_text(encoding="utf-8")
+    """Well-known events with their days (data/known_events.csv), for undated analyses."""
+    text = files("detente").joinpath("data", "known_events.csv").read_text(encoding="utf-8")
     return tuple((re.compile(row["pattern"], re.I), dt.date.fromisoformat(row["date"]),
-                  row["event"]) for row in csv.DictReader(text.splitlines()))
+                  row["name"]) for row in csv.DictReader(text.splitlines())
+                 if len(row["date"]) == 10)
 
 
 _RELATIVE_YEAR = re.compile(r"\b(?:(last|this|next) year|(\w+) years? ago)\b", re.I)

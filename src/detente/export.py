@@ -1,8 +1,9 @@
 """Export stored events as Parquet, CSV, JSON Lines, GDELT 2.0 event files or PLOVER JSON.
 
 - `parquet`, `csv`: the columns of the `events` table (EVENTS.md §5, flattened:
-  `source_code`, `source_sector` ...), `date` as the ISO string and `date_start` as
-  a DATE (a typed date column in Parquet, `YYYY-MM-DD` in CSV).
+  `source_code`, `source_sector` ...), `date` as the ISO string and `date_start` and
+  `date_end` (the first and last day the date covers) as DATEs (typed date columns in
+  Parquet, `YYYY-MM-DD` in CSV).
 - `jsonl`: one `Event.to_dict()` per line (nested `source`/`target`/`location`);
   `Event.from_dict(json.loads(line))` reads it back.
 - `gdelt`: the 61 columns of a GDELT 2.0 event file, tab-separated, in GDELT's order
@@ -279,6 +280,8 @@ def plover_records(store: Store, filters: EventFilter) -> Iterator[dict[str, Any
             "negated": bool(row["negated"]),
             "date_precision": row["date_precision"],
             "date_source": row["date_source"],
+            "date_start": row["date_start"].isoformat() if row["date_start"] else None,
+            "date_end": row["date_end"].isoformat() if row["date_end"] else None,
             "doc_id": row["doc_id"],
             "title": row["doc_title"] or "",
             "url": row["doc_url"] or "",

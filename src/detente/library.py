@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from detente.date_input import Precision, first_day, read_date
 from detente.errors import ModelMissingError
 from detente.ingest.pipeline import (
     DocumentCoder,
@@ -22,6 +23,7 @@ from detente.ingest.pipeline import (
     process,
 )
 from detente.ingest.pipeline import ingest as _ingest
+from detente.ingest.prepare import DatedAs
 from detente.ingest.readers import read_jsonl
 from detente.records import Document, Event
 from detente.settings import Settings, load_settings
@@ -38,6 +40,7 @@ class DocumentInfo:
     url: str
     path: str
     date: dt.date | None
+    date_precision: Precision | None
     date_inferred: bool
     date_reason: str
     sentences: int
@@ -66,18 +69,24 @@ def ingest(
     settings: Settings | None = None,
     progress: Progress | None = None,
     stdin: TextIO | None = None,
-    date: dt.date | None = None,
+    date: dt.date | str | None = None,
     store: Store | None = None,
 ) -> IngestReport:
-    """Ingest files, folders or `-` (JSONL on stdin) into a DuckDB store.
+    """Ingest files, folders or `-` (JSONL on stdin) into a DuckDB store. `date` overrides
+    every input's publication date: a day, or a string of any form and precision that
+    `parse_date` reads ("2015-03" is a month).
 
     >>> report = ingest(["examples/japan-russia"], db="demo.duckdb")  # doctest: +SKIP
     >>> len(report.added)  # doctest: +SKIP
     34
     """
     settings = settings or load_settings({"db": db})
+    override: DatedAs | None = (date, "day") if isinstance(date, dt.date) else None
+    if isinstance(date, str):
+        iso, precision = read_date(date, "date", day_first=settings.day_first)
+        override = first_day(iso), precision
     return _ingest(paths, settings, coder=default_coder(settings), progress=progress,
-                   stdin=stdin, date_override=date, store=store)
+                   stdin=stdin, date_override=override, store=store)
 
 
 @dataclass(frozen=True)
@@ -109,7 +118,7 @@ def code(
                                 hint="Reinstall detente with its models (pip install -e .).")
 
     def documents() -> Iterator[Document]:
-        for item in prepared(read_jsonl(iter(lines), name)):
+        for item in prepared(read_jsonl(iter(lines), name), day_first=settings.day_first):
             if isinstance(item, Failure):
                 failures.append(item)
                 continue
@@ -137,8 +146,9 @@ def docs(db: DbLike) -> list[DocumentInfo]:
     return [DocumentInfo(
         doc_id=r["doc_id"], title=r["title"] or "", source=r["source"] or "",
         url=r["url"] or "", path=r["path"] or "", date=r["date"],
-        date_inferred=bool(r["date_inferred"]), date_reason=r["date_reason"] or "",
-        sentences=r["sentences"], events=r["events"]) for r in rows]
+        date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]),
+        date_reason=r["date_reason"] or "", sentences=r["sentences"], events=r["events"])
+        for r in rows]
 
 
 def events(

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Precision = Literal["year", "month", "day"]
+from detente.date_input import Precision, first_day, last_day
+
 DateSource = Literal["text", "document"]
 
 
@@ -36,7 +37,9 @@ def doc_id_for(text: str) -> str:
 
 @dataclass(frozen=True)
 class Document:
-    """One ingested text with its metadata. `date_inferred` marks a guessed date."""
+    """One ingested text with its metadata. `date_inferred` marks a guessed date;
+    `date_precision` says whether `date` stands for its day, its month or its year (a
+    publication date known only as "2019" is stored as 2019-01-01 at year precision)."""
 
     doc_id: str
     text: str
@@ -48,6 +51,7 @@ class Document:
     date_inferred: bool = False
     date_reason: str = ""
     fmt: str = "txt"
+    date_precision: Precision | None = None
 
     @classmethod
     def create(cls, text: str, **meta: Any) -> Document:
@@ -89,7 +93,16 @@ class Location:
 
 @dataclass(frozen=True)
 class Event:
-    """One coded event, tied to its evidence sentence (EVENTS.md §5)."""
+    """One coded event, tied to its evidence sentence (EVENTS.md §5).
+
+    `date_end` is the last day of a range the text gives ("March 10 to 15"); without one
+    the event covers its date's own period, and `to_dict` gives both ends:
+
+    >>> e = Event("e1", "d1", 0, 0, 9, "...", "2014-09", "month", "text", ActorRef("JPN"),
+    ...           None, "SANCTION", "", "163", 4, -8.0, 0.9, "coder")
+    >>> e.to_dict()["date_start"], e.to_dict()["date_end"]
+    ('2014-09-01', '2014-09-30')
+    """
 
     event_id: str
     doc_id: str
@@ -111,19 +124,46 @@ class Event:
     coder: str
     negated: bool = False
     location: Location = field(default_factory=Location)
+    date_end: str | None = None
+
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        """The first and the last day the event's date covers; None when undated."""
+        if self.date is None:
+            return None
+        return first_day(self.date), last_day(self.date_end or self.date)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The event record with `date_start` and `date_end` (ISO days) after `date_source`."""
+        span = self.span()
+        ends = {"date_start": span[0].isoformat() if span else None,
+                "date_end": span[1].isoformat() if span else None}
+        data: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if key != "date_end":
+                data[key] = value
+            if key == "date_source":
+                data.update(ends)
         data["target"] = self.target.to_dict() if self.target else None
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
         values = dict(data)
+        values.pop("date_start", None)
+        values["date_end"] = range_end(values.get("date"), values.get("date_end"))
         values["source"] = ActorRef(**values["source"])
         values["target"] = ActorRef(**values["target"]) if values.get("target") else None
         values["location"] = Location(**(values.get("location") or {}))
         return cls(**values)
+
+
+def range_end(date: str | None, end: str | dt.date | None) -> str | None:
+    """`end` as an event's `date_end`: None when it is only the end of `date`'s own period
+    (as `to_dict` and the store write it), so records read back equal the ones written."""
+    if date is None or end is None:
+        return None
+    end_iso = end.isoformat() if isinstance(end, dt.date) else end
+    return None if end_iso == last_day(date).isoformat() else end_iso
 
 
 def event_id_for(doc_id: str, sentence_index: int, source: str, target: str, plover: str,

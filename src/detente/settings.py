@@ -22,23 +22,29 @@ class Settings:
 
     db: Path = Path("detente.duckdb")
     actors: tuple[Path, ...] = ()
+    known_events: tuple[Path, ...] = ()
     fast: bool = False
     batch_size: int = 64
     workers: int = 1
     max_upload_mb: int = 20
     max_doc_mb: int = 20
+    day_first: bool = False
     quiet: bool = False
 
 
 HELP: Mapping[str, str] = {
     "db": "DuckDB file holding documents, sentences and events.",
     "actors": "Extra actor files (detente actor format) that add or override entries.",
+    "known_events": "Extra known-events files (CSV: name,date,source,target,plover,pattern) "
+                    "that date well-known events a text names without a date.",
     "fast": "Code with the rule coder and the TF-IDF classifier (faster, finds fewer events) "
             "instead of the learned extractor.",
     "batch_size": "Documents per spaCy batch.",
     "workers": "spaCy worker processes for large ingests (1 = in-process).",
     "max_upload_mb": "Largest upload the HTTP API accepts, in MB.",
     "max_doc_mb": "Largest input file ingest reads, in MB (bigger files are refused).",
+    "day_first": "Read numeric dates that fit both ways day first (03/04/1987 is 3 April); "
+                 "off, month first (4 March).",
     "quiet": "Silence progress bars.",
 }
 
@@ -113,7 +119,7 @@ def load_settings(
         if raw is not None and raw != "":
             values[name] = _coerce(name, raw)
     for name, value in (flags or {}).items():
-        if value is None or (name == "actors" and not value):
+        if value is None or (name in {"actors", "known_events"} and not value):
             continue
         if name not in known:
             raise ConfigError(f"unknown setting {name!r}", hint=f"Valid: {sorted(known)}")

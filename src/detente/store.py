@@ -17,9 +17,9 @@ from typing import Any
 import duckdb
 
 from detente.errors import NotFoundError, SchemaVersionError, StoreError, StoreLockedError
-from detente.records import ActorRef, Document, Event, Location, Sentence
+from detente.records import ActorRef, Document, Event, Location, Sentence, range_end
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each migration takes the schema from version i to i+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -53,11 +53,22 @@ MIGRATIONS: tuple[str, ...] = (
         recorded_at TIMESTAMP DEFAULT current_timestamp
     );
     """,
+    # 2: a document's date precision (NULL: stored before it was kept) and the last day
+    # of each event's date, filled for stored events from their date's own period.
+    """
+    ALTER TABLE documents ADD COLUMN date_precision VARCHAR;
+    ALTER TABLE events ADD COLUMN date_end DATE;
+    UPDATE events SET date_end = CASE length(date)
+        WHEN 4 THEN CAST(date_start + INTERVAL 1 YEAR - INTERVAL 1 DAY AS DATE)
+        WHEN 7 THEN last_day(date_start)
+        ELSE date_start END
+    WHERE date_start IS NOT NULL;
+    """,
 )
 
 EVENT_COLUMNS = (
     "event_id", "doc_id", "sentence_index", "char_start", "char_end", "evidence",
-    "date", "date_precision", "date_source", "date_start",
+    "date", "date_precision", "date_source", "date_start", "date_end",
     "source_code", "source_sector", "source_name", "source_text",
     "target_code", "target_sector", "target_name", "target_text",
     "plover", "plover_mode", "cameo", "quad_class", "goldstein", "negated", "confidence",
@@ -104,14 +115,6 @@ class EventFilter:
             clauses.append("date_start <= ?")
             params.append(self.until)
         return " AND ".join(clauses), params
-
-
-def date_start(value: str | None) -> dt.date | None:
-    """First day of an ISO date of any precision ("2014" → 2014-01-01)."""
-    if not value:
-        return None
-    parts = [int(p) for p in value.split("-")] + [1, 1]
-    return dt.date(parts[0], parts[1], parts[2])
 
 
 class Store:
@@ -170,10 +173,11 @@ class Store:
         con = self.con
         with self.transaction():
             con.execute(
-                "INSERT INTO documents (doc_id, title, source, url, path, date, date_inferred,"
-                " date_reason, fmt, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (doc_id, title, source, url, path, date, date_precision,"
+                " date_inferred, date_reason, fmt, text)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [doc.doc_id, doc.title, doc.source, doc.url, doc.path, doc.date,
-                 doc.date_inferred, doc.date_reason, doc.fmt, doc.text],
+                 doc.date_precision, doc.date_inferred, doc.date_reason, doc.fmt, doc.text],
             )
             if sentences:
                 con.executemany(
@@ -229,8 +233,8 @@ class Store:
     def documents(self) -> list[dict[str, Any]]:
         return self.query(
             """
-            SELECT d.doc_id, d.title, d.source, d.url, d.path, d.date, d.date_inferred,
-                   d.date_reason, d.fmt,
+            SELECT d.doc_id, d.title, d.source, d.url, d.path, d.date, d.date_precision,
+                   d.date_inferred, d.date_reason, d.fmt,
                    (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS sentences,
                    (SELECT count(*) FROM events e WHERE e.doc_id = d.doc_id) AS events
             FROM documents d ORDER BY d.date NULLS LAST, d.title
@@ -284,8 +288,9 @@ def flat_event(e: Event) -> dict[str, Any]:
 
 def _event_row(e: Event) -> list[Any]:
     target = e.target or ActorRef(code="")
+    first, last = e.span() or (None, None)
     return [e.event_id, e.doc_id, e.sentence_index, e.char_start, e.char_end, e.evidence,
-            e.date, e.date_precision, e.date_source, date_start(e.date),
+            e.date, e.date_precision, e.date_source, first, last,
             e.source.code, e.source.sector, e.source.name, e.source.text,
             target.code or None, target.sector, target.name, target.text,
             e.plover, e.plover_mode, e.cameo, e.quad_class, e.goldstein, e.negated,
@@ -307,6 +312,7 @@ def _row_event(row: dict[str, Any]) -> Event:
         cameo=row["cameo"], quad_class=row["quad_class"], goldstein=row["goldstein"],
         confidence=row["confidence"], coder=row["coder"], negated=bool(row["negated"]),
         location=Location(row["location_code"] or "", row["location_place"] or ""),
+        date_end=range_end(row["date"], row["date_end"]),
     )
 
 

@@ -38,8 +38,10 @@ def _singular(word: str) -> str:
     return word
 
 
-def _link_description(m: Mention, s_index: int,
-                      history: list[tuple[Mention, int]]) -> Mention | None:
+def link_description(m: Mention, s_index: int,
+                     history: list[tuple[Mention, int]]) -> Mention | None:
+    """`m` ("the ministry", "the president") linked to the latest mention, within
+    DESCRIPTION_WINDOW sentences of `history`, whose words or name contain its head."""
     head = _singular(m.text.split()[-1])
     for earlier, s_earlier in reversed(history):
         if s_index - s_earlier > DESCRIPTION_WINDOW:
@@ -113,7 +115,7 @@ def resolve_references(doc: Doc, mentions: list[Mention], sentences: list[int],
             continue
         m = item
         if m.reason == PENDING:
-            linked = _link_description(m, s_index, history)
+            linked = link_description(m, s_index, history)
             if linked is None:
                 continue
             m = linked

@@ -28,6 +28,7 @@ from typing import Any
 from rich.table import Table
 
 from detente.actors.resolver import ActorResolver
+from detente.date_input import first_day, parse_date
 from detente.errors import InputError
 
 GOLD_CODE_FIXES = {"JAP": "JPN"}
@@ -154,7 +155,9 @@ def evaluate_actors(path: Path, extra_files: Sequence[Path] = (),
 
 
 def _date(value: Any) -> dt.date | None:
+    """A gold record's date as its first day; None when absent or unreadable (the actor is
+    then resolved without a date)."""
     try:
-        return dt.date.fromisoformat(str(value))
+        return first_day(parse_date(str(value))[0]) if value else None
     except ValueError:
         return None

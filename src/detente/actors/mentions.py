@@ -16,6 +16,9 @@ Three sources, in order of trust:
      name, an organisation-like name);
   3. coreference (`coref.py`): pronouns, bare surnames, "the ministry", "the
      president".
+People the registry lacks take country and sector from their title ("Deputy Defence
+Minister Anna Kowalska", read by the resolver) or from an apposition ("Marek Nowak,
+Poland's ambassador", `apposition.py`), before coreference links pronouns to them.
 Registry matches win over spaCy's labels, so "Hatoyama" tagged ORG or "Crimea"
 tagged ORG by the small model are still read from the registry.
 """
@@ -27,6 +30,7 @@ from dataclasses import asdict, dataclass
 
 from spacy.tokens import Doc, Span
 
+from detente.actors.apposition import describe_people
 from detente.actors.coref import PENDING, resolve_references
 from detente.actors.phrase import Part, scan_parts
 from detente.actors.resolver import ActorResolver, Resolution
@@ -168,6 +172,22 @@ def _joins_place(prep: Part, run: list[Part], rest: list[Part]) -> bool:
     return False
 
 
+def _spelled_out(chunk: list[Part], toks: list[Tok], text: str, start: int,
+                 sent: Span) -> tuple[str, str]:
+    """The words of a chunk and its sentence to resolve, an elided country spelled out:
+    "leaders of North" in "the leaders of North and South Korea" is read as "leaders of
+    North Korea", in a sentence that says "North Korea and South Korea"."""
+    query = text[start:toks[chunk[-1].end - 1].end]
+    context = sent.text
+    for part in reversed(chunk):
+        if part.kind == "owner" and part.value:
+            a, b = toks[part.start].start, toks[part.end - 1].end
+            query = query[:a - start] + part.value + query[b - start:]
+            base = sent.start_char
+            context = context[:a - base] + part.value + context[b - base:]
+    return query, context
+
+
 def _anchored(chunk: list[Part]) -> bool:
     kinds = {p.kind for p in chunk}
     return bool(kinds & ANCHOR_KINDS) or ("name" in kinds and bool(kinds & {"title", "sector"}))
@@ -245,7 +265,8 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
                 continue
             if not _anchored(chunk):
                 continue
-            res = resolver.resolve_strict(text, date, sent.text)
+            query, context = _spelled_out(chunk, toks, text_of_doc, start, sent)
+            res = resolver.resolve_strict(query, date, context)
             if res.is_place or (res.kind == "" and not res.resolved and "relation" in res.reason):
                 for c in range(start, end):
                     covered[c] = True  # a place or "Japan-Russia": not an actor, not NER's
@@ -268,4 +289,6 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
                 kind = res.kind or ("person" if ent.label_ == "PERSON" else "group")
                 add(start, end, res, kind, s_index)
     found.sort(key=lambda pair: pair[0].start_char)
-    return resolve_references(doc, [m for m, _ in found], [s for _, s in found], date)
+    sentence_of = [s for _, s in found]
+    placed = describe_people(doc, [m for m, _ in found], sentence_of, resolver, date)
+    return resolve_references(doc, placed, sentence_of, date)

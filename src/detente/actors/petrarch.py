@@ -23,7 +23,6 @@ An entry without a date range is the actor's default role.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from detente.actors.sources import ACTORS_COLUMNS
+from detente.date_input import parse_date
 from detente.errors import InputError
 
 # Second halves of PETRARCH IGO codes that have a detente international code.
@@ -47,17 +47,14 @@ DATE_RANGE = re.compile(r"^(\d{6,8})\s*-\s*(\d{6,8})$")
 
 
 def _date(text: str, where: str) -> str:
+    """A PETRARCH yymmdd or yyyymmdd date as ISO; yy under 30 is 20yy, as PETRARCH reads it."""
     digits = text.strip()
-    if len(digits) == 6:
-        year = int(digits[:2])
-        year += 2000 if year < 30 else 1900
-        month, day = int(digits[2:4]), int(digits[4:6])
-    elif len(digits) == 8:
-        year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:8])
-    else:
+    if len(digits) == 6 and digits.isdigit():
+        digits = ("20" if int(digits[:2]) < 30 else "19") + digits
+    if len(digits) != 8 or not digits.isdigit():
         raise ValueError(f"{where}: date '{text}' is neither yymmdd nor yyyymmdd")
     try:
-        return dt.date(year, max(month, 1), max(day, 1)).isoformat()
+        return parse_date(digits)[0]
     except ValueError as exc:
         raise ValueError(f"{where}: date '{text}' is not a calendar date") from exc
 

@@ -22,6 +22,8 @@ PREPOSITIONS = frozenset(
 CONJUNCTIONS = frozenset({"and", "or", "&", ",", "/"})
 OWNER_HOW = {"country": "country name", "demonym": "demonym", "capital": "capital",
              "seat": "seat of power"}
+# Words that make the title after them a deputy's ("Deputy Defence Minister").
+DEPUTY_WORDS = frozenset({"deputy", "vice"})
 # Misspellings are forgiven for country names only: people's names are too alike
 # ("Osama" is one letter from "Obama").
 FUZZY_KINDS = frozenset({"country", "demonym", "capital"})
@@ -32,7 +34,9 @@ class Part:
     """A run of tokens with one meaning. `kind`: person, entity (organisation, group,
     company), owner (a country by name, demonym, capital or seat), place, title,
     sector, modifier, possessive, prep, conj, hyphen, paren, name (an unknown
-    capitalised word), word, ambiguous."""
+    capitalised word), word, ambiguous. `value` is a title's office, a sector word's
+    institution template, a modifier's role, why a name is ambiguous, or the full name
+    of an elided country ("North" in "North and South Korea" is "North Korea")."""
 
     kind: str
     start: int
@@ -246,9 +250,44 @@ def scan_parts(reg: Registry, toks: list[Tok], text: str, context: str | None,
                 remarks.append(f"spelling '{toks[i].text}' read as '{key}'")
         parts.append(part)
         i += 1
+    parts = _deputies(_elided(reg, parts, toks, relaxed), toks, text)
     if fuzzy:
         parts = _fuzzy_people(reg, parts, toks, text, remarks)
     return parts, remarks
+
+
+def _elided(reg: Registry, parts: list[Part], toks: list[Tok], relaxed: bool) -> list[Part]:
+    """"North and South Korea", "East and West German officials": a word that names a
+    country with the rest of the next name. Its part keeps the full name in `value`."""
+    out = list(parts)
+    for k in range(len(out) - 2):
+        first, conj, full = out[k], out[k + 1], out[k + 2]
+        if (first.kind != "name" or first.end - first.start != 1 or conj.kind != "conj"
+                or full.kind != "owner" or full.end - full.start < 2):
+            continue
+        words = [toks[first.start], *toks[full.start + 1:full.end]]
+        found = reg.match_at(words, 0, relaxed)
+        names = tuple(lx for lx in found[1] if lx.kind in ("country", "demonym")) \
+            if found and found[0] == len(words) else ()
+        if names:
+            part = _name_part(reg, names, first.start, first.end, first.text, None, None)
+            out[k] = replace(part, value=" ".join(t.text for t in words))
+    return out
+
+
+def _deputies(parts: list[Part], toks: list[Tok], text: str) -> list[Part]:
+    """"Deputy Defence Minister", "Vice Trade Minister": one title, the deputy's office
+    (not the minister's, whose holder the resolver would otherwise name)."""
+    out: list[Part] = []
+    for part in parts:
+        prev = out[-1] if out else None
+        if (part.kind == "title" and prev is not None and prev.end == part.start
+                and prev.text.lower() in DEPUTY_WORDS):
+            out[-1] = Part("title", prev.start, part.end, _text(toks, text, prev.start, part.end),
+                           sector=part.sector, value=f"{prev.text.lower()} {part.value}")
+            continue
+        out.append(part)
+    return out
 
 
 def _fuzzy_people(reg: Registry, parts: list[Part], toks: list[Tok], text: str,

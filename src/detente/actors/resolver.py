@@ -9,6 +9,9 @@ way a coder would: a known person wins, then a named organisation, group or comp
 then a country named by a name, demonym, capital or possessive (with the head noun or
 title giving the sector), then a country after a preposition ("rebels in the Ivory
 Coast"). Places are not actors. Anything else is left unresolved with a reason.
+A historical state keeps its own name and its successor's code ("USSR" is RUS, named
+"Soviet Union"); a person the registry lacks is placed by the title the text gives
+them ("Polish Deputy Defence Minister Anna Kowalska" is POL GOV, kind person).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from detente.actors.persons import PersonCall, choose_person
 from detente.actors.phrase import Part, Phrase, read_phrase
 from detente.actors.registry import Registry, load_registry
+from detente.actors.sources import ActorEntry
 from detente.actors.text import Tok, tokenize
 
 KIND_OF_ENTRY = {"organisation": "organisation", "company": "company", "group": "group",
@@ -98,7 +102,13 @@ class ActorResolver:
     # -- composition --------------------------------------------------------------------
     def _compose(self, ph: Phrase, text: str, date: dt.date | None,
                  context: str | None) -> Resolution:
+        names = ph.unknown_names()
+
         def out(code, sector, name, reason, kind, location=None) -> Resolution:
+            if kind == "description" and names and name == names[0]:
+                # "Deputy Defence Minister Anna Kowalska": a person the registry lacks,
+                # placed by the title the text gives them
+                kind, reason = "person", f"'{name}' is not in the registry; {reason}"
             return Resolution(text, code, sector, name, reason + ph.notes(), kind, location)
 
         pre = ph.pre
@@ -112,7 +122,6 @@ class ActorResolver:
         persons = [p for p in pre if p.kind == "person" and not p.possessive]
         owners = [p for p in pre if p.kind == "owner"]
         entities = [p for p in pre if p.kind == "entity"]
-        names = ph.unknown_names()
 
         if persons:
             head = persons[-1]
@@ -148,6 +157,12 @@ class ActorResolver:
                 sector = "MIL" if after and after[-1].sector == "MIL" else "IGO"
             else:
                 sector = after[-1].sector if after else entry.sector
+            titled = [s for s in after if s.kind == "title"]
+            if names and titled and any(p.kind == "name" and p.start > titled[-1].start
+                                        for p in pre):
+                # "Duma deputy Ivan Petrov": the title belongs to the institution
+                return out(entry.code, "ELI" if former else sector, names[0],
+                           f"{titled[-1].text} of {entry.name} ({entry.code})", "description")
             kind = KIND_OF_ENTRY.get(entry.kind, "group")
             if kind == "group" and sector == "GOV":
                 kind = "government"
@@ -171,7 +186,7 @@ class ActorResolver:
                      and p.start > located[0].start]
             if inner and sectors[-1].kind == "title":
                 # "chairman of Russia's lower house": the office belongs to the house
-                country = self.registry.country_name(located[0].code)
+                country = self._state_name(located[0])
                 return out(located[0].code, inner[-1].sector,
                            f"{sectors[-1].text.title()} of the {inner[-1].text} of {country}",
                            f"'{sectors[-1].text}' of the {inner[-1].text} of {country} "
@@ -182,7 +197,7 @@ class ActorResolver:
             head_word = sectors[-1] if sectors else None
             kind = _kind_for(head_word) if head_word else "group"
             if head_word and head_word.kind == "title":
-                name = names[0] if names else self._holder(where.code, head_word, date)
+                name = names[0] if names else self._holder(where, head_word, date)
                 sector = "ELI" if former else head_word.sector
                 return out(where.code, sector, name,
                            f"'{head_word.text}' of {where.text} ({where.code})", "description")
@@ -225,9 +240,11 @@ class ActorResolver:
                            f"phrase; the sentence names only {where} ({code})",
                            _kind_for(head_word) if head_word else "group")
             what = f"'{head_word.text}' ({head_word.sector})" if head_word else f"'{text}'"
-            extra = f"; unknown name '{names[0]}'" if names else ""
+            titled = head_word is not None and head_word.kind == "title"
+            extra = f"; unknown name '{names[0]}'" if names and not titled else ""
             extra += "".join(f"; {a}" for a in ph.ambiguous)
-            return out(None, head_word.sector if head_word else None, names[0] if names else None,
+            sector = "ELI" if former and titled else (head_word.sector if head_word else None)
+            return out(None, sector, names[0] if names else None,
                        f"{what} names no country{extra}", _kind_for(head_word) if head_word else "")
         if names:
             return out(None, None, None, f"unknown name '{names[0]}' (not in the registry)", "")
@@ -237,32 +254,32 @@ class ActorResolver:
                date: dt.date | None, context: str | None, ph: Phrase, out) -> Resolution:
         """A phrase whose country is named in it: "Russia's foreign ministry". `sectors`
         are the head words that belong to the owner (after it, or before "of" it)."""
-        reg = self.registry
         code = owner.code
-        country = reg.country_name(code)
+        country = self._state_name(owner)
         head = sectors[-1] if sectors else None
+        shared = ""
         if head is None and ph.bare_owner_text() and context:
+            # "the Chilean and Peruvian presidents", "the leaders of Chile and Peru":
+            # each country of a coordination takes the head noun they share
             head = self._sector_in_context(ph, context)
             if head is not None:
-                return out(code, head.sector, country,
-                           f"{owner.how} '{owner.text}' → {code}; '{head.text}' follows it in "
-                           "the sentence", "country")
+                shared = f"; '{head.text}' is shared with it in the sentence"
         if head is not None and head.kind == "title":
             sector = "ELI" if former else head.sector
-            name = names[0] if names else (None if former else self._holder(code, head, date))
+            name = names[0] if names else (None if former else self._holder(owner, head, date))
             holder = f" → {name}" if name and not names else ""
             if name is None and head.value not in ("minister", "secretary"):
                 name = f"{head.value.title()} of {country}"
             when = f" on {date.isoformat()}" if date and holder else ""
             return out(code, sector, name,
                        f"{'former ' if former else ''}{head.text} of {country} ({code}), "
-                       f"from {owner.how} '{owner.text}'{when}{holder}", "description")
+                       f"from {owner.how} '{owner.text}'{when}{holder}{shared}", "description")
         if head is not None:
             name = head.value.format(country=country) if head.value else (
                 names[0] if names else None)
             return out(code, head.sector, name,
-                       f"'{head.text}' of {country} ({code}), from {owner.how} '{owner.text}'",
-                       _kind_for(head))
+                       f"'{head.text}' of {country} ({code}), from {owner.how} '{owner.text}'"
+                       f"{shared}", _kind_for(head))
         if names and owner.possessive:
             return out(code, "", names[0],
                        f"{owner.how} '{owner.text}' → {code}; '{names[0]}' is not in the "
@@ -278,14 +295,32 @@ class ActorResolver:
                        f"{owner.how} '{owner.text}' stands for the "
                        f"{entry.institution or 'government of ' + country} ({code})",
                        "government")
-        return out(code, "", country, f"{owner.how} '{owner.text}' → {country} ({code})",
-                   "country")
+        historical = ("; a historical state, coded as its successor"
+                      if _historical(owner) else "")
+        return out(code, "", country,
+                   f"{owner.how} '{owner.text}' → {country} ({code}){historical}", "country")
 
-    def _holder(self, code: str | None, title: Part, date: dt.date | None) -> str | None:
-        """Name of the person holding a titled office on `date`, if exactly one does."""
+    def _state_name(self, owner: Part) -> str:
+        """The name of the country a part names: a historical state keeps its own
+        ("USSR" → "Soviet Union"), though it is coded as its successor (RUS)."""
+        entry = _historical(owner)
+        return entry.name if entry else self.registry.country_name(owner.code)
+
+    def _holder(self, owner: Part, title: Part, date: dt.date | None) -> str | None:
+        """Name of the person holding a titled office on `date`, if exactly one does.
+        The holders of a historical state's offices are looked up only while it
+        existed: "the Soviet leader" in a text of 2019 is not the Russian president."""
+        code = owner.code
         if not code or date is None or title.value in ("minister", "secretary"):
             return None
-        found = self.registry.holders(code, title.value, date)
+        office = title.value
+        state = _historical(owner)
+        if state is not None:
+            if not any(r.dated and r.active(date) for r in state.roles):
+                return None
+            if office == "leader" and state.note:
+                office = state.note  # the Soviet leader was the general secretary
+        found = self.registry.holders(code, office, date)
         people = {p.name for p, _ in found}
         return people.pop() if len(people) == 1 else None
 
@@ -331,20 +366,31 @@ class ActorResolver:
         return code, f"'{where}'"
 
     def _sector_in_context(self, ph: Phrase, context: str) -> Part | None:
-        """For a bare "Israeli": the sector word that follows it in the sentence."""
+        """For a bare country in a coordination, the head noun it shares: the one after
+        it ("Israeli and Egyptian officials", "Chile and Peru's leaders") or, across
+        "of", the one before it ("the leaders of Chile and Peru"). A comma alone does
+        not coordinate: in "talks in Bosnia, Defence Secretary X said" Bosnia is no
+        minister."""
         whole = self._context_parts(context)
         at = _occurrence(whole.toks, ph.toks)
         if not at:
             return None
-        for part in whole.pre:
-            if part.start < at[1]:
-                continue
-            if part.kind in ("sector", "title"):
-                return part
-            if part.kind == "owner" or part.text.lower() in ("and", ",", "-") or (
-                    part.kind == "modifier"):
-                continue
-            return None
+        after = [p for p in whole.pre if p.start >= at[1]]
+        before = [p for p in whole.pre if p.end <= at[0]][::-1]
+        ahead = after[:_coordination(after, articles=False)]
+        behind = before[:_coordination(before, articles=True)]
+        if len(ahead) < len(after) and after[len(ahead)].kind in ("sector", "title"):
+            rest = after[len(ahead) + 1:]
+            # "Peru and the leaders of Chile", "Syria and Palestinian leader Yasser
+            # Arafat": that head has its own country or person
+            own = bool(rest) and (rest[0].text.lower() == "of"
+                                  or rest[0].kind in ("name", "person"))
+            joined = _joined(ahead) or not any(p.kind == "conj" for p in ahead)
+            return after[len(ahead)] if joined and not own else None
+        rest = before[len(behind):]
+        if (any(p.kind == "conj" for p in behind) and _joined(behind + ahead) and len(rest) >= 2
+                and rest[0].text.lower() == "of" and rest[1].kind in ("sector", "title")):
+            return rest[1]
         return None
 
 
@@ -357,6 +403,8 @@ def _generic_igo(ent: Part, owners: list[Part], ph: Phrase) -> bool:
             and not any(w.isupper() and len(w) > 1 for w in ent.text.replace(".", "").split()))
 
 
+# Parts between the countries of a coordination and the head noun they share.
+COORDINATED = frozenset({"owner", "conj", "hyphen", "modifier", "possessive"})
 NON_STATE = frozenset({"REB", "OPP", "CVL", "EDU", "MED", "PTY", "BUS"})
 LOCATIVE = frozenset({"in", "near", "throughout", "inside", "across", "at", "within", "around",
                       "from", "based"})
@@ -389,6 +437,26 @@ def _context_role(parts: list[Part], k: int) -> str:
     if part.how == "demonym" and part.text.endswith("s"):
         return "domestic"  # "Young Algerians": the people of a country
     return "state"
+
+
+def _historical(part: Part) -> ActorEntry | None:
+    """The historical state a part names, if it names one."""
+    entry = part.entries[0] if part.entries else None
+    return entry if entry is not None and entry.kind == "historical" else None
+
+
+def _coordination(parts: list[Part], articles: bool) -> int:
+    """How many of `parts`, read outward from a country, continue a coordination of
+    countries ("and Peru's", ", Peru and the")."""
+    for count, part in enumerate(parts):
+        if part.kind not in COORDINATED or (part.value == "article" and not articles):
+            return count
+    return len(parts)
+
+
+def _joined(parts: list[Part]) -> bool:
+    """Whether "and", "or" or "&" is among the parts (commas alone list, not join)."""
+    return any(p.kind == "conj" and p.text.lower() in ("and", "or", "&") for p in parts)
 
 
 def _single_code(owners: list[Part]) -> str | None:

@@ -11,8 +11,8 @@ its header:
     sharing a `name` form one actor; dated rows are roles, an undated row is the
     actor's default role.
   * the layout of `people.csv` (`name,aliases,country,role,sector,start,end`);
-  * the layout of any other shipped file (countries, organisations, groups,
-    companies, places, seats).
+  * the layout of any other shipped file (countries, historical states,
+    organisations, groups, companies, places, seats).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from detente.date_input import read_day
 from detente.errors import InputError
 
 ACTORS_COLUMNS = ("pattern", "code", "sector", "name", "start", "end")
@@ -36,10 +37,15 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "groups": ("name", "aliases", "country", "sector", "kind"),
     "places": ("name", "aliases", "country", "kind"),
     "seats": ("name", "aliases", "country", "sector", "institution"),
+    "historical": ("name", "aliases", "demonyms", "country", "leader", "start", "end"),
 }
-ENTITY_FILES = {"countries.csv": "countries", "seats.csv": "seats", "places.csv": "places",
+ENTITY_FILES = {"countries.csv": "countries", "historical.csv": "historical",
+                "seats.csv": "seats", "places.csv": "places",
                 "organisations.csv": "organisations", "groups.csv": "groups",
                 "companies.csv": "groups", "people.csv": "people"}
+# A historical state is coded as its successor (EVENTS.md §3: the Soviet Union is RUS);
+# its one role spans the years it existed.
+HISTORICAL_ROLE = "historical state"
 # Countries whose people are named family name first in English ("Xi Jinping").
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK"})
 NAME_PARTICLES = frozenset(
@@ -78,7 +84,8 @@ class Role:
 
 @dataclass(frozen=True)
 class ActorEntry:
-    """One actor of the registry: a country, organisation, group, company, place,
+    """One actor of the registry: a country, historical state (coded as its successor;
+    its one role spans the years it existed), organisation, group, company, place,
     seat of power or person (with dated `roles`). `source` names the data file."""
 
     name: str
@@ -125,16 +132,13 @@ def split(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split("|") if v.strip())
 
 
-def parse_date(value: str | None, where: str) -> dt.date | None:
+def parse_date(value: str | None, where: str, end: bool = False) -> dt.date | None:
+    """A role's start date, or with `end` its last day ("2014" ends on 2014-12-31); None
+    when empty. Any form `detente.date_input.parse_date` reads is accepted."""
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{where}: '{value}' is not an ISO date (YYYY-MM-DD).",
-                         hint="Write dates as 2012-12-26; leave `end` empty for ongoing roles.")
-    return None
+    return read_day(value, where, end=end, fix="Leave `end` empty for ongoing roles.")
 
 
 def read_rows(text: str, source: str) -> tuple[tuple[str, ...], list[tuple[int, dict[str, str]]]]:
@@ -192,7 +196,7 @@ def _people(rows: list[tuple[int, dict[str, str]]], source: str, office_of) -> l
         roles = tuple(Role(code=row["country"].upper(), sector=(row.get("sector") or "GOV").upper(),
                            title=row.get("role", ""), office=office_of(row.get("role", "")),
                            start=parse_date(row.get("start"), f"{source}, line {line}"),
-                           end=parse_date(row.get("end"), f"{source}, line {line}"))
+                           end=parse_date(row.get("end"), f"{source}, line {line}", end=True))
                       for line, row in items)
         aliases = tuple(dict.fromkeys(a for _, row in items for a in split(row.get("aliases"))))
         code = roles[-1].code
@@ -220,7 +224,7 @@ def _actors(rows: list[tuple[int, dict[str, str]]], source: str,
                            title=row.get("title", "") or row.get("role", ""),
                            office=office_of(row.get("title", "") or row.get("role", "")),
                            start=parse_date(row.get("start"), f"{source}, line {line}"),
-                           end=parse_date(row.get("end"), f"{source}, line {line}"))
+                           end=parse_date(row.get("end"), f"{source}, line {line}", end=True))
                       for line, row in items)
         patterns = tuple(dict.fromkeys(p for _, row in items for p in split(row.get("pattern"))))
         kind = next((row["kind"] for _, row in items if row.get("kind")), "")
@@ -244,9 +248,22 @@ def _actors(rows: list[tuple[int, dict[str, str]]], source: str,
 
 def _entities(layout: str, rows: list[tuple[int, dict[str, str]]], source: str) -> list[Named]:
     named = []
-    for _line, row in rows:
+    for line, row in rows:
         aliases = split(row.get("aliases"))
-        if layout == "countries":
+        if layout == "historical":
+            code = row.get("country", "").upper()
+            if not row.get("name") or not code:
+                raise InputError(f"{source}, line {line}: a historical state needs a name and "
+                                 "the code of its successor in `country`.")
+            where = f"{source}, line {line}"
+            span = Role(code=code, sector="", title=HISTORICAL_ROLE,
+                        start=parse_date(row.get("start"), where),
+                        end=parse_date(row.get("end"), where, end=True))
+            entry = ActorEntry(name=row["name"], kind="historical", code=code, aliases=aliases,
+                               roles=(span,), note=row.get("leader", ""), source=source)
+            forms = [("country", n) for n in (row["name"], *aliases)]
+            forms += [("demonym", d) for d in split(row.get("demonyms"))]
+        elif layout == "countries":
             entry = ActorEntry(name=row["name"], kind="country", code=row["code"].upper(),
                                aliases=aliases, note=row.get("leader", ""), source=source)
             forms = [("country", n) for n in (row["name"], *aliases)]

@@ -4,7 +4,7 @@
 >>> t = timeline("detente.duckdb", "Japan", "Russia", by="quarter")  # doctest: +SKIP
 """
 
-from detente.analysis.common import INTERNATIONAL_CODES, resolve_actor
+from detente.analysis.common import HISTORY_YEARS, INTERNATIONAL_CODES, resolve_actor
 from detente.analysis.demo import DemoAnalysis, demo_analysis
 from detente.analysis.key_events import KeyEvent, key_events, key_events_frame
 from detente.analysis.network import Network, NetworkEdge, NetworkFrames, NetworkNode, network
@@ -18,6 +18,7 @@ from detente.analysis.plots import (
 from detente.analysis.timeline import Timeline, TimelineRow, timeline
 
 __all__ = [
+    "HISTORY_YEARS",
     "INTERNATIONAL_CODES",
     "DemoAnalysis",
     "KeyEvent",

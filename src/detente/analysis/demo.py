@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,9 @@ def demo_analysis(db: DbLike, out_dir: str | Path, a: str = "JPN", b: str = "RUS
                   by: str = "quarter", top: int = 8) -> DemoAnalysis:
     """Timeline and key events of a dyad (JPN–RUS) and the actor network, with plots.
 
-    The timeline starts with the year of the first stored document: the corpus also
-    reports the dyad's history (1855, 1945, 1956), which the key events list keeps
-    but which would stretch the quarterly series over 160 years of empty periods.
+    The corpus also reports the dyad's history (1855, 1945, 1956): the key events list
+    keeps it, while the timeline leaves it out by default (see `timeline`), since it
+    would stretch the quarterly series over 160 years of empty periods.
     Writes `jpn-rus-timeline.png`, `jpn-rus-timeline.svg` and `network.png`.
 
     >>> demo = demo_analysis("detente-demo.duckdb", Path("demo-out"))  # doctest: +SKIP
@@ -48,9 +47,7 @@ def demo_analysis(db: DbLike, out_dir: str | Path, a: str = "JPN", b: str = "RUS
         raise InputError(f"{out} is a file, not a folder", hint="Pass a folder for the plots.")
     out.mkdir(parents=True, exist_ok=True)
     with reading(db) as store:
-        first_doc = store.con.execute("SELECT min(date) FROM documents").fetchone()[0]
-        since = dt.date(first_doc.year, 1, 1) if first_doc else None
-        series = timeline(store, a, b, by=by, since=since)
+        series = timeline(store, a, b, by=by)
         ranked = key_events(store, a, b, top=top)
         graph = network(store)
     stem = f"{series.a.lower()}-{series.b.lower()}-timeline"

@@ -112,11 +112,14 @@ def key_events_frame(events: list[KeyEvent]) -> pl.DataFrame:
 
 
 def rank_key_events(store: Store, a: str, b: str, top: int, both_directions: bool,
-                    since: dt.date | None, until: dt.date | None) -> list[KeyEvent]:
-    """Rank the dyad's clusters (codes already resolved)."""
+                    since: dt.date | None, until: dt.date | None, *, history: bool = True
+                    ) -> list[KeyEvent]:
+    """Rank the dyad's clusters (codes already resolved); without `history`, historical
+    events are left out, as in a timeline that leaves them out."""
     if top < 1:
         return []
-    where, params = dyad_where(a, b, both_directions, since, until, alias="e.")
+    where, params = dyad_where(a, b, both_directions, since, until, alias="e.",
+                               history=history)
     rows = store.query(
         f"""
         SELECT e.event_id, e.doc_id, e.sentence_index, e.evidence, e.date, e.date_precision,

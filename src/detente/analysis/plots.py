@@ -99,7 +99,8 @@ def timeline_chart(timeline: Timeline) -> alt.VConcatChart | alt.Chart:
                       subtitle=_subtitle(timeline))
     if timeline.empty or not timeline.periods:
         return _message_chart(f"{a}–{b} events by {timeline.by}",
-                              timeline.message or "No events to draw.")
+                              " ".join(filter(None, [timeline.message or "No events to draw.",
+                                                     _history_line(timeline)])))
     bar_direction = BOTH if timeline.both_directions else timeline.directions[0]
     rows = timeline.series(bar_direction)
     first, last = rows[0].start, rows[-1].end + dt.timedelta(days=1)
@@ -170,11 +171,21 @@ def timeline_chart(timeline: Timeline) -> alt.VConcatChart | alt.Chart:
 
 def _subtitle(timeline: Timeline) -> list[str]:
     scope = "both directions" if timeline.both_directions else f"{timeline.a} → {timeline.b}"
-    lines = [f"Bars: events per {timeline.by} ({scope}), cooperation above zero, conflict "
-             "below. Lines: sum of Goldstein scores per direction."]
+    lines = [(f"Bars: events per {timeline.by} ({scope}), cooperation above zero, conflict "
+             "below. Lines: sum of Goldstein scores per direction.")]
     if timeline.key_events:
         lines.append("Numbered markers: key events, listed under the chart.")
+    history = _history_line(timeline)
+    if history:
+        lines.append(history)
     return lines
+
+
+def _history_line(timeline: Timeline) -> str:
+    """The timeline's note on historical events left out, and how to draw them."""
+    if not timeline.history_note:
+        return ""
+    return f"{timeline.history_note}; --history (history=True) draws them."
 
 
 def marker_levels(dates: list[dt.date], first: dt.date, last: dt.date) -> list[int]:
@@ -296,9 +307,9 @@ def network_chart(network: Network, top: int = 30) -> alt.LayerChart | alt.Chart
                                    strokeWidth=4, strokeJoin="round"),
                    label.mark_text(fontSize=12, fontWeight="bold", dy=dy, color="#111")]
     shown = f"the {len(keep)} most active actors" if len(network.nodes) > top else "all actors"
-    subtitle = [f"{network.events} events with a target, {shown}. Circle area: events sent "
+    subtitle = [(f"{network.events} events with a target, {shown}. Circle area: events sent "
                 f"and received ({low} to {high}); line width: events between two actors "
-                "(both directions); colour: their mean Goldstein score."]
+                "(both directions); colour: their mean Goldstein score.")]
     return alt.layer(edges, circles, *labels, width=WIDTH, height=560,
                      title=alt.Title(title, subtitle=subtitle, fontSize=18, anchor="start")
                      ).configure_view(stroke=None)

@@ -1,4 +1,9 @@
-"""Dyad timelines: per period, events per quad class and Goldstein totals, A→B, B→A, both."""
+"""Dyad timelines: per period, events per quad class and Goldstein totals, A→B, B→A, both.
+
+By default a timeline leaves out historical events (dated more than HISTORY_YEARS years
+before their article, see `common.historical_sql`), so its periods run over the years the
+dyad's news covers; it counts what it left out, and `history=True` brings them in.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import polars as pl
 
 from detente.analysis.common import (
     COARSER,
+    HISTORY_YEARS,
     QUAD_NAMES,
     Period,
     as_date,
@@ -17,6 +23,7 @@ from detente.analysis.common import (
     check_range,
     dyad_clause,
     dyad_where,
+    historical_sql,
     next_period,
     period_key,
     period_start,
@@ -70,7 +77,11 @@ class TimelineRow:
 class Timeline:
     """A dyad's event series. `rows` holds every period of every direction, zeros
     included, so series are continuous; `key_events` are the dyad's top events in
-    the range, for labelling plots; `message` explains an empty result."""
+    the range, for labelling plots; `message` explains an empty result.
+
+    `historical` counts the historical events in the range, dated from
+    `historical_first` to `historical_last`; they are in the series only with
+    `history`, and `history_note` says when they were left out."""
 
     a: str
     b: str
@@ -85,10 +96,29 @@ class Timeline:
     undated: int = 0
     message: str = ""
     directions: tuple[str, ...] = field(default=())
+    history: bool = False
+    historical: int = 0
+    historical_first: dt.date | None = None
+    historical_last: dt.date | None = None
 
     @property
     def empty(self) -> bool:
         return self.total_events == 0
+
+    @property
+    def history_note(self) -> str:
+        """What was left out, e.g. '2 historical events (1904–1956) left out: dated more
+        than 5 years before their articles'; empty when nothing was. Each surface adds
+        how to bring them in (--history, history=true)."""
+        if self.history or not self.historical:
+            return ""
+        first = self.historical_first.year if self.historical_first else None
+        last = self.historical_last.year if self.historical_last else None
+        years = f"{first}" if first == last else f"{first}–{last}"
+        one = self.historical == 1
+        return (f"{self.historical} historical event{'' if one else 's'} ({years}) left out: "
+                f"dated more than {HISTORY_YEARS} years before "
+                f"{'its article' if one else 'their articles'}")
 
     def series(self, direction: str = BOTH) -> list[TimelineRow]:
         """The rows of one direction ("JPN->RUS", "RUS->JPN" or "both"), in period order."""
@@ -103,7 +133,9 @@ class Timeline:
             "since": plain(self.since), "until": plain(self.until),
             "directions": list(self.directions), "periods": list(self.periods),
             "total_events": self.total_events, "undated": self.undated,
-            "message": self.message,
+            "message": self.message, "history": self.history, "historical": self.historical,
+            "historical_first": plain(self.historical_first),
+            "historical_last": plain(self.historical_last), "history_note": self.history_note,
             "rows": [r.to_dict() for r in self.rows],
             "key_events": [k.to_dict() for k in self.key_events],
         }
@@ -133,6 +165,7 @@ def timeline(
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
     *,
+    history: bool = False,
     labels: int = 6,
 ) -> Timeline:
     """Events between two actors per period, by quad class, with Goldstein sums and means.
@@ -140,6 +173,10 @@ def timeline(
     `a` and `b` are codes or names ("JPN", "Japan", "G7"). With `both_directions`
     the result holds A→B, B→A and both together; otherwise A→B only. `labels` is
     how many key events to attach for plot labels.
+
+    Historical events (dated more than HISTORY_YEARS years before their article) are
+    left out and counted unless `history`; the periods then run from the first to the
+    last period holding the other events, or from `since` to `until` where given.
 
     >>> t = timeline("detente.duckdb", "Japan", "RUS", by="year")  # doctest: +SKIP
     >>> [(r.period, r.events) for r in t.series("both")][:2]  # doctest: +SKIP
@@ -150,16 +187,20 @@ def timeline(
     check_range(since, until)
     with reading(db) as store:
         code_a, code_b = resolve_dyad(store, a, b, "timeline")
-        counts = _period_counts(store, code_a, code_b, period, both_directions, since, until)
+        counts = _period_counts(store, code_a, code_b, period, both_directions, since, until,
+                                history)
         undated = _undated(store, code_a, code_b, both_directions)
-        marks = rank_key_events(store, code_a, code_b, labels, both_directions, since, until)
+        past = _historical(store, code_a, code_b, both_directions, since, until)
+        marks = rank_key_events(store, code_a, code_b, labels, both_directions, since, until,
+                                history=history)
     return build_timeline(code_a, code_b, period, both_directions, since, until, counts,
-                          undated, tuple(marks))
+                          undated, tuple(marks), history=history, historical=past)
 
 
 def _period_counts(store: Store, a: str, b: str, by: Period, both_directions: bool,
-                   since: dt.date | None, until: dt.date | None) -> list[tuple[Any, ...]]:
-    where, params = dyad_where(a, b, both_directions, since, until)
+                   since: dt.date | None, until: dt.date | None, history: bool
+                   ) -> list[tuple[Any, ...]]:
+    where, params = dyad_where(a, b, both_directions, since, until, history=history)
     coarse = list(COARSER[by]) or [""]
     marks = ", ".join("?" for _ in coarse)
     # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here.
@@ -175,6 +216,15 @@ def _period_counts(store: Store, a: str, b: str, by: Period, both_directions: bo
     ).fetchall()
 
 
+def _historical(store: Store, a: str, b: str, both_directions: bool, since: dt.date | None,
+                until: dt.date | None) -> tuple[int, dt.date | None, dt.date | None]:
+    """How many of the dyad's events in range are historical, and their first and last date."""
+    where, params = dyad_where(a, b, both_directions, since, until)
+    return store.con.execute(
+        "SELECT count(*), min(date_start), max(date_start) FROM events"
+        f" WHERE {where} AND {historical_sql()}", params).fetchone()
+
+
 def _undated(store: Store, a: str, b: str, both_directions: bool) -> int:
     clause, params = dyad_clause(a, b, both_directions)
     return store.con.execute(
@@ -184,8 +234,11 @@ def _undated(store: Store, a: str, b: str, both_directions: bool) -> int:
 
 def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.date | None,
                    until: dt.date | None, counts: list[tuple[Any, ...]], undated: int,
-                   marks: tuple[KeyEvent, ...]) -> Timeline:
-    """Fold (source, target, start, quad, n, sum, n_scored, imprecise) groups into rows."""
+                   marks: tuple[KeyEvent, ...], *, history: bool = False,
+                   historical: tuple[int, dt.date | None, dt.date | None] = (0, None, None)
+                   ) -> Timeline:
+    """Fold (source, target, start, quad, n, sum, n_scored, imprecise) groups into rows.
+    `historical` is (count, first date, last date) of the range's historical events."""
     directions = [direction_label(a, b)]
     if both_directions:
         directions += [direction_label(b, a), BOTH]
@@ -226,12 +279,17 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
                 goldstein_mean=round(cell["gs"] / cell["gn"], 3) if cell["gn"] else None,
                 net_cooperation=q[1] + q[2] - q[3] - q[4], imprecise=cell["imprecise"]))
     message = ""
-    if total == 0:
-        arrow = "and" if both_directions else "→"
+    arrow = "and" if both_directions else "→"
+    if total == 0 and historical[0] and not history:
+        # Not "no events": the note on what was left out says how to bring them in.
+        message = (f"No events between {a} {arrow} {b}{range_text(since, until)} other "
+                   "than historical ones, which are left out by default.")
+    elif total == 0:
         message = (f"No events between {a} {arrow} {b}{range_text(since, until)} in the store"
                    + (f" ({undated} undated event(s) cannot be placed)" if undated else "")
                    + "; ingest documents that report on both, or widen --since/--until.")
     return Timeline(a=a, b=b, by=by, both_directions=both_directions, since=since, until=until,
                     periods=tuple(period_key(s, by) for s in starts), rows=tuple(rows),
                     key_events=marks, total_events=total, undated=undated, message=message,
-                    directions=tuple(directions))
+                    directions=tuple(directions), history=history, historical=historical[0],
+                    historical_first=historical[1], historical_last=historical[2])

@@ -6,16 +6,13 @@ error shape, with a hint naming the accepted forms.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from typing import Annotated
 
 from fastapi import Query
 
-from detente.errors import BadDateError, InputError
-
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+from detente.date_input import read_day
+from detente.errors import InputError
 
 Since = Annotated[str | None, Query(description="Earliest event date: YYYY, YYYY-MM or "
                                                 "YYYY-MM-DD (the period's first day).",
@@ -28,7 +25,8 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 
 
 def period_bound(value: str | None, name: str, end: bool = False) -> dt.date | None:
-    """A date or period as its first day, or with `end` as its last day.
+    """A date or period (any form `parse_date` reads) as its first day, or with `end`
+    as its last day.
 
     >>> period_bound("2014-02", "until", end=True)
     datetime.date(2014, 2, 28)
@@ -37,21 +35,7 @@ def period_bound(value: str | None, name: str, end: bool = False) -> dt.date | N
     """
     if value is None or not value.strip():
         return None
-    match = PERIOD_RE.match(value.strip())
-    try:
-        if match is None:
-            raise ValueError(value)
-        year, month, day = (int(g) if g else None for g in match.groups())
-        if month is None:
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if day is None:
-            last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, last if end else 1)
-        return dt.date(year, month, day)
-    except ValueError:
-        raise BadDateError(f"{name} {value!r} is not a date or period",
-                           hint=f"Write {name} as YYYY-MM-DD, YYYY-MM or YYYY, "
-                                "e.g. 2014-03.") from None
+    return read_day(value, name, end=end)
 
 
 def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:

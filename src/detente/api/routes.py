@@ -128,19 +128,24 @@ By = Annotated[str, Query(max_length=10, description="month, quarter or year.")]
 ActorA = Annotated[str, Query(min_length=1, max_length=60, description="First actor: code "
                                                                        "(JPN) or name (Japan).")]
 ActorB = Annotated[str, Query(min_length=1, max_length=60, description="Second actor.")]
+History = Annotated[bool, Query(description="Include historical events: dated more than "
+                                            f"{analysis.HISTORY_YEARS} years before their "
+                                            "article (left out and counted by default).")]
 
 
 @router.get("/timeline", summary="A dyad's events per period (detente timeline)")
 def timeline(store: StoreDep, a: ActorA, b: ActorB, by: By = "month", both: Both = True,
-             since: Since = None, until: Until = None) -> dict[str, Any]:
+             since: Since = None, until: Until = None, history: History = False
+             ) -> dict[str, Any]:
     """Events between A and B per period, by quad class, with Goldstein sums, for
-    A→B, B→A and both; plus the dyad's key events for labels.
+    A→B, B→A and both; plus the dyad's key events for labels. Historical events are
+    left out unless `history=true`; `historical` and `history_note` say how many.
 
     Example: `GET /api/timeline?a=JPN&b=RUS&by=month`
     """
     first, last = date_range(since, until)
     result = analysis.timeline(store, a, b, by=by, both_directions=both, since=first,
-                               until=last)
+                               until=last, history=history)
     return {"ok": True, **result.to_dict()}
 
 

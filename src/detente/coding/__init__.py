@@ -16,9 +16,11 @@ def load_coder(settings: Settings) -> EventCoder:
     from detente.actors import ActorResolver
     from detente.coding.classifier import load_classifier
     from detente.coding.coder import EventCoder
+    from detente.coding.dating import load_known_events
     from detente.coding.extractor import load_extractor
 
     resolver = ActorResolver(extra_files=settings.actors)
+    known = load_known_events(tuple(settings.known_events))
     if settings.fast:
-        return EventCoder(resolver, load_classifier(fast=True))
-    return load_extractor(resolver)
+        return EventCoder(resolver, load_classifier(fast=True), known=known)
+    return load_extractor(resolver, known=known)

@@ -24,7 +24,8 @@ from detente.coding.candidates import (
 )
 from detente.coding.ontology import cameo_for, cameo_quad_class, goldstein, quad_class
 from detente.coding.patterns import PATTERNS_VERSION
-from detente.dates import event_date
+from detente.coding.dating import DocumentDates, KnownEvent, load_known_events
+from detente.date_input import first_day
 from detente.records import ActorRef, Document, Event, Location, event_id_for
 from detente.store import StoredMention
 
@@ -59,10 +60,13 @@ class Typed:
 class EventCoder:
     """Codes one parsed document. Build once; `code()` is called per document."""
 
-    def __init__(self, resolver, classifier=None, gate=None) -> None:
+    def __init__(self, resolver, classifier=None, gate=None,
+                 known: Sequence[KnownEvent] | None = None) -> None:
         self.resolver = resolver
         self.classifier = classifier
         self.gate = gate
+        self.known = load_known_events() if known is None else known
+        self._dates: DocumentDates | None = None
         parts = ["coder.rules.v1", PATTERNS_VERSION]
         if classifier is not None:
             parts.append(classifier.name)
@@ -168,11 +172,14 @@ class EventCoder:
                                     text=location.place)
         if not pairs:
             return []
-        anchor = candidate.trigger.idx - sentence.start_char
-        when = event_date(sentence.text, doc.date, anchor=anchor)
-        on = event_day(when) if when is not None and when.source == "text" else None
+        dates = self.dates(doc, sentence)
+        on = None
         events = []
         for source, target in pairs:
+            when = dates.when(number, candidate.trigger, (
+                source.code or "", target.code or "" if target is not None else "",
+                kind.plover))
+            on = event_day(when) if when is not None and when.source == "text" else None
             source_ref = self._at(actor_ref(source), source, on, sentence.text)
             target_ref = self._at(actor_ref(target), target, on, sentence.text) \
                 if target is not None else place_target
@@ -188,12 +195,20 @@ class EventCoder:
                 date=when.date if when else None,
                 date_precision=when.precision if when else None,
                 date_source=when.source if when else None,
+                date_end=when.end_date if when else None,
                 source=source_ref, target=target_ref,
                 plover=kind.plover, plover_mode=kind.mode, cameo=kind.cameo,
                 quad_class=cameo_quad_class(kind.cameo), goldstein=goldstein(kind.cameo),
                 confidence=kind.confidence, coder=kind.coder, location=location,
             ))
         return events
+
+    def dates(self, doc: Document, sentence: Span) -> DocumentDates:
+        """The dating of the document `sentence` belongs to, built once per document."""
+        if self._dates is None or self._dates.sentences[0].doc is not sentence.doc:
+            self._dates = DocumentDates(doc.date, getattr(doc, "date_precision", None),
+                                        list(sentence.doc.sents), self.known)
+        return self._dates
 
     def _at(self, ref: ActorRef, mention: Mention, day: dt.date | None,
             context: str) -> ActorRef:
@@ -227,8 +242,7 @@ def as_intent(kind: Typed, coder: str) -> Typed:
 
 def event_day(when) -> dt.date:
     """The first day of a resolved event date of any precision."""
-    parts = [int(p) for p in when.date.split("-")] + [1, 1]
-    return dt.date(parts[0], parts[1], parts[2])
+    return first_day(when.date)
 
 
 def future(candidate: Candidate) -> bool:

@@ -40,6 +40,7 @@ from detente.coding import filters
 from detente.coding.candidates import Candidate
 from detente.coding.classifier import MODELS_DIR, length_batches
 from detente.coding.coder import EventCoder, Typed, dedupe
+from detente.coding.dating import KnownEvent
 from detente.coding.ontology import cameo_for
 from detente.coding.patterns import match
 from detente.errors import ModelMissingError
@@ -268,6 +269,39 @@ def agent_is_target(candidate: PairCandidate) -> bool:
     return head.dep_ == "pobj" and head.head.dep_ == "agent"
 
 
+#: Prepositions that introduce what an act is about, never whom it is done to:
+#: "sanctions on A over B", "talks with A about B", "a statement regarding B".
+TOPIC_PREPOSITIONS = frozenset({"over", "about", "regarding", "concerning", "re"})
+#: "on" introduces a topic after these words ("agreed with A on B", "talks on B"), but the
+#: target after others ("sanctions on B", "an attack on B", "called on B to …").
+TOPIC_ON = frozenset({"talk", "talks", "negotiation", "negotiate", "agree", "agreement",
+                      "accord", "deal", "consult", "consultation", "meeting", "meet",
+                      "discuss", "discussion", "statement", "comment", "position", "stance",
+                      "dispute", "row", "speak", "resolution", "cooperate", "cooperation",
+                      "dialogue", "summit", "conference", "treaty", "work"})
+#: Relations through which a topic phrase reaches its actor: "over the fate of C's ships".
+_PHRASE_LINKS = frozenset({"pobj", "prep", "conj", "appos", "compound", "poss", "nmod",
+                           "amod", "cc"})
+
+
+def topic_is_target(candidate: PairCandidate) -> bool:
+    """The target is what the act is about: in "A expanded sanctions on B over C", C is
+    the topic, never the target (introduced by over, about, regarding, or on after talks
+    and agreements)."""
+    if candidate.target is None or candidate.context:
+        return False
+    token = candidate.sentence.doc[candidate.target.head]
+    while token.dep_ in _PHRASE_LINKS and token.head.i != token.i:
+        head = token.head
+        if token.dep_ == "pobj" and head.pos_ == "ADP":
+            word = head.lower_
+            if word in TOPIC_PREPOSITIONS or (
+                    word == "on" and head.head.lemma_.lower() in TOPIC_ON):
+                return True
+        token = head
+    return False
+
+
 class PairScorer:
     """The int8 ONNX encoder and the numpy head of models/extractor."""
 
@@ -330,8 +364,9 @@ class PairExtractor(EventCoder):
     """
 
     def __init__(self, resolver, scorer: PairScorer | None, threshold: float | None = None,
-                 vetoes: frozenset[str] = VETOES) -> None:
-        super().__init__(resolver)
+                 vetoes: frozenset[str] = VETOES, known: Sequence[KnownEvent] | None = None
+                 ) -> None:
+        super().__init__(resolver, known=known)
         self.scorer = scorer
         self.vetoes = vetoes
         self.threshold = threshold if threshold is not None else (
@@ -362,7 +397,7 @@ class PairExtractor(EventCoder):
                 continue
             trigger = candidate.trigger
             if self.vetoed(trigger, candidate.sentence, labels[best]) \
-                    or agent_is_target(candidate):
+                    or agent_is_target(candidate) or topic_is_target(candidate):
                 continue
             kind = self.typed(labels[best], float(row[best]), trigger)
             targets = [candidate.target] if candidate.target is not None else []
@@ -393,11 +428,12 @@ class PairExtractor(EventCoder):
         return Typed(plover, mode, cameo, round(confidence, 3), self.name)
 
 
-def load_extractor(resolver, models_dir: Path | None = None) -> PairExtractor:
+def load_extractor(resolver, models_dir: Path | None = None,
+                   known: Sequence[KnownEvent] | None = None) -> PairExtractor:
     """The shipped extractor (models/extractor), or a clear error if it is absent."""
     folder = (Path(models_dir) if models_dir is not None else MODELS_DIR) / EXTRACTOR_DIR
     if not (folder / "config.json").is_file():
         raise ModelMissingError(
             f"no event extractor model in {folder}",
             hint="build one with `detente train --kind extractor`, or use --fast")
-    return PairExtractor(resolver, PairScorer(folder))
+    return PairExtractor(resolver, PairScorer(folder), known=known)

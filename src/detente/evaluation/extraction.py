@@ -8,7 +8,6 @@ international organisations as `IGO`, so an extracted actor of sector IGO counts
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.coding.ontology import normalise_type
+from detente.date_input import read_day
 from detente.errors import InputError
 from detente.evaluation.scoring import FoundKey, GoldKey, Report, ScoredDocument, score
 from detente.ingest.pipeline import DocumentCoder, prepared, process, raw_documents
@@ -71,7 +71,7 @@ def evaluate_gsr(path: Path, coder: DocumentCoder) -> Report:
                          hint="Pass a JSON array of PLOVER gold records.") from exc
     records = [r for r in records if r.get("event") and r.get("text")]
     docs = [Document.create(r["text"], title=r["id"], path=r["id"],
-                            date=dt.date.fromisoformat(r.get("date") or "2000-01-01"))
+                            date=read_day(r.get("date") or "2000-01-01", f"{path}, {r['id']}"))
             for r in records]
     scored = [ScoredDocument(record["id"], "gsr", [GoldKey(*key) for key in gsr_gold(record)],
                              [found_key(e) for e in events])

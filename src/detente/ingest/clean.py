@@ -96,10 +96,15 @@ def clean_text(text: str, title: str = "") -> str:
 
 
 def english_share(text: str, sample_words: int = 2000) -> float:
-    words = re.findall(r"[^\W\d_]+", text.lower())[:sample_words]
-    if not words:
+    """Share of English function words among the lower-case words (names and tables
+    of capitalised company names say nothing of the language); all words when a text
+    has fewer than ten lower-case ones."""
+    words = re.findall(r"[^\W\d_]+", text)[:sample_words]
+    lower = [w for w in words if w.islower()]
+    chosen = lower if len(lower) >= 10 else [w.lower() for w in words]
+    if not chosen:
         return 0.0
-    return sum(w in ENGLISH_WORDS for w in words) / len(words)
+    return sum(w in ENGLISH_WORDS for w in chosen) / len(chosen)
 
 
 def looks_english(text: str) -> bool:

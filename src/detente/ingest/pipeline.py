@@ -7,7 +7,6 @@ a re-run stores just the missing ones.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from detente.errors import DetenteError, InputError
-from detente.ingest.prepare import prepare
+from detente.ingest.prepare import DatedAs, prepare
 from detente.ingest.readers import RawDoc, iter_paths, read_file, read_jsonl
 from detente.records import Document, Event, Sentence
 from detente.settings import Settings
@@ -99,14 +98,15 @@ def named(exc: InputError, name: str) -> InputError:
     return exc
 
 
-def prepared(raws: Iterable[RawDoc | InputError],
-             date_override: dt.date | None = None) -> Iterator[Document | Failure]:
+def prepared(raws: Iterable[RawDoc | InputError], date_override: DatedAs | None = None,
+             day_first: bool = False) -> Iterator[Document | Failure]:
+    """Each raw document prepared, or the Failure that names it (a bad date is one)."""
     for raw in raws:
         if isinstance(raw, InputError):
             yield _failure(raw, getattr(raw, "input", "") or "<input>")
             continue
         try:
-            yield prepare(raw, date_override)
+            yield prepare(raw, date_override, day_first=day_first)
         except DetenteError as exc:
             yield _failure(exc, raw.name)
 
@@ -140,7 +140,7 @@ def ingest(
     coder: DocumentCoder | None = None,
     progress: Progress | None = None,
     stdin: TextIO | None = None,
-    date_override: dt.date | None = None,
+    date_override: DatedAs | None = None,
     store: Store | None = None,
 ) -> IngestReport:
     """Read, code and store documents into the DuckDB file `settings.db` (or into an
@@ -159,7 +159,7 @@ def ingest(
         def new_documents() -> Iterator[Document]:
             seen: set[str] = set()
             raws = raw_documents(inputs, max_bytes, stdin)
-            for item in prepared(raws, date_override):
+            for item in prepared(raws, date_override, settings.day_first):
                 if isinstance(item, Failure):
                     failures.append(item)
                     store.record_error(item.input, item.code, item.message, item.hint)

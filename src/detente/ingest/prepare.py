@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from detente.dates import infer_publication_date, parse_date
-from detente.errors import BadDateError, EmptyDocumentError, InputError
+from detente.date_input import Precision, first_day, read_date
+from detente.dates import infer_publication_date
+from detente.errors import EmptyDocumentError, InputError
 from detente.ingest.clean import clean_text, looks_english
 from detente.ingest.readers import RawDoc
 from detente.records import Document, doc_id_for
 
+DatedAs = tuple[dt.date, Precision]
 
-def metadata_date(value: str, name: str) -> dt.date:
-    """A metadata date of any precision, as its first day."""
-    try:
-        iso, _precision = parse_date(value)
-    except ValueError as exc:
-        raise BadDateError(f"{name}: cannot read the date {value!r}",
-                           hint="Write dates as YYYY-MM-DD (or YYYY-MM, YYYY).") from exc
-    parts = [int(p) for p in iso.split("-")] + [1, 1]
-    return dt.date(parts[0], parts[1], parts[2])
+
+def metadata_date(value: str, name: str, day_first: bool = False) -> DatedAs:
+    """A publication date of any form and precision, as its first day and its precision;
+    BadDateError naming the input `name` and the value when it cannot be read.
+
+    >>> metadata_date("2019", "a.txt")
+    (datetime.date(2019, 1, 1), 'year')
+    """
+    iso, precision = read_date(value, name, day_first=day_first,
+                               fix="Or leave the date out to infer it from the text.")
+    return first_day(iso), precision
 
 
 def guess_title(text: str) -> str:
@@ -31,8 +35,13 @@ def guess_title(text: str) -> str:
     return " ".join(text.split()[:12])
 
 
-def prepare(raw: RawDoc, date_override: dt.date | None = None) -> Document:
-    """Clean a raw document and settle its metadata; raises InputError if unusable."""
+def prepare(raw: RawDoc, date_override: DatedAs | None = None, *,
+            day_first: bool = False) -> Document:
+    """Clean a raw document and settle its metadata; raises InputError if unusable.
+
+    The publication date is `date_override` when given, else the metadata's `date` (or
+    `published`) read by `parse_date` at its own precision, else inferred from the text.
+    An unreadable metadata date is a BadDateError naming the input and the value."""
     title = raw.meta.get("title", "").strip()
     text = clean_text(raw.text, title=title)
     if len(text.split()) < 3:
@@ -43,21 +52,22 @@ def prepare(raw: RawDoc, date_override: dt.date | None = None) -> Document:
                          hint="Translate the document to English first, or leave it out.")
     if not title:
         title = guess_title(text)
-    date, inferred, reason = date_override, False, "given"
+    dated, inferred, reason = date_override, False, "given"
     raw_date = raw.meta.get("date") or raw.meta.get("published")
-    if date is None and raw_date:
-        date, reason = metadata_date(raw_date, raw.name), "metadata"
-    if date is None:
+    if dated is None and raw_date:
+        dated, reason = metadata_date(raw_date, raw.name, day_first), "metadata"
+    if dated is None:
         found = infer_publication_date(text)
         if found is not None:
-            date, why = found
-            inferred, reason = True, f"inferred: {why}"
+            dated = found[0], "day"
+            inferred, reason = True, f"inferred: {found[1]}"
+    date, precision = dated or (None, None)
     return Document(
         doc_id=doc_id_for(text), text=text, title=title,
         source=raw.meta.get("source", ""), url=raw.meta.get("url", ""),
-        path=raw.name, date=date, date_inferred=inferred,
+        path=raw.name, date=date, date_precision=precision, date_inferred=inferred,
         date_reason=reason if date else "no date found", fmt=raw.fmt,
     )
 
 
-__all__ = ["prepare", "metadata_date", "InputError"]
+__all__ = ["DatedAs", "InputError", "metadata_date", "prepare"]

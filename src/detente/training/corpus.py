@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from detente.coding.ontology import PLOVER_TYPES, cameo_table, normalise_type
+from detente.date_input import parse_date
 from detente.errors import CorpusError
 from detente.training.data import default_shared_dir
 
@@ -167,12 +168,11 @@ def reference(doc: str, shared: Path | None = None) -> tuple[str, str, str | Non
 
 
 def _reuters_date(value: str) -> str | None:
-    # "26-FEB-1987 15:01:01.79" → "1987-02-26"
-    match = re.match(r"\s*(\d{1,2})-([A-Z]{3})-(\d{4})", value.upper())
-    if not match:
+    """A story's DATE field ("26-FEB-1987 15:01:01.79") as an ISO day; None if unreadable."""
+    try:
+        return parse_date(value)[0]
+    except ValueError:
         return None
-    months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-    return f"{match[3]}-{months.index(match[2]) + 1:02d}-{int(match[1]):02d}"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

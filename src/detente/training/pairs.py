@@ -18,7 +18,6 @@ pairs (coding/extractor.py).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +29,7 @@ from detente.coding.extractor import (
     topic_actors,
 )
 from detente.coding.ontology import PLOVER_TYPES
+from detente.date_input import first_day, parse_date
 from detente.evaluation.extraction import international_codes
 from detente.records import Document
 from detente.training.corpus import GoldDocument, GoldEvent, Span
@@ -52,9 +52,10 @@ def as_document(gold: GoldDocument) -> tuple[Document, int]:
     """The runtime Document of a gold document (headline first, as ingest reads a story)
     and the offset of the annotated text inside it."""
     prefix = f"{gold.title}\n\n" if gold.title else ""
-    date = dt.date.fromisoformat(gold.date[:10]) if gold.date and len(gold.date) >= 10 else None
+    iso, precision = parse_date(gold.date) if gold.date else (None, None)
     return Document.create(prefix + gold.text, title=gold.title, path=gold.doc,
-                           date=date), len(prefix)
+                           date=first_day(iso) if iso else None,
+                           date_precision=precision), len(prefix)
 
 
 def _overlaps(span: Span | None, start: int, end: int) -> bool:

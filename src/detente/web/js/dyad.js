@@ -8,14 +8,11 @@ import {
 } from "./dom.js";
 
 const PAGE = 100;
-// Over this many years, the view opens on the years holding most events (a corpus
-// citing the 1956 Joint Declaration would otherwise squeeze 2014–2022 into a sliver).
-const LONG_SPAN_YEARS = 25;
 let chart = null;
 
 function writeHash(state) {
   const query = new URLSearchParams();
-  for (const key of ["a", "b", "by", "dir", "from", "to", "period"]) {
+  for (const key of ["a", "b", "by", "dir", "history", "from", "to", "period"]) {
     if (state[key]) query.set(key, state[key]);
   }
   history.replaceState(null, "", `#/dyad?${query}`);
@@ -43,20 +40,6 @@ function arrowTitle(state) {
   if (state.dir === "ab") return `${state.a} → ${state.b}`;
   if (state.dir === "ba") return `${state.b} → ${state.a}`;
   return `${state.a} ↔ ${state.b}`;
-}
-
-// The first year of the view: the year by which 5% of the events have happened, when
-// the events span more than LONG_SPAN_YEARS; otherwise the first year.
-function defaultFrom(rows, years) {
-  const first = years[0];
-  if (Number(years[years.length - 1]) - Number(first) <= LONG_SPAN_YEARS) return first;
-  const total = rows.reduce((sum, r) => sum + r.events, 0);
-  let seen = 0;
-  for (const row of rows) {
-    seen += row.events;
-    if (seen > total * 0.05) return row.start.slice(0, 4);
-  }
-  return first;
 }
 
 export async function renderDyad(main, params) {
@@ -98,6 +81,8 @@ export async function renderDyad(main, params) {
     b: pick("b", (v) => codes.has(v), busiest.target),
     by: pick("by", (v) => ["month", "quarter", "year"].includes(v), "month"),
     dir: pick("dir", (v) => ["both", "ab", "ba"].includes(v), "both"),
+    // "1": historical events (dated years before their article) are in the timeline.
+    history: params.get("history") === "1" ? "1" : "",
     from: params.get("from") || "",
     to: params.get("to") || "",
     period: params.get("period") || "",
@@ -117,6 +102,8 @@ export async function renderDyad(main, params) {
   const selectFrom = h("select", { class: "narrow" });
   const selectTo = h("select", { class: "narrow" });
   const periodSelect = h("select", { id: "period", name: "period" });
+  const historyBox = h("input", { type: "checkbox", id: "history", name: "history",
+    checked: state.history === "1" });
   replace(controls,
     field("actor-a", "Actor A", selectA),
     h("div", { class: "field swap-field" }, swap),
@@ -124,7 +111,10 @@ export async function renderDyad(main, params) {
     field("direction", "Direction", selectDir),
     field("group-by", "Group by", selectBy),
     field("from-year", "From", selectFrom),
-    field("to-year", "To", selectTo));
+    field("to-year", "To", selectTo),
+    h("div", { class: "field check-field" }, h("label", { class: "check", for: "history",
+      title: "Include events that articles recall from years before they were written" },
+    historyBox, "Historical events")));
 
   let timeline = null;
   let rows = [];
@@ -151,7 +141,8 @@ export async function renderDyad(main, params) {
     const token = ++timelineToken;
     let answer;
     try {
-      answer = await getJSON("/api/timeline", { a: state.a, b: state.b, by: state.by });
+      answer = await getJSON("/api/timeline", { a: state.a, b: state.b, by: state.by,
+        history: state.history ? "true" : undefined });
     } catch (error) {
       if (token === timelineToken) {
         replace(chartCard, h("h2", { id: "chart-title" }, arrowTitle(state)),
@@ -164,7 +155,7 @@ export async function renderDyad(main, params) {
     const both = timeline.rows.filter((r) => r.direction === "both");
     const years = [...new Set(both.map((r) => r.start.slice(0, 4)))];
     if (years.length) {
-      if (!years.includes(state.from)) state.from = defaultFrom(both, years);
+      if (!years.includes(state.from)) state.from = years[0];
       if (!years.includes(state.to) || state.to < state.from) state.to = years[years.length - 1];
       options(selectFrom, years.map((y) => [y, y]), state.from);
       options(selectTo, years.map((y) => [y, y]), state.to);
@@ -208,13 +199,15 @@ export async function renderDyad(main, params) {
     const outside = hidden ? h("p", { class: "hint range-note" },
       `${plural(hidden, "event")} outside ${state.from}–${state.to}; widen From or To to ` +
       "see them.") : null;
+    const leftOut = timeline.history_note ? h("p", { class: "hint range-note history-note" },
+      `${timeline.history_note}; tick “Historical events” to include them.`) : null;
     replace(chartCard, h("div", { class: "card-head" }, title, stats),
       total === 0
         ? notice(timeline.message || "No events for this dyad in these years.")
         : [plot, h("div", { class: "period-picker" },
           h("label", { for: "period" }, "Period"), periodSelect,
           h("span", { class: "hint" }, "or click a bar in the chart"))],
-      outside);
+      outside, leftOut);
     if (total === 0) return;
     drawTimeline(plot, rows, {
       by: state.by, selected: state.period, onPick: (period) => showPeriod(period, true),
@@ -329,6 +322,10 @@ export async function renderDyad(main, params) {
     state.by = selectBy.value;
     state.period = "";
     loadTimeline();
+  });
+  historyBox.addEventListener("change", () => {
+    state.history = historyBox.checked ? "1" : "";
+    restart();
   });
   selectDir.addEventListener("change", () => {
     state.dir = selectDir.value;

@@ -1,0 +1,252 @@
+"""When an event happened: the date its own clause gives, else its sentence's, else the
+document's (EVENTS.md §4).
+
+Date expressions are found by `detente.dates.find_dates`; the parse decides which of them
+belongs to the event. Each expression is owned by the clause it sits in, or by the noun it
+is written into ("the 1956 declaration", "Monday's attack"). An event takes, in order:
+
+1. an expression owned by its trigger or the trigger's clause ("imposed sanctions in 2014");
+2. one owned by a clause coordinated with it ("protested on Monday and summoned …");
+3. the sentence's: one owned by the main clause, when the trigger is the main clause or
+   a complement of it ("said on Monday it would …"), not a side clause or a noun;
+4. for a nominal event in a side clause ("after B's annexation of C"), the date of the
+   known event the text names (data/known_events.csv, extended by the user);
+5. the document's publication date.
+
+Expressions owned by a side clause ("the first visit since B annexed C in 2014") or by
+another noun ("talks on the basis of the 1956 declaration") never date the event. A date
+after publication is kept only when the text announces the event for later; otherwise the
+event takes the publication date.
+
+>>> import datetime
+>>> from detente.nlp import load_nlp
+>>> doc = load_nlp()("Following the crisis of 1990, Chile imposed sanctions last fall.")
+>>> dating = DocumentDates(datetime.date(2015, 3, 25), "day", list(doc.sents))
+>>> dating.when(0, doc[6]).date   # "imposed"
+'2014-09'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from detente.date_input import Precision
+from detente.dates import DateRef, find_dates
+from detente.errors import InputError
+
+__all__ = ["DocumentDates", "KnownEvent", "load_known_events"]
+
+#: Dependencies by which a date is written into a noun phrase and dates that noun.
+NOUN_MODIFIERS = frozenset({"compound", "nummod", "amod", "poss", "npadvmod", "nmod"})
+#: Relations that put a clause under the main one as what was said, wanted or done.
+COMPLEMENTS = frozenset({"ccomp", "xcomp", "conj", "ROOT", "parataxis"})
+#: Where a noun names an event on the side of the clause: "after B's annexation of C".
+NOMINAL_SLOTS = frozenset({"pobj", "poss", "compound", "nmod", "appos", "npadvmod"})
+#: Verbs whose complement's date is their own: "began leaving on 13 January".
+ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "stop", "end", "finish",
+                       "keep", "cease"})
+#: Words that announce an event for later: a date after publication is then kept.
+ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans?|set to|"
+                       r"expected|next|upcoming|coming|tomorrow|later this)\b|['’]ll\b", re.IGNORECASE)
+#: A date after these words bounds a span ("since 2014") and is no point in a story.
+_SPAN_WORDS = re.compile(r"\b(?:since|until|till|by|before|after|from|through)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class KnownEvent:
+    """A well-known event a text may name without dating it ("B's annexation of C")."""
+
+    name: str
+    date: str
+    source: str
+    target: str
+    plover: str
+    pattern: re.Pattern[str]
+
+    def matches(self, text: str, source: str, target: str, plover: str) -> bool:
+        return all(want in ("", got) for want, got in
+                   ((self.source, source), (self.target, target), (self.plover, plover))) \
+            and self.pattern.search(text) is not None
+
+
+def _read_known(text: str, where: str) -> list[KnownEvent]:
+    events = []
+    for line, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        try:
+            dt.date.fromisoformat(row["date"] if len(row["date"]) == 10 else "2000-01-01")
+            events.append(KnownEvent(row["name"], row["date"], row.get("source") or "",
+                                     row.get("target") or "", row.get("plover") or "",
+                                     re.compile(row["pattern"], re.IGNORECASE)))
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            raise InputError(f"{where}, line {line}: cannot read the known event ({exc})",
+                             hint="Columns: name,date,source,target,plover,pattern; the date "
+                                  "as YYYY-MM-DD and the pattern a regular expression.") from exc
+    return events
+
+
+@lru_cache(maxsize=8)
+def load_known_events(extra: tuple[Path, ...] = ()) -> tuple[KnownEvent, ...]:
+    """The bundled table of known events, then the user's files (later rows win)."""
+    bundled = files("detente").joinpath("data", "known_events.csv").read_text(encoding="utf-8")
+    events = _read_known(bundled, "known_events.csv")
+    for path in extra:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read known-events file {path}: {exc.strerror}",
+                             hint="Check the path given to --known-events.") from exc
+        events = _read_known(text, str(path)) + events
+    return tuple(events)
+
+
+def clause_head(token: Token) -> Token:
+    """The verb heading the clause a token sits in (or the sentence root)."""
+    while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def first_conjunct(token: Token) -> Token:
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def owner(token: Token) -> Token:
+    """What a date expression (given by its head token) dates: the common noun it is
+    written into ("the 1956 declaration"), else its clause ("On 13 August 2020 President
+    X announced", which the parser may attach to the name)."""
+    before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+    if token.dep_ in NOUN_MODIFIERS and token.head.pos_ == "NOUN" and \
+            (before is None or before.pos_ != "ADP"):
+        return token.head
+    if token.head.i == token.i:
+        return token
+    head = clause_head(token.head)
+    # "Speaking on 19 September, X said": a participle's own date is its clause's.
+    if head.dep_ == "advcl" and head.tag_ in {"VBG", "VBN"} and token.head.pos_ != "NOUN" \
+            and not any(c.dep_.startswith("nsubj") for c in head.children):
+        return clause_head(head.head)
+    return head
+
+
+def in_main_clause(token: Token) -> bool:
+    """The trigger is the main clause or a complement of it, not a side clause or a
+    noun in a phrase ("after B's annexation of C")."""
+    if token.pos_ == "NOUN" and token.dep_ in NOMINAL_SLOTS:
+        return False
+    head = clause_head(token)
+    while head.dep_ != "ROOT" and head.head.i != head.i:
+        if head.dep_ not in COMPLEMENTS:
+            return False
+        head = clause_head(head.head)
+    return True
+
+
+def _tier(owned_by: Token, trigger: Token) -> int | None:
+    """How closely a date expression owned by `owned_by` belongs to the trigger's event
+    (see the module docstring); None when it does not."""
+    if trigger.pos_ == "NOUN" and trigger.dep_ in NOMINAL_SLOTS:  # "after B's invasion"
+        return 0 if owned_by == trigger else None
+    here = clause_head(trigger)
+    if owned_by in (trigger, here) or (
+            owned_by.dep_ == "xcomp" and owned_by.head == here and here.lemma_ in ASPECTUAL):
+        return 0
+    if first_conjunct(owned_by) == first_conjunct(here):
+        return 1
+    if first_conjunct(owned_by).dep_ == "ROOT" and in_main_clause(trigger):
+        return 2
+    return None
+
+
+class DocumentDates:
+    """The dates of one document's events, reading each sentence once."""
+
+    def __init__(self, published: dt.date | None, precision: Precision | None,
+                 sentences: Sequence[Span], known: Sequence[KnownEvent] = ()) -> None:
+        self.published, self.precision = published, precision or "day"
+        self.sentences = sentences
+        self.known = known
+        self._refs: dict[int, list[tuple[DateRef, Token | None]]] = {}
+
+    def refs(self, number: int) -> list[tuple[DateRef, Token | None]]:
+        """The date expressions of sentence `number` with what each one dates, read in a
+        narrative that may have moved to an earlier year (`detente.dates.find_dates`)."""
+        if number not in self._refs:
+            sentence = self.sentences[number]
+            found = find_dates(sentence.text, self.published, self.precision,
+                               self.narrative(number))
+            self._refs[number] = [(ref, owner(head) if head is not None else None)
+                                  for ref in found for head in [_head_of(sentence, ref)]]
+        return self._refs[number]
+
+    def narrative(self, number: int) -> DateRef | None:
+        """The date the story has reached before sentence `number`: the last point in
+        time a main clause gave in the three sentences before it. "Three days later" counts
+        from it, and a yearless "on 12 August" after "7 August 2008" falls in 2008."""
+        for earlier in range(number - 1, max(-1, number - 4), -1):
+            sentence = self.sentences[earlier]
+            for ref, owned_by in reversed(self.refs(earlier)):
+                if owned_by is not None and first_conjunct(owned_by).dep_ == "ROOT" \
+                        and not _SPAN_WORDS.search(sentence.text, 0, ref.start) \
+                        and self._plausible(ref, ""):
+                    return ref
+        return None
+
+    def when(self, number: int, trigger: Token, key: tuple[str, str, str] = ("", "", "")
+             ) -> DateRef | None:
+        """The date of the event whose trigger is `trigger` in sentence `number`; `key`
+        is its (source, target, type), for the known-events table."""
+        sentence = self.sentences[number]
+        ranked = [(tier, abs(ref.start + sentence.start_char - trigger.idx), ref)
+                  for ref, owned_by in self.refs(number) if owned_by is not None
+                  for tier in [_tier(owned_by, trigger)] if tier is not None]
+        if ranked:
+            chosen = min(ranked, key=lambda item: item[:2])[2]
+            if self._plausible(chosen, sentence.text):
+                return chosen
+        if not ranked and self.known and not in_main_clause(trigger):
+            text = trigger.doc[trigger.left_edge.i:trigger.right_edge.i + 1].text
+            for event in self.known:
+                if event.matches(text, *key):
+                    return DateRef(event.date, _precision(event.date), "text", event.name,
+                                   -1, -1)
+        if self.published is None:
+            return None
+        return DateRef(_at_precision(self.published, self.precision), self.precision,
+                       "document", "", -1, -1)
+
+    def _plausible(self, ref: DateRef, sentence: str) -> bool:
+        """No event after publication unless the text announces it for later."""
+        if self.published is None or ANNOUNCED.search(sentence):
+            return True
+        published = _at_precision(self.published, self.precision)
+        width = min(len(ref.date), len(published))
+        return ref.date[:width] <= published[:width]
+
+
+def _head_of(sentence: Span, ref: DateRef) -> Token | None:
+    """The token of a date expression whose head lies outside it."""
+    start, end = sentence.start_char + ref.start, sentence.start_char + ref.end
+    inside = [t for t in sentence if start <= t.idx < end]
+    for token in inside:
+        if not start <= token.head.idx < end or token.head.i == token.i:
+            return token
+    return inside[0] if inside else None
+
+
+def _precision(iso: str) -> Precision:
+    return {4: "year", 7: "month"}.get(len(iso), "day")  # type: ignore[return-value]
+
+
+def _at_precision(day: dt.date, precision: Precision) -> str:
+    return day.isoformat()[:{"year": 4, "month": 7, "day": 10}[precision]]

@@ -1,0 +1,151 @@
+"""Event-level dates: the event's own clause, then its sentence, then the document
+(src/detente/coding/dating.py), with sentences the team wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from detente.coding.dating import DocumentDates, load_known_events
+from detente.dates import DateRef, find_dates
+from detente.errors import InputError
+from detente.records import Document
+
+PUBLISHED = dt.date(2015, 3, 25)  # a Wednesday
+
+
+def when(nlp, text: str, trigger: str, published: dt.date | None = PUBLISHED,
+         precision: str = "day", key: tuple[str, str, str] = ("", "", "")) -> DateRef | None:
+    doc = nlp(text)
+    sentences = list(doc.sents)
+    token = next(t for t in doc if t.text == trigger)
+    number = next(i for i, s in enumerate(sentences) if s.start <= token.i < s.end)
+    dating = DocumentDates(published, precision, sentences, load_known_events())
+    return dating.when(number, token, key)
+
+
+def test_the_events_own_clause_wins_over_a_side_clause(nlp) -> None:
+    text = "Following the border crisis of 1990, Chile imposed sanctions on Peru last fall."
+    assert when(nlp, text, "imposed").date == "2014-09"
+
+
+def test_a_date_in_a_side_clause_is_not_the_events(nlp) -> None:
+    text = ("The Chilean foreign minister paid the first visit to Lima since Peru "
+            "seized the fishing boats in 2009.")
+    found = when(nlp, text, "paid")
+    assert (found.date, found.source) == ("2015-03-25", "document")
+
+
+def test_history_mentioned_in_passing_is_not_the_events_year(nlp) -> None:
+    text = "Chile and Peru agreed to speed up talks on the basis of the 1929 treaty."
+    found = when(nlp, text, "agreed")
+    assert (found.date, found.source) == ("2015-03-25", "document")
+
+
+def test_a_complement_takes_the_sentences_date(nlp) -> None:
+    text = "On Monday the Chilean government said it had recalled its ambassador from Lima."
+    assert when(nlp, text, "recalled").date == "2015-03-23"
+
+
+def test_a_date_of_a_dependent_act_does_not_date_the_request(nlp) -> None:
+    text = "Bolivia asked the Chilean mission to leave La Paz by September."
+    found = when(nlp, text, "asked")
+    assert found.source == "document"
+
+
+def test_weekday_is_the_latest_such_day_on_or_before_publication(nlp) -> None:
+    sunday = dt.date(2015, 3, 29)
+    text = "Chile and Peru agreed on Friday that the fishing boats will be returned."
+    assert when(nlp, text, "agreed", published=sunday).date == "2015-03-27"
+
+
+def test_an_announced_event_keeps_its_later_date(nlp) -> None:
+    text = "The Chilean president will visit Lima on April 3."
+    assert when(nlp, text, "visit").date == "2015-04-03"
+
+
+def test_no_event_is_dated_after_publication_unless_announced(nlp) -> None:
+    text = "Chile recalled its ambassador from Lima in December 2016."
+    found = when(nlp, text, "recalled")
+    assert (found.date, found.source) == ("2015-03-25", "document")
+
+
+def test_a_year_only_publication_date_keeps_year_precision(nlp) -> None:
+    year_only = dt.date(2019, 1, 1)
+    found = when(nlp, "Chile protested to Peru last week.", "protested",
+                 published=year_only, precision="year")
+    assert (found.date, found.precision) == ("2019", "year")
+    found = when(nlp, "Chile protested to Peru on January 22.", "protested",
+                 published=year_only, precision="year")
+    assert found.date == "2019-01-22"  # not 2018: the text's year is all of 2019
+    fallback = when(nlp, "Chile protested to Peru.", "protested", published=year_only,
+                    precision="year")
+    assert (fallback.date, fallback.precision, fallback.source) == ("2019", "year", "document")
+
+
+def test_a_month_only_publication_date_never_makes_up_a_day(nlp) -> None:
+    found = when(nlp, "Chile protested to Peru yesterday.", "protested",
+                 published=dt.date(2024, 2, 1), precision="month")
+    assert (found.date, found.precision) == ("2024-02", "month")
+
+
+def test_a_nominal_event_in_a_side_clause_takes_the_known_events_date(nlp) -> None:
+    text = "After Iraq's invasion of Kuwait, Syria sent troops to Saudi Arabia last month."
+    published = dt.date(1990, 11, 20)
+    invasion = when(nlp, text, "invasion", published=published,
+                    key=("IRQ", "KWT", "ASSAULT"))
+    assert (invasion.date, invasion.source) == ("1990-08-02", "text")
+    assert when(nlp, text, "sent", published=published).date == "1990-10"
+
+
+def test_the_known_events_table_is_user_extendable(tmp_path) -> None:
+    extra = tmp_path / "events.csv"
+    extra.write_text("name,date,source,target,plover,pattern\n"
+                     "the Lake Titicaca incident,2031-05-04,BOL,PER,ASSAULT,Titicaca incident\n",
+                     encoding="utf-8")
+    events = load_known_events((extra,))
+    assert events[0].name == "the Lake Titicaca incident"
+    assert events[0].matches("after the Titicaca incident", "BOL", "PER", "ASSAULT")
+    assert not events[0].matches("after the Titicaca incident", "PER", "BOL", "ASSAULT")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,date,source,target,plover,pattern\nx,2031-05-04,,,,([\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.csv, line 2"):
+        load_known_events((bad,))
+
+
+def test_a_story_told_about_an_earlier_year_dates_yearless_days_in_it() -> None:
+    story = DateRef("1990-08-02", "day", "text", "2 August 1990", 0, 13)
+    later = find_dates("On 10 July Washington lifted the sanctions.", dt.date(1991, 8, 20),
+                       narrative=story)
+    assert later[0].date == "1991-07-10"  # the first 10 July after the story's date
+    same = find_dates("On 12 August the envoys met again.", dt.date(1991, 8, 20),
+                      narrative=story)
+    assert same[0].date == "1990-08-12"
+
+
+def test_days_counted_from_the_story() -> None:
+    story = DateRef("2008-08-26", "day", "text", "26 August 2008", 0, 14)
+    found = find_dates("Tbilisi severed relations three days later.", dt.date(2009, 1, 5),
+                       narrative=story)
+    assert [(r.text, r.date) for r in found] == [("three days later", "2008-08-29")]
+    inside = find_dates("On 3 May the envoys met, and the next day they signed a pact.",
+                        dt.date(2009, 6, 1))
+    assert [r.date for r in inside] == ["2009-05-03", "2009-05-04"]
+    assert find_dates("Tbilisi severed relations three days later.", dt.date(2009, 1, 5)) == []
+
+
+def test_the_coder_dates_each_event_by_its_own_clause(nlp) -> None:
+    from detente.coding import load_coder
+    from detente.settings import load_settings
+
+    coder = load_coder(load_settings({"fast": True}, env={}))
+    text = ("Chile and Peru held talks in Lima from March 10 to 12. "
+            "Chile and Peru agreed to speed up talks on the basis of the 1929 treaty.")
+    events, _ = coder.code(Document.create(text, date=PUBLISHED), nlp(text))
+    dated = {(e.sentence_index, e.date, e.date_end) for e in events}
+    assert (0, "2015-03-10", "2015-03-12") in dated
+    assert all(e.date == "2015-03-25" for e in events if e.sentence_index == 1)
+    assert all(e.to_dict()["date_end"] == "2015-03-12" for e in events
+               if e.sentence_index == 0)
