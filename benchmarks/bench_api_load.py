@@ -1,11 +1,15 @@
-"""Load on the HTTP API: N requests from C concurrent clients against a real server.
+"""Load on the HTTP API: N read requests from C concurrent clients during an upload.
 
 Starts `detente serve` (python -m detente.cli_serve) in a subprocess on a free loopback
-port over a synthetic database (or --db), then sends a fixed mix of read requests with
-httpx/asyncio and prints latency percentiles per route and overall, and requests/s.
+port over a synthetic database (or --db), starts an upload of synthetic articles (plus
+one file that must fail), and while it is being ingested sends a fixed mix of read
+requests with httpx/asyncio. Prints latency percentiles per route and overall,
+requests/s and errors, how many reads were answered while the upload was running, and
+checks that the upload stored exactly the documents it should.
 
-    .venv/bin/python benchmarks/bench_api_load.py                 # 2,000 requests, 20 clients
-    .venv/bin/python benchmarks/bench_api_load.py --requests 5000 --clients 50
+    .venv/bin/python benchmarks/bench_api_load.py              # 1,000 requests, 50 clients
+    .venv/bin/python benchmarks/bench_api_load.py --requests 200 --upload-files 10
+    .venv/bin/python benchmarks/bench_api_load.py --upload-files 0   # reads only
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -34,9 +39,17 @@ TYPES = [("CONSULT", "040", 1, 1.0), ("AGREE", "030", 1, 4.0), ("COOPERATE", "06
          ("ACCUSE", "111", 3, -2.0), ("REQUEST", "100", 3, -5.0), ("SANCTION", "163", 4, -8.0),
          ("MOBILIZE", "150", 4, -7.2)]
 
+# Invented sentences for the uploaded articles: (subject, verb phrase, object).
+COUNTRIES = ["Norway", "Chile", "Kenya", "Brazil", "Canada", "Egypt", "Peru", "Ghana",
+             "Vietnam", "Poland", "Mexico", "Turkey"]
+PHRASES = ["signed a fishing agreement with", "recalled its ambassador from",
+           "offered flood relief to", "held talks on grain exports with",
+           "accused the navy of", "threatened new tariffs against",
+           "agreed to extend a currency swap with", "condemned the border closure by"]
+
 
 def synthetic_db(path: Path, documents: int, seed: int = 7) -> tuple[int, list[str]]:
-    """Documents of five sentences with one or two events each, 2010–2022."""
+    """Documents of five sentences with one event each, 2010–2022."""
     rng = random.Random(seed)
     ids, count = [], 0
     with open_store(path) as store:
@@ -70,6 +83,24 @@ def synthetic_db(path: Path, documents: int, seed: int = 7) -> tuple[int, list[s
     return count, ids
 
 
+def upload_files(count: int, sentences: int, seed: int) -> list[tuple[str, bytes]]:
+    """`count` distinct articles of `sentences` invented sentences, then one binary file
+    that the server must report as a failure."""
+    rng = random.Random(seed)
+    files = []
+    for number in range(count):
+        day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(3000))
+        lines = []
+        for index in range(sentences):
+            a, b = rng.sample(COUNTRIES, 2)
+            lines.append(f"{a} {rng.choice(PHRASES)} {b} on {day:%A}, officials said in "
+                         f"statement {number}-{index}.")
+        body = f"Title: Bulletin {number}\nDate: {day.isoformat()}\n\n" + " ".join(lines)
+        files.append((f"bulletin-{number}.txt", body.encode()))
+    files.append(("broken.png", b"\x89PNG\r\n\x1a\n\x00\x00 not an article"))
+    return files
+
+
 def request_mix(doc_ids: list[str], rng: random.Random) -> tuple[str, str, dict[str, str]]:
     """(route name, path, params): mostly the dashboard's own calls."""
     a, b = rng.sample(ACTORS[:5], 2)
@@ -92,34 +123,72 @@ def request_mix(doc_ids: list[str], rng: random.Random) -> tuple[str, str, dict[
     return name, path, params
 
 
-async def run_load(base: str, total: int, clients: int, doc_ids: list[str],
-                   seed: int) -> tuple[dict[str, list[float]], list[int], float]:
-    rng = random.Random(seed)
-    plan = [request_mix(doc_ids, rng) for _ in range(total)]
-    queue: asyncio.Queue[tuple[str, str, dict[str, str]]] = asyncio.Queue()
-    for item in plan:
-        queue.put_nowait(item)
-    latencies: dict[str, list[float]] = defaultdict(list)
-    statuses: list[int] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+@dataclass
+class Load:
+    """What the clients saw: latencies per route, statuses, transport errors, timings."""
 
-    async def client(http: httpx.AsyncClient) -> None:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: list[int] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    finished_at: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+
+
+async def run_load(http: httpx.AsyncClient, total: int, clients: int, doc_ids: list[str],
+                   seed: int) -> Load:
+    rng = random.Random(seed)
+    queue: asyncio.Queue[tuple[str, str, dict[str, str]]] = asyncio.Queue()
+    for _ in range(total):
+        queue.put_nowait(request_mix(doc_ids, rng))
+    load = Load()
+
+    async def client() -> None:
         while True:
             try:
                 name, path, params = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
             started = time.perf_counter()
-            response = await http.get(path, params=params)
-            latencies[name].append(time.perf_counter() - started)
-            statuses.append(response.status_code)
+            try:
+                response = await http.get(path, params=params)
+            except httpx.TransportError as exc:
+                load.failed.append(f"{name}: {type(exc).__name__}")
+                continue
+            load.latencies[name].append(time.perf_counter() - started)
+            load.finished_at.append(time.perf_counter())
+            load.statuses.append(response.status_code)
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
-        await http.get("/api/health")  # one warm-up connection
-        started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    return latencies, statuses, elapsed
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    load.elapsed = time.perf_counter() - started
+    return load
+
+
+async def scenario(base: str, args: argparse.Namespace, doc_ids: list[str],
+                   files: list[tuple[str, bytes]]) -> tuple[Load, dict, float | None, dict,
+                                                            dict]:
+    """The upload (if any) in flight, the read load once the server says it is ingesting;
+    returns the load, the upload's answer, when it finished, and health before/after."""
+    limits = httpx.Limits(max_connections=args.clients + 1,
+                          max_keepalive_connections=args.clients + 1)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=300) as http:
+        before = (await http.get("/api/health")).json()
+        upload, done_at = None, None
+        if files:
+            upload = asyncio.create_task(http.post(
+                "/api/documents", files=[("files", item) for item in files]))
+            while not (await http.get("/api/health")).json()["ingesting"]:
+                if upload.done():
+                    raise SystemExit(f"the upload ended before the load: {upload.result()}")
+                await asyncio.sleep(0.05)
+        load = await run_load(http, args.requests, args.clients, doc_ids, args.seed)
+        answer: dict = {}
+        if upload is not None:
+            response = await upload
+            done_at = time.perf_counter()
+            answer = {"status": response.status_code, **response.json()}
+        after = (await http.get("/api/health")).json()
+    return load, answer, done_at, before, after
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -149,12 +218,55 @@ def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float = 
     raise SystemExit("the server did not answer in time")
 
 
+def report(args: argparse.Namespace, load: Load, answer: dict, done_at: float | None,
+           before: dict, after: dict, uploaded: int) -> bool:
+    """Print the figures; True when every read answered and the upload's counts are right."""
+    everything = [v for values in load.latencies.values() for v in values]
+    print(f"{len(everything)} requests, {args.clients} concurrent clients, loopback, "
+          f"1 uvicorn worker, {os.cpu_count()} CPUs")
+    print(f"{'route':<15}{'n':>6}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}")
+    for name in sorted(load.latencies):
+        p50, p90, p99 = percentiles(load.latencies[name])
+        print(f"{name:<15}{len(load.latencies[name]):>6}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}")
+    p50, p90, p99 = percentiles(everything)
+    print(f"{'all':<15}{len(everything):>6}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}")
+    counts: dict[int, int] = defaultdict(int)
+    for status in load.statuses:
+        counts[status] += 1
+    # The "bad parameter" requests are meant to be 400s; anything else is an error.
+    expected_400 = len(load.latencies.get("bad parameter", []))
+    errors = len(load.failed) + sum(n for s, n in counts.items() if s >= 500) + abs(
+        counts.get(400, 0) - expected_400) + sum(n for s, n in counts.items()
+                                                  if s not in (200, 400) and s < 500)
+    print(f"throughput: {len(everything) / load.elapsed:.0f} req/s over {load.elapsed:.1f} s; "
+          f"statuses: {dict(sorted(counts.items()))}; errors: {errors}"
+          + (f" ({', '.join(sorted(set(load.failed)))})" if load.failed else ""))
+    ok = errors == 0
+    if done_at is not None:
+        during = sum(1 for moment in load.finished_at if moment < done_at)
+        added, failures = answer.get("added", []), answer.get("failures", [])
+        grown = after["counts"]["documents"] - before["counts"]["documents"]
+        right = (answer["status"] == 200 and len(added) == uploaded and not answer["present"]
+                 and [f["input"] for f in failures] == ["broken.png"] and grown == uploaded)
+        print(f"upload: {uploaded} articles + 1 bad file; HTTP {answer['status']}, "
+              f"{len(added)} added, {len(answer.get('present', []))} present, "
+              f"{len(failures)} failure(s) {[f['input'] for f in failures]}; documents "
+              f"{before['counts']['documents']} → {after['counts']['documents']}; "
+              f"{during} of {len(everything)} reads answered while it ran; "
+              f"counts {'right' if right else 'WRONG'}")
+        ok = ok and right
+    return ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--documents", type=int, default=300,
                         help="synthetic documents (5 sentences, 5 events each)")
+    parser.add_argument("--upload-files", type=int, default=60,
+                        help="articles uploaded during the load (0: reads only)")
+    parser.add_argument("--upload-sentences", type=int, default=12)
     parser.add_argument("--db", type=Path, help="use this database instead of a synthetic one")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -164,13 +276,15 @@ def main() -> None:
             db = args.db
             with open_store(db, read_only=True) as store:
                 doc_ids = [d["doc_id"] for d in store.documents()]
-                events = store.count("events")
         else:
             db = Path(folder) / "bench.duckdb"
             started = time.perf_counter()
             events, doc_ids = synthetic_db(db, args.documents)
             print(f"synthetic database: {len(doc_ids)} documents, {events} events "
                   f"({time.perf_counter() - started:.1f} s to build)")
+        files = upload_files(args.upload_files, args.upload_sentences, args.seed)
+        if not args.upload_files:
+            files = []
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("DETENTE_")}
@@ -179,26 +293,13 @@ def main() -> None:
                                   stdout=subprocess.DEVNULL)
         try:
             wait_until_up(base, server)
-            latencies, statuses, elapsed = asyncio.run(
-                run_load(base, args.requests, args.clients, doc_ids, args.seed))
+            load, answer, done_at, before, after = asyncio.run(
+                scenario(base, args, doc_ids, files))
         finally:
             server.terminate()
             server.wait(timeout=30)
-
-    everything = [v for values in latencies.values() for v in values]
-    print(f"{len(everything)} requests, {args.clients} concurrent clients, loopback, "
-          f"1 uvicorn worker, {os.cpu_count()} CPUs")
-    print(f"{'route':<15}{'n':>6}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}")
-    for name in sorted(latencies):
-        p50, p90, p99 = percentiles(latencies[name])
-        print(f"{name:<15}{len(latencies[name]):>6}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}")
-    p50, p90, p99 = percentiles(everything)
-    print(f"{'all':<15}{len(everything):>6}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}")
-    counts = defaultdict(int)
-    for status in statuses:
-        counts[status] += 1
-    print(f"throughput: {len(everything) / elapsed:.0f} req/s over {elapsed:.1f} s; "
-          f"statuses: {dict(sorted(counts.items()))}")
+    if not report(args, load, answer, done_at, before, after, args.upload_files):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -141,11 +141,20 @@ def test_the_coder_dates_each_event_by_its_own_clause(nlp) -> None:
     from detente.settings import load_settings
 
     coder = load_coder(load_settings({"fast": True}, env={}))
-    text = ("Chile and Peru held talks in Lima from March 10 to 12. "
-            "Chile and Peru agreed to speed up talks on the basis of the 1929 treaty.")
+    text = ("Chile and Peru agreed to speed up talks on the basis of the 1929 treaty. "
+            "Chile and Peru held talks in Lima from March 10 to 12.")
     events, _ = coder.code(Document.create(text, date=PUBLISHED), nlp(text))
     dated = {(e.sentence_index, e.date, e.date_end) for e in events}
-    assert (0, "2015-03-10", "2015-03-12") in dated
-    assert all(e.date == "2015-03-25" for e in events if e.sentence_index == 1)
+    assert (1, "2015-03-10", "2015-03-12") in dated
+    assert all(e.date == "2015-03-25" for e in events if e.sentence_index == 0)
     assert all(e.to_dict()["date_end"] == "2015-03-12" for e in events
-               if e.sentence_index == 0)
+               if e.sentence_index == 1)
+
+
+def test_an_event_told_in_the_past_continues_the_story(nlp) -> None:
+    text = ("On 21 July Chile ordered Peru to close its consulate in Arica. "
+            "Peru retaliated by expelling two Chilean diplomats. "
+            "Peru has refused to reopen the talks.")
+    published = dt.date(2020, 9, 1)
+    assert when(nlp, text, "retaliated", published=published).date == "2020-07-21"
+    assert when(nlp, text, "refused", published=published).source == "document"

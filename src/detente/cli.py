@@ -155,7 +155,10 @@ def code_command(
     settings = run(lambda: settings_from(config, fast=fast or None, actors=actors))
     failures = 0
     with open_text(input, "r") as source, open_text(output, "w") as sink:
-        for coded in run(lambda: library.code(source, settings=settings, name=input or "<stdin>")):
+        # Bytes: a line that is not UTF-8 is then that line's error, not the stream's end.
+        lines = getattr(source, "buffer", source)
+        for coded in run(lambda: library.code(lines, settings=settings,
+                                              name=input or "<stdin>")):
             if coded.error:
                 failures += 1
                 err.print(f"[yellow]skipped[/] {coded.error}", highlight=False)

@@ -60,6 +60,19 @@ class UnknownActorError(InputError):
     code = "E104"
 
 
+class NotRegularFileError(InputError):
+    """A FIFO, a device or a link to one: reading it could hang or never end."""
+
+    code = "E107"
+
+
+class UnexpectedInputError(InputError):
+    """An input that made a reader, the parser or the coder fail in a way no check
+    foresaw; recorded against that input while the batch goes on."""
+
+    code = "E109"
+
+
 class StoreError(DetenteError):
     """The DuckDB store cannot be opened, migrated or written."""
 

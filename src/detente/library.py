@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 from detente.date_input import Precision, first_day, read_date
 from detente.errors import ModelMissingError
@@ -24,7 +24,7 @@ from detente.ingest.pipeline import (
 )
 from detente.ingest.pipeline import ingest as _ingest
 from detente.ingest.prepare import DatedAs
-from detente.ingest.readers import read_jsonl
+from detente.ingest.readers import read_jsonl, stream_lines
 from detente.records import Document, Event
 from detente.settings import Settings, load_settings
 from detente.store import DbLike, EventFilter, Store, reading
@@ -68,7 +68,7 @@ def ingest(
     *,
     settings: Settings | None = None,
     progress: Progress | None = None,
-    stdin: TextIO | None = None,
+    stdin: IO[Any] | None = None,
     date: dt.date | str | None = None,
     store: Store | None = None,
 ) -> IngestReport:
@@ -99,13 +99,14 @@ class CodedDocument:
 
 
 def code(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes] | IO[Any],
     *,
     settings: Settings | None = None,
     name: str = "<stdin>",
 ) -> Iterator[CodedDocument]:
     """Code a JSONL stream of documents (`id`, `text`, optional `date`, `title`) without a
-    database; each event carries the input's `id` as `doc_id`. Bad lines yield an error.
+    database; each event carries the input's `id` as `doc_id`. `lines` may be text or UTF-8
+    bytes, or a stream. A bad line (or one the coder fails on) yields its error and the others go on.
 
     >>> for coded in code(['{"id": "a", "text": "Japan imposed sanctions on Russia."}']):
     ...     print(coded.doc_id, [e.plover for e in coded.events])  # doctest: +SKIP
@@ -117,8 +118,15 @@ def code(
         raise ModelMissingError("no event coder is installed",
                                 hint="Reinstall detente with its models (pip install -e .).")
 
+    max_bytes = settings.max_doc_mb * 1_000_000
+
+    # A stream is read with each line capped, so that one with no line break (a pipe
+    # from /dev/zero) cannot fill the memory.
+    source = stream_lines(lines, max_bytes) if hasattr(lines, "readline") else iter(lines)
+
     def documents() -> Iterator[Document]:
-        for item in prepared(read_jsonl(iter(lines), name), day_first=settings.day_first):
+        raws = read_jsonl(source, name, max_bytes)
+        for item in prepared(raws, day_first=settings.day_first):
             if isinstance(item, Failure):
                 failures.append(item)
                 continue
@@ -126,11 +134,14 @@ def code(
             yield replace(item, doc_id=input_id)
 
     failures: list[Failure] = []
-    for doc, _sentences, events, _mentions in process(documents(), coder, settings.batch_size):
+    for item in process(documents(), coder, settings.batch_size):
         while failures:
             failure = failures.pop(0)
             yield CodedDocument(failure.input, [], failure.message)
-        yield CodedDocument(doc.doc_id, events)
+        if isinstance(item, Failure):
+            yield CodedDocument(item.input, [], item.message)
+        else:
+            yield CodedDocument(item.doc.doc_id, item.events)
     for failure in failures:
         yield CodedDocument(failure.input, [], failure.message)
 

@@ -2,15 +2,17 @@
 
 All SQL is parameterised. A document is written in one transaction together with
 its sentences, mentions and events, so a failure never leaves half a document.
+Reads from other threads go through cursors (`Store.cursor()`, `reading`): DuckDB runs
+them side by side, each in its own snapshot, while one writer writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +120,18 @@ class EventFilter:
 
 
 class Store:
-    """An open DuckDB store. Use `open_store(path)` as a context manager."""
+    """An open DuckDB store. Use `open_store(path)` as a context manager.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+    `names` maps an input's name to the name it is recorded under (`documents.path`,
+    `ingest_errors`): the HTTP API records an upload's file name, never the temporary
+    path it was read from (see `recording_as`).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str,
+                 names: Mapping[str, str] | None = None) -> None:
         self.con = con
         self.path = path
+        self.names = dict(names or {})
 
     # -- schema -----------------------------------------------------------------
     def migrate(self) -> None:
@@ -170,6 +179,7 @@ class Store:
         """Store a document with its parts in one transaction; False if already stored."""
         if self.has_document(doc.doc_id):
             return False
+        doc = replace(doc, path=renamed(doc.path, self.names))
         con = self.con
         with self.transaction():
             con.execute(
@@ -212,12 +222,17 @@ class Store:
         return self.count("events") - before
 
     def record_error(self, input_name: str, code: str, message: str, hint: str = "") -> None:
-        """Record a failed input once: a re-run of the same bad file adds no duplicate."""
+        """Record a failed input once: the same failure again (a re-run, a retried
+        upload) only moves its `recorded_at` to now and keeps the latest hint."""
+        key = [renamed(input_name, self.names), code, renamed(message, self.names)]
+        hint = renamed(hint, self.names)
+        self.con.execute(
+            "UPDATE ingest_errors SET recorded_at = current_timestamp, hint = ?"
+            " WHERE input = ? AND code = ? AND message = ?", [hint, *key])
         self.con.execute(
             "INSERT INTO ingest_errors (input, code, message, hint) SELECT ?, ?, ?, ?"
-            " WHERE NOT EXISTS (SELECT 1 FROM ingest_errors WHERE input = ? AND message = ?)",
-            [input_name, code, message, hint, input_name, message],
-        )
+            " WHERE NOT EXISTS (SELECT 1 FROM ingest_errors"
+            " WHERE input = ? AND code = ? AND message = ?)", [*key, hint, *key])
 
     # -- reads ------------------------------------------------------------------
     def count(self, table: str) -> int:
@@ -275,10 +290,29 @@ class Store:
 
     def cursor(self) -> Store:
         """A Store on a new cursor of the same database, for use from another thread."""
-        return Store(self.con.cursor(), self.path)
+        return Store(self.con.cursor(), self.path, self.names)
+
+    def recording_as(self, names: Mapping[str, str]) -> Store:
+        """A cursor that records each input in `names` under its given name, in
+        `documents.path` and in `ingest_errors` (its input, message and hint).
+
+        >>> with open_store(":memory:") as store:
+        ...     upload = store.recording_as({"/tmp/x1/report.txt": "report.txt"})
+        ...     upload.record_error("/tmp/x1/report.txt", "E102", "/tmp/x1/report.txt is empty")
+        ...     [(e["input"], e["message"]) for e in store.errors()]
+        [('report.txt', 'report.txt is empty')]
+        """
+        return Store(self.con.cursor(), self.path, names)
 
     def close(self) -> None:
         self.con.close()
+
+
+def renamed(text: str, names: Mapping[str, str]) -> str:
+    """`text` with every name in `names` replaced by the name it is recorded under."""
+    for name, shown in names.items():
+        text = text.replace(name, shown)
+    return text
 
 
 def flat_event(e: Event) -> dict[str, Any]:
@@ -335,18 +369,8 @@ def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
                                 hint="Run `detente ingest PATH --db FILE` first, or pass --db.")
     try:
         con = duckdb.connect(name, read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreLockedError(
-                f"the database {name} is in use by another process",
-                hint="Stop the other process (e.g. `detente serve`), upload through the "
-                     "server (POST /api/documents), or use another --db file.",
-            ) from exc
-        raise StoreError(f"cannot open the database {name}: {exc}",
-                         hint="Check the path, or pass another --db file.") from exc
     except duckdb.Error as exc:
-        raise StoreError(f"{name} is not a detente DuckDB database: {exc}",
-                         hint="Pass another --db file; detente will create it.") from exc
+        raise open_error(name, exc) from exc
     store = Store(con, name)
     try:
         if not read_only:
@@ -354,6 +378,29 @@ def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
         yield store
     finally:
         con.close()
+
+
+def open_error(name: str, exc: duckdb.Error) -> StoreError:
+    """What went wrong opening the database `name`, and what to do about it."""
+    wal = Path(f"{name}.wal")
+    if "WAL" in str(exc) and wal.exists():
+        # DuckDB replays the write-ahead log on open; a damaged one blocks the whole file
+        # although everything up to the last checkpoint is safe in the database itself.
+        return StoreError(
+            f"the write-ahead log {wal} of the database {name} is damaged and cannot be "
+            f"replayed: {exc}",
+            hint=f"Move {wal.name} aside (mv {wal} {wal}.damaged); the database before "
+                 "the last checkpoint is intact, and only the writes after it are lost.")
+    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        return StoreLockedError(
+            f"the database {name} is in use by another process",
+            hint="Stop the other process (e.g. `detente serve`), upload through the "
+                 "server (POST /api/documents), or use another --db file.")
+    if isinstance(exc, duckdb.IOException):
+        return StoreError(f"cannot open the database {name}: {exc}",
+                          hint="Check the path, or pass another --db file.")
+    return StoreError(f"{name} is not a detente DuckDB database: {exc}",
+                      hint="Pass another --db file; detente will create it.")
 
 
 DbLike = str | Path | Store

@@ -1,8 +1,13 @@
 """The app factory: one open database, one error shape, security headers, the dashboard.
 
-The server opens the DuckDB file once, read-write, and every request reads through a
-cursor of that connection (`Store.cursor()`), so reads go on while an upload is being
-ingested in a worker thread. Uploads are serialised by one lock.
+The server opens the DuckDB file once, read-write. Read routes are plain functions,
+run by FastAPI in its thread pool, and each reads through its own cursor of that
+connection (`reading(store)`): DuckDB answers them side by side, each in its own
+snapshot, and goes on answering while an upload is ingested in another worker thread.
+Uploads (the only writes) are serialised by one lock.
+
+An exception no route expected becomes a 500 in the one error shape and goes no
+further, so the server keeps the client's connection open.
 """
 
 from __future__ import annotations
@@ -43,9 +48,11 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 @dataclass
 class ApiContext:
-    """What every route needs: the settings, the open store and the ingest lock."""
+    """What every route needs: the settings, the open store, the folder uploads wait in
+    and the ingest lock."""
 
     settings: Settings
+    uploads: Path
     opened: Store | None = None
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     cache: dict[str, Any] = field(default_factory=dict)
@@ -116,11 +123,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(400, message, InputError.code,
                               "See the parameters of this route in /api/openapi.json.")
 
-    @app.exception_handler(Exception)
+    @app.exception_handler(Exception)  # the last resort, for a bug in a middleware
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, f"internal error: {type(exc).__name__}", DetenteError.code,
-                              "This is a bug in detente; the server log has the traceback.")
+        return internal_error(request.method, request.url.path, exc)
+
+
+def internal_error(method: str, path: str, exc: Exception) -> JSONResponse:
+    """The 500 for an exception nothing expected, logged with its traceback."""
+    log.error("unhandled error on %s %s", method, path, exc_info=exc)
+    return error_response(500, f"internal error: {type(exc).__name__}", DetenteError.code,
+                          "This is a bug in detente; the server log has the traceback.")
 
 
 ASGIApp = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]],
@@ -157,6 +169,38 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class InternalErrors:
+    """Answers an exception a route did not expect with the 500 of `internal_error`, and
+    does not raise it further (a plain ASGI middleware, innermost).
+
+    Starlette's own last-resort handler re-raises after answering, and the server then
+    closes the connection: a client's keep-alive connection would be reset by one bad
+    request. Here the request ends normally and the connection stays open.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:  # half an answer is sent: only closing the connection can end it
+                raise
+            response = internal_error(scope["method"], scope.get("path", ""), exc)
+            await response(scope, receive, send)
+
+
 def host_name(host_header: str) -> str:
     """The name in a Host header: "127.0.0.1:8000" → "127.0.0.1", "[::1]:80" → "::1"."""
     if host_header.startswith("["):
@@ -185,14 +229,14 @@ class RequestGuard:
             refusal = None
             if self.allowed_hosts is not None and host_name(host) not in self.allowed_hosts:
                 refusal = (f"requests for host {host!r} are refused",
-                           "Open the dashboard at the address `detente serve` printed, "
-                           "e.g. http://127.0.0.1:8000/.")
+                           ("Open the dashboard at the address `detente serve` printed, "
+                            "e.g. http://127.0.0.1:8000/."))
             origin = headers.get("origin")
             if (refusal is None and scope["method"] not in ("GET", "HEAD", "OPTIONS")
                     and origin is not None and origin != f"{scope.get('scheme', 'http')}://{host}"):
                 refusal = (f"a {scope['method']} from another site ({origin}) is refused",
-                           "Upload from the dashboard itself, or from a script that sends "
-                           "no Origin header.")
+                           ("Upload from the dashboard itself, or from a script that sends "
+                            "no Origin header."))
             if refusal is not None:
                 response = error_response(403, refusal[0], "HTTP403", refusal[1])
                 await response(scope, receive, send)
@@ -222,14 +266,15 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
     """
     from detente import __version__
     from detente.api.routes import router
+    from detente.api.upload import clear_uploads, upload_folder
     from detente.api.upload import router as upload_router
 
     if isinstance(source, Store):
-        ctx = ApiContext(settings or Settings(db=Path(source.path)), opened=source)
-    elif isinstance(source, Settings):
-        ctx = ApiContext(source)
+        ctx = ApiContext(settings or Settings(db=Path(source.path)),
+                         upload_folder(source.path), opened=source)
     else:
-        ctx = ApiContext(settings or Settings(db=Path(source)))
+        chosen = source if isinstance(source, Settings) else settings or Settings(db=Path(source))
+        ctx = ApiContext(chosen, upload_folder(str(chosen.db)))
     owns_store = ctx.opened is None
 
     @asynccontextmanager
@@ -238,6 +283,9 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
             if owns_store:
                 ctx.opened = stack.enter_context(open_store(ctx.settings.db))
                 stack.callback(setattr, ctx, "opened", None)
+            # The database is held now, so its upload folder is this server's alone.
+            clear_uploads(ctx.uploads)
+            stack.callback(clear_uploads, ctx.uploads)
             # Build the Vega bundle now: it holds the GIL for a second or two, which
             # would otherwise stall every request in flight when the first page loads.
             vega_bundle()
@@ -269,6 +317,7 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
         return Response(vega_bundle(), media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    app.add_middleware(InternalErrors)  # added first: the innermost
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(RequestGuard, allowed_hosts=frozenset(allowed_hosts)
                        if allowed_hosts is not None else None)

@@ -1,20 +1,26 @@
 """POST /api/documents: files (multipart) or JSON documents → library.ingest.
 
-The body is read with a size limit before anything is parsed. Files are written under
-a fresh temporary folder with their base names only, so no request can name a path on
-the server; JSON documents go to the pipeline as JSONL, as `detente ingest -` does.
-Ingest runs in a worker thread on the server's open store, one upload at a time, while
-reads go on through their own cursors.
+The body is read with a size limit before anything is parsed, and parsed in a worker
+thread; any body that cannot be read is a 400. Files are written with their base names
+only, under a fresh folder in `<db>.uploads` beside the database, so no request can name
+a path on the server; they are recorded under those names, never the temporary paths.
+Only the process that holds the database writes there, so a server that starts clears
+whatever a killed one left. JSON documents go to the pipeline as JSONL, as `detente
+ingest -` does. Ingest runs in a worker thread on the server's open store, one upload at
+a time, while reads go on through their own cursors.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import shutil
 import tempfile
+import uuid
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -23,16 +29,24 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente import library
 from detente.api.app import ApiContext, context, error_response
 from detente.errors import InputError, PayloadTooLargeError, UnsupportedMediaTypeError
 from detente.ingest.pipeline import IngestReport
+from detente.store import renamed
 
+log = logging.getLogger("detente.api")
 router = APIRouter(prefix="/api")
 
 MAX_FILES = 200
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
+# JSON documents are recorded as "document:N", as the API reports them.
+JSON_NAMES = {"<stdin>": "document"}
+MULTIPART_HINT = ("Send multipart/form-data with one or more `files` parts, e.g. "
+                  "curl -F files=@article.txt http://127.0.0.1:8000/api/documents")
+JSON_HINT = 'Send {"documents": [{"id": "a1", "text": "..."}]}.'
 
 
 class JsonDocument(BaseModel):
@@ -93,7 +107,14 @@ async def form_files(request: Request, body: bytes) -> list[tuple[str, bytes]]:
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    form = await Request(request.scope, replay).form(max_files=MAX_FILES, max_fields=50)
+    try:
+        form = await Request(request.scope, replay).form(max_files=MAX_FILES, max_fields=50)
+    except StarletteHTTPException as exc:  # the parser's own 400s, e.g. too many files
+        raise InputError(f"the multipart body is malformed: {exc.detail}",
+                         hint=MULTIPART_HINT) from None
+    except Exception as exc:  # noqa: BLE001 - whatever else the parser raises, the body is unreadable
+        raise InputError(f"the multipart body cannot be read: {type(exc).__name__}: {exc}",
+                         hint=MULTIPART_HINT) from None
     files = []
     try:
         for _key, value in form.multi_items():
@@ -102,17 +123,22 @@ async def form_files(request: Request, body: bytes) -> list[tuple[str, bytes]]:
     finally:
         await form.close()
     if not files:
-        raise InputError("the upload holds no files",
-                         hint="Send multipart/form-data with one or more `files` parts.")
+        raise InputError("the upload holds no files", hint=MULTIPART_HINT)
     return files
 
 
 def json_documents(body: bytes) -> list[JsonDocument]:
+    """The documents of a JSON body; any body that is not such JSON is an InputError."""
     try:
         data = json.loads(body)
+    except RecursionError:
+        raise InputError("the JSON body is nested too deeply to read",
+                         hint=JSON_HINT) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"the JSON body is malformed: {exc}",
-                         hint='Send {"documents": [{"id": "a1", "text": "..."}]}.') from None
+        raise InputError(f"the JSON body is malformed: {exc}", hint=JSON_HINT) from None
+    except ValueError as exc:  # Python's limit on the digits of an integer
+        raise InputError(f"the JSON body holds a number too long to read: "
+                         f"{str(exc).split(';')[0]}", hint=JSON_HINT) from None
     if isinstance(data, list):
         data = {"documents": data}
     try:
@@ -132,9 +158,34 @@ def safe_name(name: str, number: int) -> str:
     return base[:120] or f"upload-{number}.txt"
 
 
+def upload_folder(db: str) -> Path:
+    """Where uploads wait while they are ingested: `<db>.uploads` beside the database
+    (a folder of its own in the temporary folder for an in-memory one)."""
+    if db == ":memory:":
+        return Path(tempfile.gettempdir()) / f"detente-uploads-{uuid.uuid4().hex}"
+    return Path(f"{db}.uploads")
+
+
+def clear_uploads(folder: Path) -> int:
+    """Delete the uploads a killed server left in `folder`; returns how many there were.
+
+    Safe because the caller holds the database: no other server can be using `folder`."""
+    if not folder.is_dir():
+        return 0
+    left = sum(1 for _ in folder.iterdir())
+    shutil.rmtree(folder, ignore_errors=True)
+    if left:
+        log.warning("removed %d upload(s) left in %s by a server that stopped mid-upload",
+                    left, folder)
+    return left
+
+
 def ingest_files(ctx: ApiContext, files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
-    """Write the files under a temporary folder, ingest them, report with their names."""
-    folder = Path(tempfile.mkdtemp(prefix="detente-upload-"))
+    """Write the files under a fresh upload folder, ingest them, report and record them
+    under their uploaded names."""
+    store = ctx.store
+    ctx.uploads.mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="detente-upload-", dir=ctx.uploads))
     names: dict[str, str] = {}
     try:
         paths = []
@@ -145,7 +196,8 @@ def ingest_files(ctx: ApiContext, files: Sequence[tuple[str, bytes]]) -> dict[st
             path.write_bytes(content)
             names[str(path)] = shown
             paths.append(path)
-        report = library.ingest(paths, settings=ctx.settings, store=ctx.store)
+        with closing(store.recording_as(names)) as recorder:
+            report = library.ingest(paths, settings=ctx.settings, store=recorder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return report_dict(report, names)
@@ -158,21 +210,16 @@ def ingest_json(ctx: ApiContext, docs: Sequence[JsonDocument]) -> dict[str, Any]
         record.setdefault("id", str(number))
         lines.append(json.dumps(record, ensure_ascii=False))
     stdin = io.StringIO("\n".join(lines) + "\n")
-    report = library.ingest(["-"], settings=ctx.settings, store=ctx.store, stdin=stdin)
-    return report_dict(report, {"<stdin>": "document"})
+    with closing(ctx.store.recording_as(JSON_NAMES)) as recorder:
+        report = library.ingest(["-"], settings=ctx.settings, store=recorder, stdin=stdin)
+    return report_dict(report, JSON_NAMES)
 
 
 def report_dict(report: IngestReport, names: dict[str, str]) -> dict[str, Any]:
     """The ingest report, with temporary paths replaced by the uploaded names."""
-
-    def shown(text: str) -> str:
-        for path, name in names.items():
-            text = text.replace(path, name)
-        return text
-
     data = report.to_dict()
     data.pop("db", None)
-    data["failures"] = [{key: shown(value) if isinstance(value, str) else value
+    data["failures"] = [{key: renamed(value, names) if isinstance(value, str) else value
                          for key, value in failure.items()} for failure in data["failures"]]
     return data
 
@@ -196,7 +243,8 @@ async def upload(request: Request) -> JSONResponse:
         files = await form_files(request, body)
         job, items = ingest_files, files
     elif kind == "application/json":
-        job, items = ingest_json, json_documents(body)
+        # Parsed in a worker thread: a large body would otherwise hold up every request.
+        job, items = ingest_json, await run_in_threadpool(json_documents, body)
     else:
         raise UnsupportedMediaTypeError(
             f"cannot ingest a {kind or 'body without a content type'}",

@@ -44,7 +44,8 @@ def coded_documents(documents: Sequence[GoldDocument], coder) -> list[ScoredDocu
 
     runtime = [as_document(d)[0] for d in documents]
     scored = []
-    for gold, (_, _, events, _) in zip(documents, process(runtime, coder), strict=True):
+    for gold, coded in zip(documents, process(runtime, coder), strict=True):
+        events = coded.events
         # The headline is coded as ingest codes it: an event it reports is the same
         # event as the body's (one copy survives deduplication), so it is scored.
         igo = gold.source == "gsr"

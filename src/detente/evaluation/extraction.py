@@ -74,9 +74,8 @@ def evaluate_gsr(path: Path, coder: DocumentCoder) -> Report:
                             date=read_day(r.get("date") or "2000-01-01", f"{path}, {r['id']}"))
             for r in records]
     scored = [ScoredDocument(record["id"], "gsr", [GoldKey(*key) for key in gsr_gold(record)],
-                             [found_key(e) for e in events])
-              for record, (_doc, _s, events, _m) in zip(records, process(docs, coder),
-                                                         strict=True)]
+                             [found_key(e) for e in coded.events])
+              for record, coded in zip(records, process(docs, coder), strict=True)]
     return score(scored, name=f"gsr {Path(path).name}")
 
 

@@ -4,9 +4,12 @@ and a cheap English check (the coder's models and patterns are English-only)."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
+from itertools import islice
 
 # Lines that survive copy-and-paste from news sites and carry no content.
-BOILERPLATE = [re.compile(p, re.I) for p in (
+BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"^(recent|latest|more|top) (features|stories|articles|posts)$",
     r"\b(job listings|job board|careers? (page|section))\b",
     r"javascript (has been|is) disabled",
@@ -34,6 +37,7 @@ ENGLISH_WORDS = frozenset(
     "has its an not or which but were their been will his after also would had".split()
 )
 
+WORD = re.compile(r"[^\W\d_]+")
 
 # A wire dateline opening a paragraph: "MOSCOW - ", "SOCHI, Russia - ", "TOKYO, March 3 (Reuters) -".
 DATELINE = re.compile(
@@ -99,12 +103,56 @@ def english_share(text: str, sample_words: int = 2000) -> float:
     """Share of English function words among the lower-case words (names and tables
     of capitalised company names say nothing of the language); all words when a text
     has fewer than ten lower-case ones."""
-    words = re.findall(r"[^\W\d_]+", text)[:sample_words]
+    words = [m.group() for m in islice(WORD.finditer(text), sample_words)]
     lower = [w for w in words if w.islower()]
     chosen = lower if len(lower) >= 10 else [w.lower() for w in words]
     if not chosen:
         return 0.0
     return sum(w in ENGLISH_WORDS for w in chosen) / len(chosen)
+
+
+DIGIT = re.compile(r"\d")
+# Writing systems named by the first word of their letters' Unicode names, and the
+# language (or languages) each stands for in a message.
+SCRIPTS = {
+    "CJK": "Chinese", "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Korean",
+    "CYRILLIC": "Cyrillic-script (Russian, Ukrainian, ...)",
+    "ARABIC": "Arabic-script (Arabic, Persian, Urdu, ...)", "HEBREW": "Hebrew",
+    "GREEK": "Greek", "DEVANAGARI": "Devanagari-script (Hindi, Marathi, Nepali, ...)",
+    "BENGALI": "Bengali", "TAMIL": "Tamil", "THAI": "Thai", "GEORGIAN": "Georgian",
+    "ARMENIAN": "Armenian", "ETHIOPIC": "Ethiopic-script (Amharic, Tigrinya, ...)",
+}
+
+
+def script_language(text: str, sample: int = 5000) -> str | None:
+    """The language a text's letters are written for, when most are not Latin: a guess by
+    Unicode script ("Japanese" when kana appear among Chinese characters); None for
+    Latin-script text and for fewer than ten letters.
+
+    >>> script_language("Токио и Москва провели переговоры")
+    'Cyrillic-script (Russian, Ukrainian, ...)'
+    """
+    counts: Counter[str] = Counter()
+    for char in islice((c for c in text if c.isalpha()), sample):
+        counts[unicodedata.name(char, "UNKNOWN").split()[0]] += 1
+    total = sum(counts.values())
+    if total < 10 or counts["LATIN"] / total >= 0.5:
+        return None
+    if counts["HIRAGANA"] + counts["KATAKANA"] >= 0.05 * total:
+        return "Japanese"
+    script = max((k for k in counts if k != "LATIN"), key=counts.__getitem__)
+    return SCRIPTS.get(script, f"{script.title()}-script")
+
+
+def looks_like_table(text: str, sample_lines: int = 200) -> bool:
+    """A table of figures, not prose: short lines (a median under 60 characters), at least
+    three, two in five of them or more holding a figure ("Net 12.6 mln vs 15.8 mln")."""
+    lines = [line for line in islice((x.strip() for x in text.split("\n", sample_lines)),
+                                     sample_lines) if line]
+    if len(lines) < 3 or sorted(map(len, lines))[len(lines) // 2] >= 60:
+        return False
+    with_figures = sum(bool(DIGIT.search(line)) for line in lines)
+    return with_figures >= 0.4 * len(lines)
 
 
 def looks_english(text: str) -> bool:

@@ -1,8 +1,12 @@
 """The ingest pipeline: inputs → documents → spaCy → coder → store.
 
-One bad input is recorded in `ingest_errors` and the batch goes on. Each document is
-stored in its own transaction, so an interrupted run leaves whole documents only and
-a re-run stores just the missing ones.
+Whatever fails for one input (reading, preparing, parsing, coding or storing it, and
+whatever exception it raises) is recorded in `ingest_errors` against that input, and
+the batch goes on. Each document is stored in its own transaction, so an interrupted run
+leaves whole documents only and a re-run stores just the missing ones.
+
+Memory is bounded by design: long documents are parsed in windows (windows.py), and
+spaCy gets batches of at most BATCH_CHARS characters, however long or many the inputs.
 """
 
 from __future__ import annotations
@@ -12,17 +16,32 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from detente.errors import DetenteError, InputError
 from detente.ingest.prepare import DatedAs, prepare
-from detente.ingest.readers import RawDoc, iter_paths, read_file, read_jsonl
+from detente.ingest.readers import (
+    RawDoc,
+    is_jsonl,
+    iter_paths,
+    open_regular,
+    read_file,
+    read_jsonl,
+    stream_lines,
+    unexpected,
+)
+from detente.ingest.windows import Piece, Shift, coded_as, pieces
 from detente.records import Document, Event, Sentence
 from detente.settings import Settings
 from detente.store import Store, StoredMention, open_store
 
 if TYPE_CHECKING:  # spaCy is imported when the first document is parsed, not on import
+    from spacy.language import Language
     from spacy.tokens import Doc
+
+# The most characters spaCy parses in one batch (one longer window goes alone): about
+# 300 MB of parser memory (see windows.py).
+BATCH_CHARS = 100_000
 
 
 class DocumentCoder(Protocol):
@@ -64,31 +83,54 @@ class IngestReport:
                 "events": self.events, "coder": self.coder, "ok": self.ok}
 
 
+@dataclass(frozen=True)
+class Coded:
+    """One document parsed and coded, with its records at the document's offsets."""
+
+    doc: Document
+    sentences: list[Sentence]
+    events: list[Event]
+    mentions: list[StoredMention]
+
+
 Progress = Callable[[int, int], None]
 
 
 def raw_documents(inputs: Sequence[str | Path], max_bytes: int,
-                  stdin: TextIO | None = None) -> Iterator[RawDoc | InputError]:
-    """Every raw document of the inputs (files, folders, `-` for JSONL on stdin)."""
+                  stdin: IO[Any] | None = None) -> Iterator[RawDoc | InputError]:
+    """Every raw document of the inputs (files, folders, `-` for JSONL on stdin), or the
+    error of an input that cannot be read, whatever raised it."""
     for item in inputs:
         if str(item) == "-":
-            yield from read_jsonl(stdin or sys.stdin, "<stdin>")
+            stream = stdin or sys.stdin
+            # Bytes where there are any: a line that is not UTF-8 is then that line's error.
+            lines = stream_lines(getattr(stream, "buffer", stream), max_bytes)
+            yield from read_jsonl(lines, "<stdin>", max_bytes)
             continue
         path = Path(item)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             yield named(InputError(f"{path}: no such file or folder",
                                    hint="Check the path (relative paths start at the current "
                                         "folder)."), str(path))
             continue
         for file in iter_paths(path):
+            name = printable(str(file))
             try:
-                if file.suffix.lower() in {".jsonl", ".ndjson"}:
-                    with file.open(encoding="utf-8", errors="replace") as handle:
-                        yield from read_jsonl(handle, str(file))
+                if is_jsonl(file):
+                    with open_regular(file) as handle:
+                        yield from read_jsonl(stream_lines(handle, max_bytes), name, max_bytes)
                 else:
                     yield from read_file(file, max_bytes)
             except InputError as exc:
-                yield named(exc, str(file))
+                yield named(exc, name)
+            except Exception as exc:  # noqa: BLE001 - whatever one file raises is that file's failure
+                yield named(unexpected(exc, name), name)
+
+
+def printable(text: str) -> str:
+    """`text` without lone surrogates (a file name that is not UTF-8), so that it can be
+    printed and stored: each is written as its escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def named(exc: InputError, name: str) -> InputError:
@@ -100,7 +142,8 @@ def named(exc: InputError, name: str) -> InputError:
 
 def prepared(raws: Iterable[RawDoc | InputError], date_override: DatedAs | None = None,
              day_first: bool = False) -> Iterator[Document | Failure]:
-    """Each raw document prepared, or the Failure that names it (a bad date is one)."""
+    """Each raw document prepared, or the Failure that names it (a bad date is one, and
+    so is any exception preparing it raises)."""
     for raw in raws:
         if isinstance(raw, InputError):
             yield _failure(raw, getattr(raw, "input", "") or "<input>")
@@ -109,10 +152,13 @@ def prepared(raws: Iterable[RawDoc | InputError], date_override: DatedAs | None 
             yield prepare(raw, date_override, day_first=day_first)
         except DetenteError as exc:
             yield _failure(exc, raw.name)
+        except Exception as exc:  # noqa: BLE001 - one document's failure, never the batch's
+            yield _failure(unexpected(exc, raw.name, "could not be prepared"), raw.name)
 
 
 def _failure(exc: DetenteError, name: str) -> Failure:
-    return Failure(input=name, code=exc.code, message=exc.message, hint=exc.hint or "")
+    return Failure(input=printable(name), code=exc.code, message=printable(exc.message),
+                   hint=printable(exc.hint or ""))
 
 
 def sentences_of(doc: Document, parsed: Doc) -> list[Sentence]:
@@ -121,17 +167,99 @@ def sentences_of(doc: Document, parsed: Doc) -> list[Sentence]:
 
 
 def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: int = 32,
-            n_process: int = 1) -> Iterator[tuple[Document, list[Sentence], list[Event],
-                                                  list[StoredMention]]]:
-    """Parse documents in batches and code them; yields one tuple per document."""
+            n_process: int = 1) -> Iterator[Coded | Failure]:
+    """Parse documents in batches and code them: one Coded per document, or the Failure
+    of a document that could not be parsed or coded. A long document is parsed and coded
+    window by window, its records put back at its own offsets (windows.py)."""
     from detente.nlp import load_nlp
 
     nlp = load_nlp(parse=coder is not None)
-    pairs = ((doc.text, doc) for doc in docs)
-    for parsed, doc in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
-                                n_process=n_process):
-        events, mentions = coder.code(doc, parsed) if coder else ([], [])
-        yield doc, sentences_of(doc, parsed), events, mentions
+    parts: list[Coded] = []  # the windows of the current document so far
+    shift = Shift(0, 0)
+    failed: str | None = None  # the doc_id of a document whose window failed
+    for piece, parsed in parsed_pieces(nlp, (p for d in docs for p in pieces(d)),
+                                       batch_size, n_process):
+        doc = piece.doc
+        if piece.first:
+            parts, shift, failed = [], Shift(0, 0), None
+        if failed == doc.doc_id:
+            continue
+        try:
+            if isinstance(parsed, Exception):
+                raise parsed
+            coded = code_piece(piece, parsed, coder, shift)
+        except Exception as exc:  # noqa: BLE001 - this document fails; the others go on
+            failed = doc.doc_id
+            yield _failure(unexpected(exc, doc.path, "could not be parsed or coded"),
+                           doc.path)
+            continue
+        parts.append(coded)
+        shift = Shift(piece.end, shift.sentences + len(list(parsed.sents)))
+        if piece.last:
+            yield joined(parts, coder)
+
+
+def parsed_pieces(nlp: Language, stream: Iterable[Piece], batch_size: int, n_process: int
+                  ) -> Iterator[tuple[Piece, Doc | Exception]]:
+    """Each piece with its parse (or the exception parsing it alone raised), parsed in
+    batches of at most `batch_size` pieces and BATCH_CHARS characters."""
+    for batch in batches(stream, batch_size, BATCH_CHARS):
+        texts = [piece.text for piece in batch]
+        try:
+            parsed: list[Doc | Exception] = list(nlp.pipe(
+                texts, batch_size=-(-len(texts) // n_process), n_process=n_process))
+        except Exception:  # noqa: BLE001 - find the piece that failed: each of the others is parsed
+            parsed = [parse_alone(nlp, text) for text in texts]
+        yield from zip(batch, parsed, strict=True)
+
+
+def parse_alone(nlp: Language, text: str) -> Doc | Exception:
+    try:
+        return nlp(text)
+    except Exception as exc:  # noqa: BLE001 - returned, to be recorded against its document
+        return exc
+
+
+def batches(stream: Iterable[Piece], max_items: int, max_chars: int) -> Iterator[list[Piece]]:
+    """Consecutive batches of at most `max_items` pieces and `max_chars` characters (a
+    longer piece makes a batch of its own)."""
+    batch: list[Piece] = []
+    chars = 0
+    for piece in stream:
+        size = piece.end - piece.start
+        if batch and (len(batch) >= max_items or chars + size > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(piece)
+        chars += size
+    if batch:
+        yield batch
+
+
+def code_piece(piece: Piece, parsed: Doc, coder: DocumentCoder | None,
+               shift: Shift) -> Coded:
+    """A window's sentences, events and mentions at its document's offsets."""
+    doc = piece.doc
+    sentences = sentences_of(doc, parsed)
+    events, mentions = coder.code(coded_as(piece), parsed) if coder else ([], [])
+    if piece.whole:
+        return Coded(doc, sentences, events, mentions)
+    return Coded(doc, shift.sentences_of(sentences), shift.events(events),
+                 shift.mentions(mentions))
+
+
+def joined(parts: Sequence[Coded], coder: DocumentCoder | None) -> Coded:
+    """The windows of one document as one Coded; an event reported in several windows
+    is kept once, as the coder keeps it once in one document."""
+    if len(parts) == 1:
+        return parts[0]
+    events = [e for part in parts for e in part.events]
+    if coder is not None:
+        from detente.coding.coder import dedupe
+
+        events = dedupe(events)
+    return Coded(parts[0].doc, [s for part in parts for s in part.sentences], events,
+                 [m for part in parts for m in part.mentions])
 
 
 def ingest(
@@ -139,7 +267,7 @@ def ingest(
     settings: Settings,
     coder: DocumentCoder | None = None,
     progress: Progress | None = None,
-    stdin: TextIO | None = None,
+    stdin: IO[Any] | None = None,
     date_override: DatedAs | None = None,
     store: Store | None = None,
 ) -> IngestReport:
@@ -161,26 +289,34 @@ def ingest(
             raws = raw_documents(inputs, max_bytes, stdin)
             for item in prepared(raws, date_override, settings.day_first):
                 if isinstance(item, Failure):
-                    failures.append(item)
-                    store.record_error(item.input, item.code, item.message, item.hint)
+                    failed(item)
                 elif item.doc_id in seen or store.has_document(item.doc_id):
                     report.present.append(item.doc_id)
                 else:
                     seen.add(item.doc_id)
                     yield item
 
+        def failed(failure: Failure) -> None:
+            failures.append(failure)
+            store.record_error(failure.input, failure.code, failure.message, failure.hint)
+
         done = 0
-        for doc, sentences, events, mentions in process(new_documents(), coder,
-                                                        settings.batch_size, settings.workers):
-            try:
-                store.add_document(doc, sentences, events, mentions)
-            except DetenteError as exc:
-                failures.append(_failure(exc, doc.path))
-                store.record_error(doc.path, exc.code, exc.message, exc.hint or "")
+        for item in process(new_documents(), coder, settings.batch_size, settings.workers):
+            if isinstance(item, Failure):
+                failed(item)
                 continue
-            report.added.append(doc.doc_id)
-            report.sentences += len(sentences)
-            report.events += len(events)
+            try:
+                store.add_document(item.doc, item.sentences, item.events, item.mentions)
+            except DetenteError as exc:
+                failed(_failure(exc, item.doc.path))
+                continue
+            except Exception as exc:  # noqa: BLE001 - e.g. text the database refuses: this document only
+                failed(_failure(unexpected(exc, item.doc.path, "could not be stored"),
+                                item.doc.path))
+                continue
+            report.added.append(item.doc.doc_id)
+            report.sentences += len(item.sentences)
+            report.events += len(item.events)
             done += 1
             if progress:
                 progress(done, report.sentences)

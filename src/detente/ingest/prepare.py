@@ -7,7 +7,7 @@ import datetime as dt
 from detente.date_input import Precision, first_day, read_date
 from detente.dates import infer_publication_date
 from detente.errors import EmptyDocumentError, InputError
-from detente.ingest.clean import clean_text, looks_english
+from detente.ingest.clean import clean_text, looks_english, looks_like_table, script_language
 from detente.ingest.readers import RawDoc
 from detente.records import Document, doc_id_for
 
@@ -35,6 +35,26 @@ def guess_title(text: str) -> str:
     return " ".join(text.split()[:12])
 
 
+def check_language(text: str, name: str, layout: str) -> None:
+    """InputError naming what the text is instead: a language guessed from its
+    script (Japanese has no spaces, so this comes before the word count), a table of
+    figures (told by the lines of `layout`, the text before cleaning joined them), or
+    another Latin-script language."""
+    fix = "Translate the document to English first, or leave it out."
+    language = script_language(text)
+    if language is not None:
+        raise InputError(f"{name}: {language} text, not English (detente codes English "
+                              "only); skipped", hint=fix)
+    if looks_english(text):
+        return
+    if looks_like_table(layout):
+        raise InputError(f"{name}: a table of figures, not prose (detente codes events "
+                              "told in sentences); skipped",
+                              hint="Ingest the article that reports the figures instead.")
+    raise InputError(f"{name}: not English text (detente codes English only); skipped",
+                          hint=fix)
+
+
 def prepare(raw: RawDoc, date_override: DatedAs | None = None, *,
             day_first: bool = False) -> Document:
     """Clean a raw document and settle its metadata; raises InputError if unusable.
@@ -44,12 +64,10 @@ def prepare(raw: RawDoc, date_override: DatedAs | None = None, *,
     An unreadable metadata date is a BadDateError naming the input and the value."""
     title = raw.meta.get("title", "").strip()
     text = clean_text(raw.text, title=title)
+    check_language(text, raw.name, raw.text)
     if len(text.split()) < 3:
         raise EmptyDocumentError(f"{raw.name}: no text left after cleaning",
                                  hint="Check that the file holds the article text.")
-    if not looks_english(text):
-        raise InputError(f"{raw.name}: not English text (detente codes English only); skipped",
-                         hint="Translate the document to English first, or leave it out.")
     if not title:
         title = guess_title(text)
     dated, inferred, reason = date_override, False, "given"
