@@ -87,3 +87,40 @@ def test_an_event_carries_its_cameo_code_quad_class_and_confidence(coder, nlp):
     assert event.date == "2021-05-03" and event.date_source == "text"
     assert 0.5 < event.confidence <= 1.0
     assert event.coder.startswith("coder.pairs.v1")
+
+
+@pytest.mark.parametrize(("text", "kept", "dropped"), [
+    ("Chile expanded its sanctions on Bolivia over its gas exports to Peru.",
+     ("CHL", "BOL", "SANCTION"), ("CHL", "PER", "SANCTION")),
+    ("Chile held talks with Bolivia about the refugees from Peru.",
+     ("CHL", "BOL", "CONSULT"), ("CHL", "PER", "CONSULT")),
+])
+def test_a_topic_after_over_or_about_is_never_the_target(coder, nlp, text, kept, dropped):
+    found = triples(coder, nlp, text)
+    assert kept in found and dropped not in found
+
+
+def test_the_leaders_of_two_countries_are_both_sources(coder, nlp):
+    found = triples(coder, nlp, "The leaders of Chile and Peru condemned Bolivia on Monday.")
+    assert {("CHL", "BOL", "ACCUSE"), ("PER", "BOL", "ACCUSE")} <= found
+
+
+def test_the_prefilter_only_spares_the_encoder_units_it_drops(coder, nlp):
+    scorer = coder.scorer
+    assert scorer.prefilter is not None and 0 < scorer.prefilter_threshold < 1
+    text = "Chile recalled its ambassador from Peru. The weather in Lima was mild."
+    doc = Document.create(text, date=dt.date(2021, 5, 4))
+    parsed = nlp(text)
+    _, pairs = coder.candidates(doc, parsed, coder.mentions(doc, parsed))
+    saved = scorer.prefilter_threshold
+    try:
+        scorer.prefilter_threshold = 0.0  # reads everything
+        everything = scorer.probabilities(pairs)
+        scorer.prefilter_threshold = 1.01  # reads nothing: every pair is NONE
+        nothing = scorer.probabilities(pairs)
+    finally:
+        scorer.prefilter_threshold = saved
+    none = scorer.labels.index("NONE")
+    assert (nothing[:, none] == 1.0).all()
+    assert everything[:, none].min() < 0.5  # the recall is an event
+    assert scorer.probabilities(pairs).shape == everything.shape

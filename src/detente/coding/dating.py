@@ -251,7 +251,7 @@ class DocumentDates:
                 if event.matches(text, *key):
                     return DateRef(event.date, _precision(event.date), "text", event.name,
                                    -1, -1)
-        if not ranked and in_main_clause(trigger) and _told_in_the_past(trigger):
+        if in_main_clause(trigger) and _told_in_the_past(trigger):
             story = self.narrative(number)
             if story is not None:
                 return story

@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from detente.coding import filters
 from detente.coding.candidates import Candidate
-from detente.coding.classifier import MODELS_DIR, length_batches
+from detente.coding.classifier import MODELS_DIR, TfidfClassifier, length_batches
 from detente.coding.coder import EventCoder, Typed, dedupe
 from detente.coding.dating import KnownEvent
 from detente.coding.ontology import cameo_for
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from detente.actors import Mention
 
 EXTRACTOR_DIR = "extractor"
+#: The pre-filter in front of the encoder (training/prefilter.py), when the model has one.
+PREFILTER_FILE = "prefilter.npz"
 MARKERS = ("[SRC]", "[/SRC]")
 NONE = "NONE"
 #: Distinct actors of a sentence that take part in pairs (the first ones in the text);
@@ -323,6 +325,17 @@ class PairScorer:
                                             providers=["CPUExecutionProvider"])
         with np.load(folder / config["head_file"]) as head:
             self.head = {k: head[k].astype(np.float32) for k in head.files}
+        prefilter = config.get("prefilter")
+        self.prefilter = TfidfClassifier.load(folder / prefilter["file"]) if prefilter else None
+        self.prefilter_threshold = float(prefilter["threshold"]) if prefilter else 0.0
+
+    def worth_reading(self, texts: Sequence[str]) -> list[bool]:
+        """Whether the encoder should read each text: the pre-filter drops those it is
+        sure hold no event with the marked source (all, without a pre-filter)."""
+        if self.prefilter is None or not texts:
+            return [True] * len(texts)
+        scores = self.prefilter.probabilities(texts)[:, 1]
+        return (scores >= self.prefilter_threshold).tolist()
 
     def encode(self, texts: Sequence[str], batch_size: int = 32):
         """Hidden states and token offsets of each text, batched by length."""
@@ -336,9 +349,19 @@ class PairScorer:
 
     def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
         """NONE + 16 type probabilities per pair; each sentence is encoded once per
-        source actor."""
+        source actor, unless the pre-filter is sure it holds no event (then NONE)."""
         pairs = [p.marked() for p in pairs]
+        probabilities = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
+        probabilities[:, self.labels.index(NONE)] = 1.0
         texts = list(dict.fromkeys(p.text for p in pairs))
+        texts = [t for t, keep in zip(texts, self.worth_reading(texts), strict=True) if keep]
+        where = {text: i for i, text in enumerate(texts)}
+        read = [i for i, p in enumerate(pairs) if p.text in where]
+        if read:
+            probabilities[read] = self._score(texts, [pairs[i] for i in read])
+        return probabilities
+
+    def _score(self, texts: Sequence[str], pairs: Sequence[PairInput]) -> np.ndarray:
         hidden, offsets = self.encode(texts)
         where = {text: i for i, text in enumerate(texts)}
         ranges = [pair_ranges(offsets[where[p.text]], p) for p in pairs]

@@ -38,6 +38,7 @@ from detente.training.classifier import (
 )
 from detente.training.corpus import GoldDocument, load_corpus, split_of
 from detente.training.pairs import LABELS, SentenceExample, corpus_examples, extra_examples
+from detente.training.prefilter import train_prefilter
 
 Log = Callable[[str], None]
 SEED = 13
@@ -271,6 +272,7 @@ def train_extractor(output_dir: Path, shared: Path | None = None, epochs: int = 
               "dev_documents": len(dev_docs),
               "command": f"detente train --kind extractor --epochs {epochs} --seed {seed}"}
     export(model, tokenizer, folder, record, log)
+    train_prefilter(folder, log)
     extractor = PairExtractor(ActorResolver(), PairScorer(folder))
     threshold, table = choose_threshold(extractor, dev_docs, log)
     config_path = folder / "config.json"

@@ -1,0 +1,107 @@
+"""The extractor's pre-filter: a cheap, high-recall model in front of the encoder.
+
+The encoder reads each sentence once per source actor (the sentence with that actor
+marked). Most such units hold no event with that source; the pre-filter, TF-IDF word
+features and a logistic layer applied with numpy, drops the units it is sure of, and the
+encoder reads the rest. It is fitted on the corpus train split and its threshold is the
+highest that keeps `TARGET_RECALL` of the dev split's units that hold an event.
+
+    python -m detente.training.prefilter [MODELS_DIR]   # adds prefilter.npz to extractor/
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from detente.coding.classifier import ANALYZERS, MODELS_DIR, FeatureBlock, TfidfClassifier
+from detente.coding.extractor import EXTRACTOR_DIR, NONE, PREFILTER_FILE, PairExtractor
+from detente.training.pairs import SentenceExample
+
+SEED = 13
+TARGET_RECALL = 0.98
+C = 4.0
+Log = Callable[[str], None]
+
+
+def units(examples: Sequence[SentenceExample]) -> tuple[list[str], list[int]]:
+    """Each encoder input once, labelled 1 when any of its pairs is an event."""
+    labels: dict[str, int] = {}
+    for example in examples:
+        event = any(label != NONE for _, label in example.pairs)
+        labels[example.text] = max(labels.get(example.text, 0), int(event))
+    return list(labels), list(labels.values())
+
+
+def fit_prefilter(texts: Sequence[str], labels: Sequence[int], seed: int = SEED
+                  ) -> TfidfClassifier:
+    """TF-IDF over masked word 1-2-grams, balanced logistic regression; columns NONE, EVENT."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=ANALYZERS["words"], sublinear_tf=True, min_df=2)
+    features = vectorizer.fit_transform(texts)
+    model = LogisticRegression(C=C, max_iter=3000, random_state=seed, class_weight="balanced")
+    model.fit(features, labels)
+    vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+    block = FeatureBlock("words", vocabulary, vectorizer.idf_.astype(np.float32), 0)
+    # softmax([0, z]) is the logistic model's sigmoid(z)
+    weights = np.hstack([np.zeros_like(model.coef_.T), model.coef_.T])
+    bias = np.array([0.0, model.intercept_[0]], dtype=np.float32)
+    return TfidfClassifier([block], [NONE, "EVENT"], weights, bias)
+
+
+def recall_threshold(scores: np.ndarray, labels: Sequence[int],
+                     target: float = TARGET_RECALL) -> float:
+    """The highest threshold that keeps `target` of the positive units.
+
+    >>> recall_threshold(np.array([0.9, 0.2, 0.6, 0.1]), [1, 0, 1, 0], 1.0)
+    0.6
+    """
+    positives = np.sort(scores[np.asarray(labels) == 1])
+    keep = int(np.ceil(target * len(positives)))
+    return float(positives[len(positives) - keep]) if keep else 1.0
+
+
+def train_prefilter(folder: Path, log: Log = print) -> dict:
+    """Fit the pre-filter for the extractor in `folder` and record it in its config."""
+    from detente.actors import ActorResolver
+    from detente.training.corpus import load_corpus, split_of
+    from detente.training.pairs import corpus_examples
+
+    documents = load_corpus()
+    extractor = PairExtractor(ActorResolver(), None)
+    split = {name: [d for d in documents if split_of(d.doc) == name] for name in ("train", "dev")}
+    train_texts, train_labels = units(corpus_examples(split["train"], extractor, log=log))
+    dev_texts, dev_labels = units(corpus_examples(split["dev"], extractor, log=log))
+    model = fit_prefilter(train_texts, train_labels)
+    scores = model.probabilities(dev_texts)[:, 1]
+    threshold = recall_threshold(scores, dev_labels)
+    kept = float(np.mean(scores >= threshold))
+    model.save(folder / PREFILTER_FILE)
+    record = {"file": PREFILTER_FILE, "threshold": round(threshold, 4),
+              "target_recall_on_dev": TARGET_RECALL, "dev_units_kept": round(kept, 3),
+              "train_units": len(train_texts), "train_positive": int(sum(train_labels)),
+              "dev_units": len(dev_texts), "seed": SEED,
+              "command": "python -m detente.training.prefilter"}
+    config_path = folder / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["prefilter"] = record
+    config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    log(f"pre-filter: threshold {threshold:.3f} keeps {kept:.1%} of dev units "
+        f"at recall {TARGET_RECALL}")
+    return record
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    models = Path(argv[0]) if argv else MODELS_DIR
+    train_prefilter(models / EXTRACTOR_DIR, log=lambda m: print(m, file=sys.stderr, flush=True))
+
+
+if __name__ == "__main__":
+    main()
