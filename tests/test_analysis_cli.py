@@ -18,6 +18,7 @@ from detente.cli_analysis import (
     network_command,
     timeline_command,
 )
+from detente.export import read_gdelt
 
 COMMANDS = {"timeline": timeline_command, "key-events": key_events_command,
             "network": network_command, "export": export_command}
@@ -139,8 +140,8 @@ def test_export_command(app, db, tmp_path):
                     "--type", "SANCTION", "--db", db)
     assert result.exit_code == 0, result.output
     assert "Wrote 3 event(s)" in result.stdout and "left out 1" in result.stderr
-    frame = pl.read_csv(out, separator="\t", quote_char=None)
-    assert frame["EventCode"].cast(pl.String).to_list() == ["163", "163", "163"]
+    frame = read_gdelt(out)
+    assert frame["EventCode"].to_list() == ["163", "163", "163"]
     parquet = tmp_path / "all.parquet"
     assert invoke(app, "export", "-f", "parquet", "-o", parquet, "--db", db).exit_code == 0
     assert pl.read_parquet(parquet).height == 15

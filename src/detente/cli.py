@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from detente import library
+from detente import __version__, library
 from detente.cli_common import (
     ConfigOption,
     DbOption,
@@ -37,6 +37,20 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"detente {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print detente's version and exit.")] = False,
+) -> None:
+    """detente: political event data (PLOVER/CAMEO) from foreign-policy text."""
 
 
 @app.command()

@@ -158,10 +158,11 @@ def network_command(
 
 def export_command(
     format: Annotated[str, typer.Option("--format", "-f", help="File format: parquet, csv, "
-                                        "jsonl (event records), gdelt (GDELT 2.0 event "
-                                        "columns, tab-separated) or plover (PLOVER JSON; "
-                                        "JSON Lines if the output ends in .jsonl).",
-                                        show_default=False)],
+                                        "jsonl (one flat row per event with its document's "
+                                        "date, title and URL), gdelt (GDELT 2.0 event file), "
+                                        "icews (ICEWS coded events), plover (PLOVER records; "
+                                        "JSON Lines if the output ends in .jsonl) or polecat "
+                                        "(POLECAT-style TSV).", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (replaced "
                                          "if it exists).", show_default=False)],
     source: Annotated[str | None, typer.Option("--source", help="Source actor, code or "
@@ -172,8 +173,12 @@ def export_command(
                                              "SANCTION.")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    header: Annotated[bool, typer.Option("--header/--no-header", help="gdelt: write a header "
-                                         "line (GDELT's own files have none).")] = True,
+    header: Annotated[bool, typer.Option("--header/--no-header", help="gdelt: start the file "
+                                         "with a header line (GDELT's own files have "
+                                         "none).")] = False,
+    day_only: Annotated[bool, typer.Option("--day-only", help="Leave out events dated to a "
+                                           "month or a year only (GDELT, ICEWS and POLECAT "
+                                           "write them at the first day).")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -186,12 +191,15 @@ def export_command(
     fmt = check_format(format, FORMATS)
     settings = run(lambda: settings_from(config, db=db))
     report = run(lambda: export(settings.db, fmt, output, source=source, target=target,
-                                plover=type, since=since, until=until, header=header))
+                                plover=type, since=since, until=until, header=header,
+                                day_only=day_only))
     out.print(f"Wrote {report.events} event(s) to {report.path} ({report.fmt}).",
               highlight=False)
     if report.skipped:
         err.print(f"[yellow]left out[/] {report.skipped} event(s): {report.skipped_reason}",
                   highlight=False)
+    for note in report.notes:
+        err.print(f"[yellow]note[/] {note}", highlight=False)
     if report.message:
         err.print(report.message, highlight=False)
 
