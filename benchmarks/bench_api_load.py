@@ -10,6 +10,10 @@ checks that the upload stored exactly the documents it should.
     .venv/bin/python benchmarks/bench_api_load.py              # 1,000 requests, 50 clients
     .venv/bin/python benchmarks/bench_api_load.py --requests 200 --upload-files 10
     .venv/bin/python benchmarks/bench_api_load.py --upload-files 0   # reads only
+    .venv/bin/python benchmarks/bench_api_load.py --warm-up          # models loaded first
+
+Without --warm-up the upload is the server's first, so it also loads the spaCy and
+extractor models while the reads go on.
 """
 
 from __future__ import annotations
@@ -172,6 +176,10 @@ async def scenario(base: str, args: argparse.Namespace, doc_ids: list[str],
     limits = httpx.Limits(max_connections=args.clients + 1,
                           max_keepalive_connections=args.clients + 1)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=300) as http:
+        if args.warm_up:
+            warm = upload_files(3, 4, seed=args.seed + 1)[:-1]
+            response = await http.post("/api/documents", files=[("files", f) for f in warm])
+            print(f"warm-up upload of {len(warm)} articles: HTTP {response.status_code}")
         before = (await http.get("/api/health")).json()
         upload, done_at = None, None
         if files:
@@ -267,6 +275,8 @@ def main() -> None:
     parser.add_argument("--upload-files", type=int, default=60,
                         help="articles uploaded during the load (0: reads only)")
     parser.add_argument("--upload-sentences", type=int, default=12)
+    parser.add_argument("--warm-up", action="store_true",
+                        help="upload three small articles first, so the models are loaded")
     parser.add_argument("--db", type=Path, help="use this database instead of a synthetic one")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

@@ -162,8 +162,8 @@ MULTIPART = "multipart/form-data; boundary=b0undary"
     (bytes(range(256)) * 4, MULTIPART, "multipart body is malformed"),
     (b"--b0undary\r\n\r\nno headers\r\n--b0undary--\r\n", MULTIPART,
      "multipart body is malformed"),
-    (b"--b0undary\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\""
-     b"\r\n\r\ncut before its end", MULTIPART, "no files"),
+    ((b"--b0undary\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\""
+      b"\r\n\r\ncut before its end"), MULTIPART, "no files"),
     (b"--x\r\n", "multipart/form-data", "Missing boundary"),
     (b"".join(b"--b0undary\r\nContent-Disposition: form-data; name=\"files\"; "
               b"filename=\"f%d.txt\"\r\n\r\nx\r\n" % n for n in range(201))

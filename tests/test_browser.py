@@ -288,7 +288,7 @@ def test_upload_by_file_input_and_by_drag_and_drop(page: object, base_url: str,
     expect(page.locator("table.docs").get_by_role("link", name="Abe meets Putin in Sochi")
            ).to_be_visible()
     expect(page.locator("#errors-title")).to_have_text("Ingest errors (1)")
-    expect(page.locator("table.errors td").nth(1)).to_have_text("upload: scan.png")
+    expect(page.locator("table.errors td").nth(1)).to_have_text("scan.png")
     expect(result.get_by_role("link", name="Abe meets Putin in Sochi")).to_be_visible()
     expect(page.locator("#db-status")).to_contain_text(f"{len(DOCUMENTS) + 1} documents")
     shot(page, "7-upload-result")

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from detente import cli
 from detente import store as store_module
 from detente.errors import StoreError
 from detente.records import Document
@@ -76,17 +78,22 @@ def store_with_pending_wal(db: Path) -> tuple[str, Path]:
     return doc.doc_id, wal
 
 
-def test_a_damaged_wal_is_named_with_its_recovery(tmp_path: Path) -> None:
-    db = tmp_path / "detente.duckdb"
-    doc_id, wal = store_with_pending_wal(db)
+def damage(wal: Path) -> None:
+    """Flip every bit past the first third of `wal`: its header is intact, its entries
+    (checksummed) are not."""
     data = bytearray(wal.read_bytes())
-    middle = len(data) // 3  # past the header: the entries themselves are damaged
+    middle = len(data) // 3
     data[middle:] = bytes(255 - b for b in data[middle:])
     wal.write_bytes(bytes(data))
 
-    with pytest.raises(StoreError) as caught:
-        with open_store(db):
-            pass
+
+def test_a_damaged_wal_is_named_with_its_recovery(tmp_path: Path) -> None:
+    db = tmp_path / "detente.duckdb"
+    doc_id, wal = store_with_pending_wal(db)
+    damage(wal)
+
+    with pytest.raises(StoreError) as caught, open_store(db):
+        pass
     error = caught.value
     assert str(wal) in error.message and "damaged" in error.message
     assert "not a detente DuckDB database" not in error.message
@@ -100,15 +107,25 @@ def test_a_damaged_wal_is_named_with_its_recovery(tmp_path: Path) -> None:
         assert store.count("ingest_errors") == 0
 
 
+def test_the_cli_names_a_damaged_wal_too(tmp_path: Path) -> None:
+    db = tmp_path / "detente.duckdb"
+    _doc_id, wal = store_with_pending_wal(db)
+    damage(wal)
+    result = CliRunner().invoke(cli.app, ["docs", "--db", str(db)])
+    assert result.exit_code == 3
+    output = " ".join(result.output.split())
+    assert "detente.duckdb.wal" in output and "is damaged" in output
+    assert "Move detente.duckdb.wal aside" in output
+
+
 def test_a_wal_from_another_database_is_named_too(tmp_path: Path) -> None:
     _doc_id, wal = store_with_pending_wal(tmp_path / "first.duckdb")
     other = tmp_path / "second.duckdb"
     with open_store(other):
         pass
     shutil.copy(wal, f"{other}.wal")
-    with pytest.raises(StoreError) as caught:
-        with open_store(other):
-            pass
+    with pytest.raises(StoreError) as caught, open_store(other):
+        pass
     assert f"{other}.wal" in caught.value.message
     assert caught.value.hint.startswith("Move second.duckdb.wal aside")
 

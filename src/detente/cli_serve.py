@@ -18,6 +18,10 @@ import typer
 from detente.settings import HELP
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Seconds an idle keep-alive connection stays open. Longer than clients keep theirs
+# (httpx: 5 s), so the client always closes first: a server that closes first can close
+# a connection on which a request is already on its way, and that request is reset.
+KEEP_ALIVE_S = 75
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -76,7 +80,8 @@ def serve_command(
         if host not in LOOPBACK:
             err.print(f"[yellow]warning[/] listening on {host}: anyone who can reach this "
                       "address can read the database and upload documents.", highlight=False)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    timeout_keep_alive=KEEP_ALIVE_S)
 
 
 if __name__ == "__main__":  # `python -m detente.cli_serve`, before the main CLI registers it

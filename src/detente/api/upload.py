@@ -1,7 +1,7 @@
 """POST /api/documents: files (multipart) or JSON documents → library.ingest.
 
-The body is read with a size limit before anything is parsed, and parsed in a worker
-thread; any body that cannot be read is a 400. Files are written with their base names
+The body is read with a size limit before anything is parsed (JSON in a worker thread),
+and any body that cannot be read is a 400. Files are written with their base names
 only, under a fresh folder in `<db>.uploads` beside the database, so no request can name
 a path on the server; they are recorded under those names, never the temporary paths.
 Only the process that holds the database writes there, so a server that starts clears
@@ -185,7 +185,8 @@ def ingest_files(ctx: ApiContext, files: Sequence[tuple[str, bytes]]) -> dict[st
     under their uploaded names."""
     store = ctx.store
     ctx.uploads.mkdir(exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="detente-upload-", dir=ctx.uploads))
+    # Resolved, so that the paths the pipeline names are the ones in `names`.
+    folder = Path(tempfile.mkdtemp(prefix="detente-upload-", dir=ctx.uploads)).resolve()
     names: dict[str, str] = {}
     try:
         paths = []
