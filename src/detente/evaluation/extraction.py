@@ -94,7 +94,8 @@ def evaluate_docs(gold_path: Path, docs: Sequence[str | Path], coder: DocumentCo
     documents = [d for d in prepared(raw_documents(docs, max_bytes))
                  if isinstance(d, Document)]
     scored = []
-    for doc, _s, events, _m in process(documents, coder):
+    for coded in process(documents, coder):
+        doc, events = coded.doc, coded.events
         name = doc_name(doc)
         if name in by_doc:
             scored.append(_scored(name, by_doc.pop(name), [found_key(e) for e in events],
