@@ -12,18 +12,17 @@ Reads ../shared/corpus/bulk/reuters21578/reuters21578.jsonl (never copied into t
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import resource
 import time
 from pathlib import Path
 
 from detente.coding import load_coder
-from detente.ingest.pipeline import process
-from detente.nlp import load_nlp
 from detente.errors import InputError
+from detente.ingest.pipeline import Coded, process
 from detente.ingest.prepare import prepare
 from detente.ingest.readers import RawDoc
+from detente.nlp import load_nlp
 from detente.records import Document
 from detente.settings import load_settings
 
@@ -37,11 +36,10 @@ def stories(path: Path, limit: int) -> list[Document]:
             record = json.loads(line)
             if not record.get("body"):
                 continue
-            date = dt.datetime.strptime(record["date"].split()[0], "%d-%b-%Y").date()
             raw = RawDoc(name=str(record["newid"]), text=record["body"], fmt="jsonl",
-                         meta={"title": record.get("title", "")})
+                         meta={"title": record.get("title", ""), "date": record["date"]})
             try:
-                docs.append(prepare(raw, date_override=date))  # cleaned as ingest cleans
+                docs.append(prepare(raw))  # cleaned and dated as ingest does
             except InputError:
                 continue
             if len(docs) == limit:
@@ -76,7 +74,8 @@ def main() -> None:
         coder = load_coder(load_settings({"fast": fast}, env={}))
         list(process(docs[:20], coder))  # warm up: matchers, models
         started = time.perf_counter()
-        events = sum(len(e) for _d, _s, e, _m in process(docs, coder, batch_size=64))
+        events = sum(len(c.events) for c in process(docs, coder, batch_size=64)
+                     if isinstance(c, Coded))
         took = time.perf_counter() - started
         print(f"{label:<22}{len(docs) / took:>10.1f}{sentences / took:>10.0f}"
               f"{words / took:>10.0f}{raw / took:>8.0%}{events:>8}")

@@ -25,6 +25,7 @@ from detente.ingest.readers import (
     is_jsonl,
     iter_paths,
     open_regular,
+    printable,
     read_file,
     read_jsonl,
     stream_lines,
@@ -125,12 +126,6 @@ def raw_documents(inputs: Sequence[str | Path], max_bytes: int,
                 yield named(exc, name)
             except Exception as exc:  # noqa: BLE001 - whatever one file raises is that file's failure
                 yield named(unexpected(exc, name), name)
-
-
-def printable(text: str) -> str:
-    """`text` without lone surrogates (a file name that is not UTF-8), so that it can be
-    printed and stored: each is written as its escape."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def named(exc: InputError, name: str) -> InputError:

@@ -84,13 +84,19 @@ def unexpected(exc: BaseException, name: str, what: str = "could not be read") -
              "input attached: it is a bug in detente.", input=name)
 
 
+def printable(text: str) -> str:
+    """`text` without lone surrogates (a file name that is not UTF-8), so that it can be
+    printed and stored: each is written as its escape, \\udce9."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @contextmanager
 def open_regular(path: Path, max_bytes: int | None = None) -> Iterator[IO[bytes]]:
     """A regular file opened for reading in binary, checked on the open file itself (so a
     link swapped after the check changes nothing): FIFOs, devices, sockets and folders are
     refused, as is a file over `max_bytes`. A FIFO is opened without blocking, so it never
     hangs the run."""
-    name = str(path)
+    name = printable(str(path))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except PermissionError as exc:
@@ -102,13 +108,14 @@ def open_regular(path: Path, max_bytes: int | None = None) -> Iterator[IO[bytes]
                               "have been moved or deleted during the run).") from exc
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
-        kind = next((label for test, label in FILE_KINDS if test(info.st_mode)), None)
-        if kind is not None or not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((label for test, label in FILE_KINDS if test(info.st_mode)),
+                        "a special file")
             target = os.path.realpath(path)
-            via = f" (a link to {target})" if target != os.path.abspath(path) else ""
-            raise NotRegularFileError(
-                f"{name}{via} is {kind or 'not a regular file'}, not a regular file; not read",
-                hint="Pass regular files only; copy the data into a file first.")
+            via = f" (a link to {printable(target)})" if target != os.path.abspath(path) else ""
+            raise NotRegularFileError(f"{name}{via} is {kind}, not a regular file; not read",
+                                      hint="Pass regular files only; copy the data into a "
+                                           "file first.")
         if max_bytes is not None and info.st_size > max_bytes:
             raise too_big(name, info.st_size, max_bytes)
         yield handle
@@ -127,10 +134,10 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         try:
             data = handle.read(max_bytes + 1)
         except OSError as exc:
-            raise InputError(f"{path} cannot be read: {exc.strerror}",
+            raise InputError(f"{printable(str(path))} cannot be read: {exc.strerror}",
                              hint="Check the disk and the file, then run again.") from exc
     if len(data) > max_bytes:
-        raise too_big(str(path), len(data), max_bytes)
+        raise too_big(printable(str(path)), len(data), max_bytes)
     return data
 
 
@@ -167,7 +174,7 @@ def is_jsonl(path: Path) -> bool:
 def read_file(path: Path, max_bytes: int) -> list[RawDoc]:
     """Read one regular file into raw documents (JSONL is read line by line instead:
     see `read_jsonl`)."""
-    name = str(path)
+    name = printable(str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise UnsupportedFormatError(
@@ -205,6 +212,16 @@ class FrontMatterLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def yaml_problem(exc: BaseException) -> str:
+    """What is wrong and where, in the file's own line numbers (the block starts on the
+    line after the first ---)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)[:300]
+    if mark is None:
+        return problem
+    return f"{problem} at line {mark.line + 2}, column {mark.column + 1}"
+
+
 def front_matter(block: str, name: str) -> dict[str, str] | None:
     """The metadata of a YAML front-matter block: scalar values as text, keys lower-cased;
     None when the block is not a mapping. A known field (title, date, ...) holding a list
@@ -216,7 +233,7 @@ def front_matter(block: str, name: str) -> dict[str, str] | None:
     try:
         front = yaml.load(block, Loader=FrontMatterLoader) or {}
     except (yaml.YAMLError, RecursionError) as exc:
-        raise InputError(f"{name}: invalid YAML front matter: {str(exc)[:300]}",
+        raise InputError(f"{name}: invalid YAML front matter: {yaml_problem(exc)}",
                          hint="Fix the block between the --- lines.") from exc
     if not isinstance(front, dict):
         return None
