@@ -158,3 +158,8 @@ def test_an_event_told_in_the_past_continues_the_story(nlp) -> None:
     published = dt.date(2020, 9, 1)
     assert when(nlp, text, "retaliated", published=published).date == "2020-07-21"
     assert when(nlp, text, "refused", published=published).source == "document"
+
+
+def test_a_long_document_is_dated_without_recursion(nlp) -> None:
+    text = " ".join(["Talks went on."] * 1500) + " Chile protested to Peru on Monday."
+    assert when(nlp, text, "protested").date == "2015-03-23"

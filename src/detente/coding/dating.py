@@ -210,12 +210,13 @@ class DocumentDates:
     def refs(self, number: int) -> list[tuple[DateRef, Token | None]]:
         """The date expressions of sentence `number` with what each one dates, read in a
         narrative that may have moved to an earlier year (`detente.dates.find_dates`)."""
-        if number not in self._refs:
-            sentence = self.sentences[number]
+        # In text order, so that each sentence's story date is known without recursion.
+        for earlier in range(len(self._refs), number + 1):
+            sentence = self.sentences[earlier]
             found = find_dates(sentence.text, self.published, self.precision,
-                               self.narrative(number))
-            self._refs[number] = [(ref, owner(head) if head is not None else None)
-                                  for ref in found for head in [_head_of(sentence, ref)]]
+                               self.narrative(earlier))
+            self._refs[earlier] = [(ref, owner(head) if head is not None else None)
+                                   for ref in found for head in [_head_of(sentence, ref)]]
         return self._refs[number]
 
     def narrative(self, number: int) -> DateRef | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from detente.evaluation.extraction import event_key
+from detente.evaluation.extraction import event_key, events_of
 from detente.evaluation.scoring import FoundKey, GoldKey, Report, ScoredDocument, score
 from detente.records import Event
 from detente.training.corpus import GoldDocument, load_corpus, split_of
@@ -45,7 +45,7 @@ def coded_documents(documents: Sequence[GoldDocument], coder) -> list[ScoredDocu
     runtime = [as_document(d)[0] for d in documents]
     scored = []
     for gold, coded in zip(documents, process(runtime, coder), strict=True):
-        events = coded.events
+        events = events_of(coded)
         # The headline is coded as ingest codes it: an event it reports is the same
         # event as the body's (one copy survives deduplication), so it is scored.
         igo = gold.source == "gsr"

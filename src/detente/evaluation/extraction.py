@@ -19,7 +19,7 @@ from detente.coding.ontology import normalise_type
 from detente.date_input import read_day
 from detente.errors import InputError
 from detente.evaluation.scoring import FoundKey, GoldKey, Report, ScoredDocument, score
-from detente.ingest.pipeline import DocumentCoder, prepared, process, raw_documents
+from detente.ingest.pipeline import Coded, DocumentCoder, prepared, process, raw_documents
 from detente.records import Document, Event
 
 Key = tuple[str, str, str]  # (source code, target code, PLOVER type)
@@ -74,9 +74,14 @@ def evaluate_gsr(path: Path, coder: DocumentCoder) -> Report:
                             date=read_day(r.get("date") or "2000-01-01", f"{path}, {r['id']}"))
             for r in records]
     scored = [ScoredDocument(record["id"], "gsr", [GoldKey(*key) for key in gsr_gold(record)],
-                             [found_key(e) for e in coded.events])
+                             [found_key(e) for e in events_of(coded)])
               for record, coded in zip(records, process(docs, coder), strict=True)]
     return score(scored, name=f"gsr {Path(path).name}")
+
+
+def events_of(coded) -> list[Event]:
+    """The events of a coded document; none for one that failed (its gold counts as missed)."""
+    return coded.events if isinstance(coded, Coded) else []
 
 
 def found_key(event: Event) -> FoundKey:
@@ -95,6 +100,8 @@ def evaluate_docs(gold_path: Path, docs: Sequence[str | Path], coder: DocumentCo
                  if isinstance(d, Document)]
     scored = []
     for coded in process(documents, coder):
+        if not isinstance(coded, Coded):
+            continue  # a document that failed: its gold events count as missed
         doc, events = coded.doc, coded.events
         name = doc_name(doc)
         if name in by_doc:
