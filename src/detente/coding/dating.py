@@ -222,8 +222,8 @@ class DocumentDates:
     def narrative(self, number: int) -> DateRef | None:
         """The date the story has reached before sentence `number`: the last point in
         time a main clause gave in the sentence before it (a wider window measured worse
-        on the corpus dev split). "Three days later" counts
-        from it, and a yearless "on 12 August" after "7 August 2008" falls in 2008."""
+        on the corpus dev split). "Three days later" counts from it, and a yearless
+        "on 12 August" after "7 August 2008" falls in 2008."""
         for earlier in range(number - 1, max(-1, number - 1 - STORY_WINDOW), -1):
             sentence = self.sentences[earlier]
             for ref, owned_by in reversed(self.refs(earlier)):
