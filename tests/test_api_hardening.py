@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import re
 import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from serving import serving
 from test_api import assert_error
 from test_api_example import DOCUMENTS, build_example_db
 
@@ -195,28 +191,6 @@ def test_reads_are_answered_while_a_write_is_open(db: Path) -> None:
 
 
 # -- the connection survives --------------------------------------------------------------
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[int]:
-    """A real uvicorn server over `app`, in a thread; yields its port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-
 
 def exchange(connection: socket.socket, request: httpx.Request) -> tuple[int, dict[str, Any]]:
     """Send `request` on an open connection and read one whole response from it."""

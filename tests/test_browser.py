@@ -9,16 +9,13 @@ test-artifacts/ (gitignored) for a human to look at.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fixtures_analysis import Spec, add_document
+from serving import serving
 from test_api_example import DOCUMENTS, build_example_db
 
 from detente.api import create_app
@@ -43,21 +40,8 @@ expect.set_options(timeout=15_000)  # generous: CI machines are often busy
 @contextmanager
 def serve(db: Path) -> Iterator[str]:
     """A real uvicorn server, in a thread, over `db`; yields its address."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
+    with serving(create_app(db), log_level="warning") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

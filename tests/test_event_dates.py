@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from detente.coding.dating import DocumentDates, load_known_events
+from detente.coding.dating import DocumentDates
 from detente.dates import DateRef, find_dates
 from detente.errors import InputError
+from detente.known_events import load_known_events
 from detente.records import Document
 
 PUBLISHED = dt.date(2015, 3, 25)  # a Wednesday

@@ -13,17 +13,15 @@ expressions and calendar arithmetic only: dateparser and dateutil resolve "last 
 from __future__ import annotations
 
 import bisect
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from detente.date_input import Precision, first_day, parse_date
+from detente.known_events import load_known_events
 
 __all__ = ["DateRef", "Precision", "event_date", "find_dates", "infer_publication_date"]
 
@@ -58,7 +56,7 @@ _STEP = MappingProxyType({"last": -1, "past": -1, "this past": -1, "next": 1, "t
 _PART_MONTH = MappingProxyType({"end": 12, "late": 12, "beginning": 1, "start": 1, "early": 1,
                                 "middle": 6, "mid": 6})
 _NUMBER_WORDS = MappingProxyType({"a": 1, "an": 1} | {w: i for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve".split(), 1)})
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1)})
 _ORDINAL_WORDS = MappingProxyType({"fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
                                    "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
                                    "twenty-first": 21})
@@ -92,7 +90,7 @@ _REL = r"(?P<rel>(?i:this\s+past|this\s+coming|last|this|next))"
 # A relative or yearless date in a clause with one of these is read forward ("Abe will visit
 # Russia in May"); everywhere else it is the latest such date on or before publication.
 _FUTURE = re.compile(r"\b(?:will|shall|won['’]t|expected|anticipated|scheduled|upcoming|"
-                     r"(?:plans?|planning|set|due|going|intends?)\s+to)\b|['’]ll\b", re.I)
+                     r"(?:plans?|planning|set|due|going|intends?)\s+to)\b|['’]ll\b", re.IGNORECASE)
 # Clause boundaries: semicolons, colons (not in times), dashes between spaces, em dashes,
 # and commas before a conjunction or relative pronoun. Brackets are handled in _Ctx.
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -146,7 +144,7 @@ class _Ctx:
     """Per-call state: the sentence, the reference date, its precision, the date the
     story has reached before the sentence and lazily computed clauses."""
 
-    __slots__ = ("sentence", "ref", "precision", "narrative", "_breaks", "_parens", "_future")
+    __slots__ = ("_breaks", "_future", "_parens", "narrative", "precision", "ref", "sentence")
 
     def __init__(self, sentence: str, ref: dt.date | None, precision: Precision = "day",
                  narrative: DateRef | None = None) -> None:
@@ -681,11 +679,11 @@ _LINE_TIME = re.compile(r"(?:\s*(?:,|\||at|-|·)\s*|\s+)\d{1,2}:\d{2}\b.*$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])|\n+")
 _DATELINE = re.compile(rf"^[ \t]*[A-Z][A-Za-z.'’ -]{{1,40}}?,[ \t]+(?P<date>(?P<m>{_MON})\s*"
                        rf"(?P<d>{_DAYN})(?!\d)(?:,?\s*(?P<y>{_YEAR}))?)\s*(?:\([^)\n]{{1,40}}\))?"
-                       r"\s*[-–—]", re.M)
+                       r"\s*[-–—]", re.MULTILINE)
 
 
 # "next month (November 2014)": a bracketed date right after a forward-looking phrase.
-_FUTURE_BEFORE = re.compile(r"\b(?:next|coming|upcoming|will|planned|scheduled)\b[^.;]{0,20}$", re.I)
+_FUTURE_BEFORE = re.compile(r"\b(?:next|coming|upcoming|will|planned|scheduled)\b[^.;]{0,20}$", re.IGNORECASE)
 
 
 def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
@@ -734,16 +732,13 @@ def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
     return best[0], f"latest explicitly dated reference in the text: {best[1].text!r}"
 
 
-@lru_cache(maxsize=1)
 def _anchors() -> tuple[tuple[re.Pattern[str], dt.date, str], ...]:
-    """Well-known events with their days (data/known_events.csv), for undated analyses."""
-    text = files("detente").joinpath("data", "known_events.csv").read_text(encoding="utf-8")
-    return tuple((re.compile(row["pattern"], re.I), dt.date.fromisoformat(row["date"]),
-                  row["name"]) for row in csv.DictReader(text.splitlines())
-                 if len(row["date"]) == 10)
+    """Well-known events dated to the day (data/known_events.csv), for undated analyses."""
+    return tuple((e.pattern, first_day(e.date), e.name) for e in load_known_events()
+                 if len(e.date) == 10)
 
 
-_RELATIVE_YEAR = re.compile(r"\b(?:(last|this|next) year|(\w+) years? ago)\b", re.I)
+_RELATIVE_YEAR = re.compile(r"\b(?:(last|this|next) year|(\w+) years? ago)\b", re.IGNORECASE)
 
 
 def _anchored_year(text: str) -> tuple[dt.date, str] | None:

@@ -16,8 +16,8 @@ def load_coder(settings: Settings) -> EventCoder:
     from detente.actors import ActorResolver
     from detente.coding.classifier import load_classifier
     from detente.coding.coder import EventCoder
-    from detente.coding.dating import load_known_events
     from detente.coding.extractor import load_extractor
+    from detente.known_events import load_known_events
 
     resolver = ActorResolver(extra_files=settings.actors)
     known = load_known_events(tuple(settings.known_events))

@@ -22,10 +22,11 @@ from detente.coding.candidates import (
     sentence_candidates,
     skip_reason,
 )
+from detente.coding.dating import DocumentDates
 from detente.coding.ontology import cameo_for, cameo_quad_class, goldstein, quad_class
 from detente.coding.patterns import PATTERNS_VERSION
-from detente.coding.dating import DocumentDates, KnownEvent, load_known_events
 from detente.date_input import first_day
+from detente.known_events import KnownEvent, load_known_events
 from detente.records import ActorRef, Document, Event, Location, event_id_for
 from detente.store import StoredMention
 

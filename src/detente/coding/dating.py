@@ -30,22 +30,17 @@ event takes the publication date.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
 
 from spacy.tokens import Span, Token
 
 from detente.date_input import Precision
 from detente.dates import DateRef, find_dates
-from detente.errors import InputError
+from detente.known_events import KnownEvent
 
-__all__ = ["DocumentDates", "KnownEvent", "load_known_events"]
+__all__ = ["DocumentDates"]
 
 #: Dependencies by which a date is written into a noun phrase and dates that noun.
 NOUN_MODIFIERS = frozenset({"compound", "nummod", "amod", "poss", "npadvmod", "nmod"})
@@ -65,53 +60,6 @@ ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans
                        r"expected|next|upcoming|coming|tomorrow|later this)\b|['’]ll\b", re.IGNORECASE)
 #: A date after these words bounds a span ("since 2014") and is no point in a story.
 _SPAN_WORDS = re.compile(r"\b(?:since|until|till|by|before|after|from|through)\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class KnownEvent:
-    """A well-known event a text may name without dating it ("B's annexation of C")."""
-
-    name: str
-    date: str
-    source: str
-    target: str
-    plover: str
-    pattern: re.Pattern[str]
-
-    def matches(self, text: str, source: str, target: str, plover: str) -> bool:
-        return all(want in ("", got) for want, got in
-                   ((self.source, source), (self.target, target), (self.plover, plover))) \
-            and self.pattern.search(text) is not None
-
-
-def _read_known(text: str, where: str) -> list[KnownEvent]:
-    events = []
-    for line, row in enumerate(csv.DictReader(text.splitlines()), start=2):
-        try:
-            dt.date.fromisoformat(row["date"] if len(row["date"]) == 10 else "2000-01-01")
-            events.append(KnownEvent(row["name"], row["date"], row.get("source") or "",
-                                     row.get("target") or "", row.get("plover") or "",
-                                     re.compile(row["pattern"], re.IGNORECASE)))
-        except (KeyError, TypeError, ValueError, re.error) as exc:
-            raise InputError(f"{where}, line {line}: cannot read the known event ({exc})",
-                             hint="Columns: name,date,source,target,plover,pattern; the date "
-                                  "as YYYY-MM-DD and the pattern a regular expression.") from exc
-    return events
-
-
-@lru_cache(maxsize=8)
-def load_known_events(extra: tuple[Path, ...] = ()) -> tuple[KnownEvent, ...]:
-    """The bundled table of known events, then the user's files (later rows win)."""
-    bundled = files("detente").joinpath("data", "known_events.csv").read_text(encoding="utf-8")
-    events = _read_known(bundled, "known_events.csv")
-    for path in extra:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read known-events file {path}: {exc.strerror}",
-                             hint="Check the path given to --known-events.") from exc
-        events = _read_known(text, str(path)) + events
-    return tuple(events)
 
 
 def clause_head(token: Token) -> Token:

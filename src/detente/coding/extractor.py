@@ -40,10 +40,10 @@ from detente.coding import filters
 from detente.coding.candidates import Candidate
 from detente.coding.classifier import MODELS_DIR, TfidfClassifier, length_batches
 from detente.coding.coder import EventCoder, Typed, dedupe
-from detente.coding.dating import KnownEvent
 from detente.coding.ontology import cameo_for
 from detente.coding.patterns import match
 from detente.errors import ModelMissingError
+from detente.known_events import KnownEvent
 from detente.records import Document, Event
 from detente.store import StoredMention
 
