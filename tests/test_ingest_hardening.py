@@ -19,7 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from test_ingest import make_pdf
+from test_ingest import ingest, make_pdf, settings, write
 
 from detente import library
 from detente.errors import InputError
@@ -39,23 +39,6 @@ GOOD_LINE = json.dumps({"id": "ok-1", "date": "2020-02-03", "text": "Peru recall
                         "ambassador from Bolivia after a dispute over the river treaty."})
 LAST_LINE = json.dumps({"id": "ok-2", "date": "2020-02-04", "text": "Chile and Argentina "
                         "signed an agreement on the mountain pass on Monday."})
-
-
-def settings(tmp_path: Path, **extra):
-    return load_settings({"db": tmp_path / "t.duckdb", **extra}, env={})
-
-
-def ingest(tmp_path: Path, *paths, **extra):
-    return library.ingest([str(p) for p in paths], settings=settings(tmp_path, **extra))
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def article(country: str) -> str:
