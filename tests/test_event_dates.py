@@ -164,3 +164,32 @@ def test_an_event_told_in_the_past_continues_the_story(nlp) -> None:
 def test_a_long_document_is_dated_without_recursion(nlp) -> None:
     text = " ".join(["Talks went on."] * 1500) + " Chile protested to Peru on Monday."
     assert when(nlp, text, "protested").date == "2015-03-23"
+
+
+def test_a_date_after_since_is_where_a_state_began_not_the_event(nlp) -> None:
+    text = ("Chile and Peru agreed on Monday to restore direct flights between their "
+            "capitals, halted since 2019.")
+    assert when(nlp, text, "agreed").date == "2015-03-23"
+    found = when(nlp, "The rebels have fought the Bolivian army since 1987.", "fought")
+    assert (found.date, found.source) == ("2015-03-25", "document")
+
+
+def test_a_deadline_is_not_the_events_date(nlp) -> None:
+    found = when(nlp, "Peru will pull its troops out of the valley by July 2016.", "pull")
+    assert (found.date, found.source) == ("2015-03-25", "document")
+
+
+def test_every_year_of_a_coordinated_date_stays_with_its_noun(nlp) -> None:
+    text = "Chile has accused Peru of breaching the 1929 and 1952 fishing treaties."
+    found = when(nlp, text, "accused")
+    assert (found.date, found.source) == ("2015-03-25", "document")
+
+
+def test_due_reads_a_yearless_date_forward() -> None:
+    text = "The Chilean envoy is due back in Santiago next Monday, March 30."
+    assert [r.date for r in find_dates(text, PUBLISHED)] == ["2015-03-30"]
+
+
+def test_a_past_state_reached_by_a_date_takes_it(nlp) -> None:
+    text = "By December 2014 both armies had massed troops along the border."
+    assert when(nlp, text, "massed").date == "2014-12"

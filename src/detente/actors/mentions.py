@@ -32,6 +32,8 @@ from spacy.tokens import Doc, Span
 
 from detente.actors.apposition import describe_people
 from detente.actors.coref import PENDING, resolve_references
+from detente.actors.groups import expand_groups
+from detente.actors.names import link_surnames
 from detente.actors.phrase import Part, scan_parts
 from detente.actors.resolver import ActorResolver, Resolution
 from detente.actors.text import Tok, tokenize
@@ -291,4 +293,5 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
     found.sort(key=lambda pair: pair[0].start_char)
     sentence_of = [s for _, s in found]
     placed = describe_people(doc, [m for m, _ in found], sentence_of, resolver, date)
-    return resolve_references(doc, placed, sentence_of, date)
+    return expand_groups(doc, link_surnames(doc, resolve_references(doc, placed, sentence_of,
+                                                                    date)))

@@ -16,7 +16,9 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
 6. the document's publication date.
 
 Expressions owned by a side clause ("the first visit since B annexed C in 2014") or by
-another noun ("talks on the basis of the 1956 declaration") never date the event. A date
+another noun ("talks on the basis of the 1956 declaration") never date the event, nor do
+those that bound a span ("suspended since 2011") or set a deadline ("will withdraw by
+July"). A date
 after publication is kept only when the text announces the event for later; otherwise the
 event takes the publication date.
 
@@ -60,13 +62,20 @@ ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans
                        r"expected|next|upcoming|coming|tomorrow|later this)\b|['’]ll\b", re.IGNORECASE)
 #: A date after these words bounds a span ("since 2014") and is no point in a story.
 _SPAN_WORDS = re.compile(r"\b(?:since|until|till|by|before|after|from|through)\s*$", re.IGNORECASE)
+#: A date after these words is where a state began or ends, never when the event
+#: happened: "suspended since 2011" (docs/annotation.md §5).
+_BOUND_WORDS = re.compile(r"\b(?:since|until|till)\s*$", re.IGNORECASE)
+#: In a sentence announcing an event, a date after "by" is its deadline: "will withdraw
+#: by July" is not dated July (while "by July the armies were massed" is).
+_DEADLINE = re.compile(r"\bby\s*$", re.IGNORECASE)
 
 
 def clause_head(token: Token) -> Token:
     """The verb heading the clause a token sits in (or the sentence root)."""
     while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
         token = token.head
-    return token
+    # A date the parser hung on an auxiliary ("By May they had massed") is its verb's.
+    return token.head if token.dep_ in {"aux", "auxpass"} else token
 
 
 def first_conjunct(token: Token) -> Token:
@@ -79,6 +88,8 @@ def owner(token: Token) -> Token:
     """What a date expression (given by its head token) dates: the common noun it is
     written into ("the 1956 declaration"), else its clause ("On 13 August 2020 President
     X announced", which the parser may attach to the name)."""
+    if token.dep_ == "conj" and token.head.pos_ == "NUM":  # "the 1923 and 1947 treaties"
+        return owner(token.head)
     before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
     if token.dep_ in NOUN_MODIFIERS and token.head.pos_ == "NOUN" and \
             (before is None or before.pos_ != "ADP"):
@@ -188,6 +199,7 @@ class DocumentDates:
         sentence = self.sentences[number]
         ranked = [(tier, abs(ref.start + sentence.start_char - trigger.idx), ref)
                   for ref, owned_by in self.refs(number) if owned_by is not None
+                  and not self._bounds(sentence.text, ref)
                   for tier in [_tier(owned_by, trigger, _follows(sentence, ref, trigger))]
                   if tier is not None]
         if ranked:
@@ -208,6 +220,12 @@ class DocumentDates:
             return None
         return DateRef(_at_precision(self.published, self.precision), self.precision,
                        "document", "", -1, -1)
+
+    @staticmethod
+    def _bounds(sentence: str, ref: DateRef) -> bool:
+        """The expression bounds a span or sets a deadline rather than dating an event."""
+        return bool(_BOUND_WORDS.search(sentence, 0, ref.start) or (
+            _DEADLINE.search(sentence, 0, ref.start) and ANNOUNCED.search(sentence)))
 
     def _plausible(self, ref: DateRef, sentence: str) -> bool:
         """No event after publication unless the text announces it for later."""
