@@ -193,3 +193,8 @@ def test_due_reads_a_yearless_date_forward() -> None:
 def test_a_past_state_reached_by_a_date_takes_it(nlp) -> None:
     text = "By December 2014 both armies had massed troops along the border."
     assert when(nlp, text, "massed").date == "2014-12"
+
+
+def test_an_event_noun_inside_the_object_takes_the_clauses_date(nlp) -> None:
+    text = "Chile offered Peru an aid package worth two million dollars on Monday."
+    assert when(nlp, text, "aid").date == "2015-03-23"

@@ -104,10 +104,20 @@ def owner(token: Token) -> Token:
     return head
 
 
+def on_the_side(token: Token) -> bool:
+    """A noun naming an event on the side of its clause ("after B's annexation of C"),
+    not one written into the clause's subject or object ("offered an aid package")."""
+    if token.pos_ != "NOUN" or token.dep_ not in NOMINAL_SLOTS:
+        return False
+    while token.dep_ in {"compound", "nmod"} and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in NOMINAL_SLOTS
+
+
 def in_main_clause(token: Token) -> bool:
     """The trigger is the main clause or a complement of it, not a side clause or a
     noun in a phrase ("after B's annexation of C")."""
-    if token.pos_ == "NOUN" and token.dep_ in NOMINAL_SLOTS:
+    if on_the_side(token):
         return False
     head = clause_head(token)
     while head.dep_ != "ROOT" and head.head.i != head.i:
@@ -143,7 +153,7 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
     (see the module docstring); None when it does not."""
     if follows and trigger.pos_ in {"VERB", "AUX"}:
         return 1
-    if trigger.pos_ == "NOUN" and trigger.dep_ in NOMINAL_SLOTS:  # "after B's invasion"
+    if on_the_side(trigger):  # "after B's invasion"
         return 0 if owned_by == trigger else None
     here = clause_head(trigger)
     if owned_by in (trigger, here) or (
