@@ -1,0 +1,205 @@
+"""Near-duplicate documents: reposts, lightly edited wire copies and the same story
+wrapped in other boilerplate.
+
+A document's text is normalised (case, punctuation, whitespace, datelines, bylines and
+credit lines dropped), cut into overlapping word shingles and summarised by a MinHash
+signature; an LSH index over the signatures finds earlier documents that may share most
+shingles, and the MinHash estimate of their Jaccard similarity decides. The index is
+incremental: `DocumentIndex.add` places one new document at a time, and its state is
+the list of `DocumentSignature` rows (signatures as bytes), from which `from_rows`
+rebuilds it without re-reading any text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from detente.errors import InputError
+
+# Fixed hashing parameters: a signature stored by one run must compare with the next
+# run's, so the scheme, seed and width are part of the stored format.
+SCHEME = "affine32"
+SEED = 1
+NUM_PERM = 128
+SIGNATURE_DTYPE = np.dtype("<u4")
+SIGNATURE_BYTES = NUM_PERM * SIGNATURE_DTYPE.itemsize
+
+# Defaults tuned on the dev half of data/dedup (python -m detente.dedup.evaluate --tune).
+SHINGLE_WORDS = 5
+THRESHOLD = 0.3
+# Short texts (a one-line dividend notice, a headline) share most of their few shingles
+# with others of their template; they count as copies only when nearly identical.
+SHORT_SHINGLES = 30
+SHORT_THRESHOLD = 0.8
+
+# Lines that name the outlet, the writer or the editors rather than tell the story.
+CREDIT_LINES = re.compile(
+    r"^\s*(?:\(?(?:(?:additional )?reporting|writing|editing|compiled|produced|translated)"
+    r" by\b.*"
+    r"|by [\w.'’\- ]{2,60}(?:[,|/].{0,60})?"
+    r"|(?:copyright|\(c\)|©).*|.*\ball rights (?:reserved|waived)\b.*"
+    r"|(?:published|updated|posted|first published)\b.{0,60}"
+    r"|(?:advertisement|read more|related(?: stories| articles)?|share this(?: story)?)\b.{0,80})$",
+    re.IGNORECASE | re.MULTILINE)
+# A wire dateline opening a paragraph: "LONDON (Reuters) -", "TOKYO, March 3 (AP) -",
+# "SOCHI, Russia -" (ingest puts it on a line of its own: "TOKYO -").
+DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'\- ]{1,30}(?:, [A-Z][\w. ]{1,30})?(?:, \w+\.? \d{1,2})?"
+    r"(?: ?\([^)\n]{1,30}\))? ?[-–—:]+\s*", re.MULTILINE)
+AGENCY_TAG = re.compile(r"\((?:reuters|ap|afp|kyodo|tass|xinhua|dpa|ani|pti|upi)\)",
+                        re.IGNORECASE)
+WORD = re.compile(r"[^\W_]+")
+
+
+def normalise(text: str) -> str:
+    """The words of `text` that tell its story, lower-cased and joined by single spaces:
+    without datelines, agency tags, bylines, credit, copyright and "read more" lines.
+
+    >>> normalise("LONDON (Reuters) - Chile's navy held drills.\\n(Reporting by A. Diaz)")
+    "chile's navy held drills"
+    """
+    text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    text = DATELINE.sub("", CREDIT_LINES.sub("", text))
+    text = AGENCY_TAG.sub(" ", text).lower()
+    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)?", text))
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The distinct runs of `size` words of the normalised text, as UTF-8 bytes; a text
+    shorter than `size` words is one shingle."""
+    words = normalise(text).split()
+    if len(words) <= size:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
+
+
+@dataclass(frozen=True)
+class DocumentSignature:
+    """One indexed document as stored: its id, the canonical document of its cluster
+    (None when it is the first of its cluster), its MinHash signature as
+    `SIGNATURE_BYTES` bytes (NUM_PERM little-endian uint32: a BLOB column in DuckDB)
+    and the number of its distinct shingles."""
+
+    doc_id: str
+    canonical_id: str | None
+    signature: bytes
+    shingles: int
+
+
+class DocumentIndex:
+    """Clusters of near-duplicate documents, grown one document at a time.
+
+    >>> index = DocumentIndex()
+    >>> story = "Chile and Peru signed a fisheries accord in Lima on Monday, ending a dispute."
+    >>> index.add("a", story) is None
+    True
+    >>> index.add("b", "LIMA (Reuters) - " + story + "\\n(Reporting by J. Soto)")
+    'a'
+    """
+
+    def __init__(self, threshold: float = THRESHOLD, shingle_words: int = SHINGLE_WORDS
+                 ) -> None:
+        if not 0 < threshold <= 1:
+            raise InputError(f"document similarity threshold {threshold} is outside (0, 1]",
+                             hint="Give a Jaccard similarity such as 0.5.")
+        self.threshold = threshold
+        self.shingle_words = shingle_words
+        self._blank = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+        # LSH finds candidates a little below the threshold; the signature estimate decides.
+        self._lsh = MinHashLSH(threshold=max(0.1, threshold * 0.8), num_perm=NUM_PERM)
+        self._hashes: dict[str, MinHash] = {}
+        self._canonical: dict[str, str | None] = {}
+        self._order: dict[str, int] = {}
+        self._sizes: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._hashes
+
+    def minhash(self, text: str) -> tuple[MinHash, int]:
+        """The MinHash of a text's shingles and their number."""
+        found = shingles(text, self.shingle_words)
+        minhash = self._blank.copy()
+        minhash.update_batch(found)
+        return minhash, len(found)
+
+    def similar(self, minhash: MinHash, size: int) -> list[tuple[float, str]]:
+        """Indexed documents whose estimated Jaccard similarity with a text of `size`
+        shingles reaches the threshold (`SHORT_THRESHOLD` when either is short), best
+        first (ties: the earlier document first)."""
+        found = []
+        for key in self._lsh.query(minhash):
+            score = self._hashes[key].jaccard(minhash)
+            short = min(size, self._sizes[key]) < SHORT_SHINGLES
+            if score >= (max(self.threshold, SHORT_THRESHOLD) if short else self.threshold):
+                found.append((score, key))
+        return sorted(found, key=lambda pair: (-pair[0], self._order[pair[1]]))
+
+    def add(self, doc_id: str, text: str) -> str | None:
+        """Index a document; returns the canonical id (the earliest indexed member) of
+        the cluster it joins, or None when it repeats no indexed document."""
+        if doc_id in self._hashes:
+            raise InputError(f"document {doc_id!r} is already in the duplicate index",
+                             hint="Add each document once; look it up with canonical().")
+        minhash, size = self.minhash(text)
+        if not size:
+            raise InputError(f"document {doc_id!r} has no words to compare",
+                             hint="Index documents after cleaning, with their text.")
+        match = self.similar(minhash, size)
+        canonical = self.canonical(match[0][1]) if match else None
+        self._insert(doc_id, canonical, minhash, size)
+        return canonical
+
+    def canonical(self, doc_id: str) -> str:
+        """The canonical document of `doc_id`'s cluster (itself when it is the first)."""
+        if doc_id not in self._canonical:
+            raise InputError(f"document {doc_id!r} is not in the duplicate index",
+                             hint="Add it first with DocumentIndex.add().")
+        return self._canonical[doc_id] or doc_id
+
+    def clusters(self) -> dict[str, list[str]]:
+        """Canonical id → the ids of its cluster, in the order they were added."""
+        found: dict[str, list[str]] = {}
+        for doc_id in self._hashes:
+            found.setdefault(self.canonical(doc_id), []).append(doc_id)
+        return found
+
+    def rows(self) -> Iterator[DocumentSignature]:
+        """The index's state, one row per document in the order added."""
+        for doc_id, minhash in self._hashes.items():
+            values = np.asarray(minhash.hashvalues, dtype=SIGNATURE_DTYPE)
+            yield DocumentSignature(doc_id, self._canonical[doc_id], values.tobytes(),
+                                    self._sizes[doc_id])
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[DocumentSignature], threshold: float = THRESHOLD,
+                  shingle_words: int = SHINGLE_WORDS) -> DocumentIndex:
+        """The index whose `rows()` these are (in the order they were added)."""
+        index = cls(threshold, shingle_words)
+        for row in rows:
+            if len(row.signature) != SIGNATURE_BYTES:
+                raise InputError(
+                    f"the stored signature of document {row.doc_id!r} has "
+                    f"{len(row.signature)} bytes, not {SIGNATURE_BYTES}",
+                    hint="Rebuild the duplicate index from the documents' text.")
+            values = np.frombuffer(row.signature, dtype=SIGNATURE_DTYPE)
+            minhash = MinHash(seed=SEED, hashvalues=values, scheme=SCHEME,
+                              permutations=index._blank.permutations)
+            index._insert(row.doc_id, row.canonical_id, minhash, row.shingles)
+        return index
+
+    def _insert(self, doc_id: str, canonical: str | None, minhash: MinHash, size: int
+                ) -> None:
+        self._order[doc_id] = len(self._order)
+        self._sizes[doc_id] = size
+        self._hashes[doc_id] = minhash
+        self._canonical[doc_id] = canonical
+        self._lsh.insert(doc_id, minhash)
