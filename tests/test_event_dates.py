@@ -198,3 +198,8 @@ def test_a_past_state_reached_by_a_date_takes_it(nlp) -> None:
 def test_an_event_noun_inside_the_object_takes_the_clauses_date(nlp) -> None:
     text = "Chile offered Peru an aid package worth two million dollars on Monday."
     assert when(nlp, text, "aid").date == "2015-03-23"
+
+
+def test_an_infinitive_of_purpose_takes_the_main_clauses_date(nlp) -> None:
+    text = "Chile sent two navy ships to Peru on Monday to help the flood victims."
+    assert when(nlp, text, "help").date == "2015-03-23"

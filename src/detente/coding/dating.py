@@ -129,9 +129,12 @@ def in_main_clause(token: Token) -> bool:
 
 def _at_the_same_time(clause: Token) -> bool:
     """A side clause that shares the main clause's time: "… on Monday as its troops
-    withdrew" (unlike "since B annexed C in 2014")."""
+    withdrew", "… on Monday to help" (unlike "since B annexed C in 2014")."""
+    # An infinitive of purpose ("offered aid on Monday to help Peru") has no time of its
+    # own either: its act is the main clause's.
     return clause.dep_ == "advcl" and any(
-        c.dep_ == "mark" and c.lower_ in SAME_TIME for c in clause.children)
+        (c.dep_ == "mark" and c.lower_ in SAME_TIME) or (c.dep_ == "aux" and c.tag_ == "TO")
+        for c in clause.children)
 
 
 def _told_in_the_past(trigger: Token) -> bool:
