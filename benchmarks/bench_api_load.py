@@ -1,6 +1,6 @@
 """Load on the HTTP API: N read requests from C concurrent clients during an upload.
 
-Starts `detente serve` (python -m detente.cli_serve) in a subprocess on a free loopback
+Starts `detente serve` (python -m detente.cli serve) in a subprocess on a free loopback
 port over a synthetic database (or --db), starts an upload of synthetic articles (plus
 one file that must fail), and while it is being ingested sends a fixed mix of read
 requests with httpx/asyncio. Prints latency percentiles per route and overall,
@@ -298,7 +298,7 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("DETENTE_")}
-        server = subprocess.Popen([sys.executable, "-m", "detente.cli_serve", "--db", str(db),
+        server = subprocess.Popen([sys.executable, "-m", "detente.cli", "serve", "--db", str(db),
                                    "--port", str(port)], env=env, cwd=folder,
                                   stdout=subprocess.DEVNULL)
         try:

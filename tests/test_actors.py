@@ -422,3 +422,13 @@ def test_evaluate_rejects_a_file_that_is_not_gold_records(tmp_path: Path) -> Non
     bad.write_text("{not json")
     with pytest.raises(InputError, match="Cannot read PLOVER gold records"):
         evaluate_actors(bad)
+
+
+@pytest.mark.parametrize(("text", "code", "name"), [
+    ("Chilean Trade Secretary Ana Ruiz", "CHL", "Ana Ruiz"),
+    ("Peruvian Trade Representative Luis Soto", "PER", "Luis Soto"),
+    ("Bolivian Commerce Secretary Eva Quispe", "BOL", "Eva Quispe"),
+])
+def test_a_portfolio_title_is_not_taken_for_the_name(resolver, text, code, name) -> None:
+    found = resolve(resolver, text)
+    assert (found.code, found.sector, found.name) == (code, "GOV", name)

@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from detente.actors import ActorResolver, list_actors
-from detente.cli_actors import actors_app, eval_actors_command
+from detente.cli.actors import actors_app, eval_actors_command
 
 runner = CliRunner()
 

@@ -8,11 +8,11 @@ import click
 import polars as pl
 import pytest
 import typer
-from fixtures_analysis import make_db
+from example_stores import make_db
 from typer.testing import CliRunner
 
 from detente.analysis import key_events, network, timeline
-from detente.cli_analysis import (
+from detente.cli.analysis import (
     export_command,
     key_events_command,
     network_command,
@@ -104,7 +104,8 @@ def test_timeline_empty_dyad_and_errors(app, db):
     assert unknown.exit_code == 2
     assert "ISO 3166 alpha-3 code such as JPN" in unknown.stderr
     period = invoke(app, "timeline", "JPN", "RUS", "--by", "week", "--db", db)
-    assert period.exit_code == 2 and "--by month" in period.stderr
+    assert period.exit_code == 2 and "--by: unknown period 'week'" in period.stderr
+    assert "Use month, quarter or year." in period.stderr
     missing = invoke(app, "timeline", "JPN", "RUS", "--db", db.parent / "nothing.duckdb")
     assert missing.exit_code != 0 and "no database" in missing.stderr
     fmt = invoke(app, "timeline", "JPN", "RUS", "--format", "xml", "--db", db)

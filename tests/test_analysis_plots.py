@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fixtures_analysis import make_db
+from example_stores import make_db
 
 from detente.analysis import (
     demo_analysis,

@@ -49,6 +49,7 @@ def client(db: Path) -> Iterator[TestClient]:
 
 # -- uploads: names, retries, leftovers -------------------------------------------------
 
+@pytest.mark.slow
 def test_uploads_are_recorded_under_their_own_names(client: TestClient) -> None:
     response = client.post("/api/documents", files=[
         ("files", ("../reports/oslo accord.txt", GOOD)),
@@ -75,6 +76,7 @@ def test_a_retried_failing_upload_adds_no_second_error(client: TestClient) -> No
     assert client.get("/api/health").json()["counts"]["ingest_errors"] == 1
 
 
+@pytest.mark.slow
 def test_uploads_left_by_a_killed_server_are_cleared_at_start(db: Path) -> None:
     left = Path(f"{db}.uploads") / "detente-upload-k1ll3d" / "1" / "half-read.txt"
     left.parent.mkdir(parents=True)
@@ -87,6 +89,7 @@ def test_uploads_left_by_a_killed_server_are_cleared_at_start(db: Path) -> None:
     assert not Path(f"{db}.uploads").exists()  # and the server after itself
 
 
+@pytest.mark.slow
 def test_a_mixed_upload_stores_the_good_files_and_reports_the_bad(client: TestClient) -> None:
     response = client.post("/api/documents", files=[
         ("files", ("oslo.txt", GOOD)),
@@ -220,6 +223,7 @@ def receive(connection: socket.socket) -> bytes:
     return chunk
 
 
+@pytest.mark.slow
 def test_bad_requests_keep_the_connection_open(db: Path) -> None:
     with serving(create_app(db)) as port, socket.create_connection(
             ("127.0.0.1", port), timeout=120) as connection:

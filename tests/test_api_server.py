@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 from detente import cli
 
 DETENTE = Path(sys.executable).parent / "detente"
+# Every test talks to a `detente serve` process started by the module's fixture.
+pytestmark = pytest.mark.subprocess
 
 
 def free_port() -> int:
@@ -149,3 +151,42 @@ def test_reads_stay_answered_while_the_server_ingests(served_db: tuple[str, Path
     # The first upload loads the spaCy model, so reads are answered meanwhile.
     assert during >= 1 and busy_seen
     assert after["counts"]["documents"] == before + 2
+
+
+def test_a_notebook_reads_the_database_while_the_server_runs(
+        served_db: tuple[str, Path]) -> None:
+    """What an analyst does in a notebook beside `detente serve`: open the file read-only
+    with DuckDB, query the views, load the library's tables, and keep the server busy."""
+    import duckdb
+
+    import detente
+
+    base, db = served_db
+    with httpx.Client(base_url=base, timeout=30) as http:
+        served = http.get("/api/events", params={"source": "JPN", "limit": 1000}).json()
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows = con.execute("SELECT event_id, doc_title, doc_date FROM events_with_documents"
+                               " WHERE source_code = 'JPN'").fetchall()
+            mentions = con.execute("SELECT count(*) FROM mentions").fetchone()
+            # The server answers while the notebook holds its connection.
+            assert http.get("/api/health").status_code == 200
+        frame = detente.events(db, source="Japan").to_pandas()
+    assert sorted(r[0] for r in rows) == sorted(e["event_id"] for e in served["events"])
+    assert all(title for _, title, _ in rows) and mentions is not None
+    assert sorted(frame["event_id"]) == sorted(r[0] for r in rows)
+    assert str(frame["date_start"].dtype).startswith("datetime64")
+
+
+def test_an_upload_while_a_notebook_holds_the_file_is_refused_then_accepted(
+        served_db: tuple[str, Path]) -> None:
+    import duckdb
+
+    base, db = served_db
+    upload = [("files", ("later.txt", b"Date: 2017-04-27\n\nPrime Minister Shinzo Abe met "
+                                      b"President Vladimir Putin in Moscow on Thursday.\n"))]
+    with duckdb.connect(str(db), read_only=True):
+        busy = httpx.post(f"{base}/api/documents", files=upload, timeout=120)
+    assert busy.status_code == 409, busy.text
+    assert busy.json()["code"] == "E201" and "Close the other connection" in busy.json()["hint"]
+    done = httpx.post(f"{base}/api/documents", files=upload, timeout=120)
+    assert done.status_code == 200, done.text

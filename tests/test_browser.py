@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fixtures_analysis import Spec, add_document
+from example_stores import Spec, add_document
 from serving import serving
 from test_api_example import DOCUMENTS, build_example_db
 
@@ -247,7 +247,7 @@ def test_narrow_screens_keep_everything_reachable(browser: object, base_url: str
 def test_the_api_page_lists_the_routes(page: object, base_url: str) -> None:
     page.goto(f"{base_url}/#/api")
     expect(page.locator("section.route code", has_text="/api/timeline")).to_be_visible()
-    expect(page.locator("section.route")).to_have_count(10)
+    expect(page.locator("section.route")).to_have_count(11)
     page.watch.check()
 
 

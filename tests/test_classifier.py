@@ -22,9 +22,9 @@ from detente.coding.classifier import (
     load_classifier,
     mark_pair,
 )
+from detente.errors import ModelMissingError
 from detente.evaluation.plv import evaluate_plv, score
 from detente.training.data import ROOTS, default_shared_dir, to_root
-from detente.errors import ModelMissingError
 
 SHARED = default_shared_dir()
 PLV_TRAIN = SHARED / "data-ext" / "zsp-plv-aw" / "PLV_train.tsv"
@@ -90,12 +90,10 @@ def test_fast_model_loads_and_predicts(fast: TfidfClassifier) -> None:
 
 
 def test_fast_model_splits_yield_into_concede_or_retreat(fast: TfidfClassifier) -> None:
-    items = [ClassifyItem("Russia withdrew its troops from Ukraine", "Russia", "Ukraine")]
-    prediction = fast.predict(items)[0]
-    if prediction.plover == "YIELD":
-        assert prediction.raw_type in {"CONCEDE", "RETREAT"}
-    else:
-        assert prediction.raw_type == prediction.plover
+    items = [ClassifyItem("Chile withdrew its troops from the border with Peru", "Chile", "Peru"),
+             ClassifyItem("Peru conceded the border dispute to Chile", "Peru", "Chile")]
+    assert [(p.plover, p.raw_type) for p in fast.predict(items)] == [
+        ("YIELD", "RETREAT"), ("YIELD", "CONCEDE")]
 
 
 def test_predict_empty_batch(fast: TfidfClassifier) -> None:
@@ -188,7 +186,7 @@ def test_evaluate_plv_on_a_tiny_file(tmp_path: Path) -> None:
     assert data["trained_on_this_file"] is False
     assert data["training_overlap"] is None  # no training data in tmp_path to compare with
     assert "YIELD" in {c["label"] for c in data["per_class"]}  # RETREAT scored as YIELD
-    assert data["accuracy"] >= 0.5
+    assert data["accuracy"] == 1.0  # four plain sentences the shipped model gets right
     assert sum(map(sum, data["confusion"]["matrix"])) == 4
     from rich.console import Console
 
@@ -215,6 +213,7 @@ def test_evaluate_plv_flags_training_data() -> None:
     assert any("training" in note for note in data["notes"])
 
 
+@pytest.mark.slow
 def test_evaluate_plv_cross_validates_on_the_file_alone() -> None:
     needs_shared()
     report = evaluate_plv(PLV_TRAIN, fast=True, folds=2, extra_training=False)

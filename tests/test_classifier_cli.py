@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from detente.cli_train import classify_command, eval_plv_command, train_command
+from detente.cli.train import classify_command, eval_plv_command, train_command
 
 
 def make_app() -> typer.Typer:

@@ -7,11 +7,17 @@ import json
 
 import pytest
 import typer
+from example_stores import make_db
+from fastapi.testclient import TestClient
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from detente import library
+from detente.api import create_app
 from detente.cli import app
+from detente.cli.common import ARGUMENTS, written_as
+from detente.records import doc_id_for
+from detente.store import open_store
 
 runner = CliRunner()
 
@@ -40,6 +46,7 @@ def test_every_command_is_in_the_readme():
             assert f"detente {path[0]}" in readme, f"README lacks `detente {path[0]}`"
 
 
+@pytest.mark.slow
 def test_code_streams_jsonl_to_events(tmp_path):
     lines = [json.dumps({"id": "doc-1", "date": "2014-09-25",
                          "text": "Japan imposed new sanctions on Russia on Wednesday."}),
@@ -55,18 +62,22 @@ def test_code_streams_jsonl_to_events(tmp_path):
     assert result.exit_code == 0, result.output
     assert "malformed JSON" in result.output
     events = [json.loads(line) for line in target.read_text().splitlines()]
+    # doc_id is the document's id, as ingest gives it: the hash of its text.
+    first, second = (doc_id_for(json.loads(lines[i])["text"]) for i in (0, 2))
     assert {(e["doc_id"], e["source"]["code"], e["plover"], e["target"]["code"], e["date"])
-            for e in events} >= {("doc-1", "JPN", "SANCTION", "RUS", "2014-09-24"),
-                                 ("doc-2", "JPN", "CONSULT", "RUS", "2016-05-06")}
+            for e in events} >= {(first, "JPN", "SANCTION", "RUS", "2014-09-24"),
+                                 (second, "JPN", "CONSULT", "RUS", "2016-05-06")}
 
 
+@pytest.mark.slow
 def test_code_from_stdin_to_stdout():
     line = json.dumps({"id": 7, "text": "Russia expelled eight Japanese diplomats.",
                        "date": "2022-04-28"})
     result = runner.invoke(app, ["code", "--fast"], input=line + "\n")
     assert result.exit_code == 0, result.output
     [event] = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
-    assert event["doc_id"] == "7" and event["plover"] == "SANCTION"
+    assert event["doc_id"] == doc_id_for("Russia expelled eight Japanese diplomats.")
+    assert event["plover"] == "SANCTION"
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +95,7 @@ def ingested(tmp_path_factory):
     return db
 
 
+@pytest.mark.slow
 def test_events_filters_and_formats(ingested):
     result = runner.invoke(app, ["events", "--db", str(ingested), "--source", "JPN",
                                  "--type", "sanction", "--format", "json"])
@@ -91,7 +103,7 @@ def test_events_filters_and_formats(ingested):
     events = json.loads(result.stdout)
     assert events and all(e["plover"] == "SANCTION" and e["source"]["code"] == "JPN"
                           for e in events)
-    assert len(events) == len(library.events(ingested, source="JPN", plover="SANCTION"))
+    assert len(events) == len(library.events(ingested, source="JPN", type="SANCTION"))
     csv_out = runner.invoke(app, ["events", "--db", str(ingested), "--format", "csv"])
     assert csv_out.stdout.splitlines()[0].startswith("event_id,doc_id")
     since = runner.invoke(app, ["events", "--db", str(ingested), "--since", "2016-01-01",
@@ -115,6 +127,44 @@ def test_bad_arguments_name_the_fix(ingested, tmp_path):
     assert missing.exit_code != 0 and "detente ingest" in missing.output
 
 
+def test_doc_and_errors_show_what_the_library_and_the_api_show(tmp_path):
+    db, events = make_db(tmp_path / "store.duckdb")
+    with open_store(db) as store:
+        store.record_error("typo.md", "E103", "typo.md: '2014-02-30' is not a date",
+                           "Write the date as YYYY-MM-DD.")
+    doc_id = events[1].doc_id  # the "sanctions" document
+    shown = runner.invoke(app, ["doc", doc_id, "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    detail = json.loads(shown.stdout)
+    assert detail == json.loads(json.dumps(library.doc(db, doc_id).to_dict()))
+    assert detail["document"]["title"] == "sanctions" and len(detail["events"]) == 5
+    text = runner.invoke(app, ["doc", doc_id, "--db", str(db)])
+    assert "title: sanctions" in text.stdout and "Japan sanction Russia" in text.stdout
+    assert "5 events" in text.stdout
+    missing = runner.invoke(app, ["doc", "0000000000000000", "--db", str(db)])
+    assert missing.exit_code == 1 and "no document with id" in missing.stderr
+    errors = runner.invoke(app, ["errors", "--db", str(db), "--format", "json"])
+    assert [(e["input"], e["code"], e["hint"]) for e in json.loads(errors.stdout)] == [
+        ("typo.md", "E103", "Write the date as YYYY-MM-DD.")]
+    assert "typo.md" in runner.invoke(app, ["errors", "--db", str(db)]).stdout
+    with TestClient(create_app(db)) as client:
+        assert client.get(f"/api/docs/{doc_id}").json() == {"ok": True, **detail}
+        assert client.get("/api/errors").json()["errors"] == json.loads(errors.stdout)
+
+
+def test_options_are_written_as_their_parameters_names():
+    """Errors name a parameter; the CLI writes it as the flag `written_as` gives, so each
+    option's flag must be its parameter's name (`since` is --since, `a` is A)."""
+    for path, command in all_commands():
+        for param in command.params:
+            name = param.name.rstrip("_")
+            if param.param_type_name == "argument":
+                assert name not in ARGUMENTS or (param.metavar or name.upper()) == name.upper()
+            else:
+                assert written_as(name) in param.opts, f"detente {' '.join(path)} {param.opts}"
+
+
+@pytest.mark.slow
 def test_eval_docs_on_a_small_fixture(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -132,6 +182,7 @@ def test_eval_docs_on_a_small_fixture(tmp_path):
     assert report["date_accuracy"] == 1.0
 
 
+@pytest.mark.slow
 def test_eval_gsr_on_a_small_fixture(tmp_path):
     records = [{"id": "DOCUMENT"},
                {"id": "r1", "event": "DEMAND", "date": "2000-01-01",

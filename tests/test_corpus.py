@@ -45,13 +45,13 @@ def test_a_team_draft_packs_with_offsets_into_its_own_text():
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"kind": "blog"}, "kind must be one of"),
-    ({"date": "04/03/2021"}, "publication date"),
+    ({"kind": "blog"}, "team:test-001: kind must be one of ['analysis', 'wire']"),
+    ({"date": "04/03/2021"}, "team:test-001: publication date '04/03/2021' is not ISO"),
 ])
 def test_bad_document_fields_name_the_document(change, message):
-    with pytest.raises(CorpusError, match=message) as caught:
+    with pytest.raises(CorpusError) as caught:
         pack_document({**DRAFT, **change})
-    assert "team:test-001" in str(caught.value) or "blog" in str(caught.value)
+    assert caught.value.message == message
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

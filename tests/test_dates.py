@@ -195,18 +195,18 @@ def test_this_winter_in_january_is_the_winter_that_began_in_december() -> None:
 
 
 WRITTEN = [
-    ("Canada joined Britain and the Netherlands to sanction Belarus last fall, despite "
-     "earlier hopes of a thaw", dt.date(2015, 3, 20), "2014-09", None),
-    ("The Turkish foreign ministry condemned Greece's decision to extend the exercises last "
-     "September, saying", dt.date(2015, 3, 20), "2014-09", None),
-    ("the trip of a former Italian premier to Tehran from March 10 "
-     "to 15.", dt.date(2015, 3, 20), "2015-03-10", "2015-03-15"),
+    (("Canada joined Britain and the Netherlands to sanction Belarus last fall, despite "
+      "earlier hopes of a thaw"), dt.date(2015, 3, 20), "2014-09", None),
+    (("The Turkish foreign ministry condemned Greece's decision to extend the exercises last "
+      "September, saying"), dt.date(2015, 3, 20), "2014-09", None),
+    (("the trip of a former Italian premier to Tehran from March 10 "
+      "to 15."), dt.date(2015, 3, 20), "2015-03-10", "2015-03-15"),
     ("The border crossing was closed by Hungary on March 18 last year, and neighbours objected",
      dt.date(2015, 3, 20), "2014-03-18", None),
     ("When the Polish president took office in December 2012, he faced",
      REF, "2012-12", None),
-    ("Instead, the Chancellor will see the Chinese premier at the regional trade "
-     "summit next month (November 2014) in Jakarta.",
+    (("Instead, the Chancellor will see the Chinese premier at the regional trade "
+      "summit next month (November 2014) in Jakarta."),
      dt.date(2014, 9, 25), "2014-11", None),
 ]
 
@@ -368,14 +368,14 @@ INFER = [
     ("Headline\nPublished: Wednesday, March 25, 2015 10:31 GMT\nBody.", dt.date(2015, 3, 25),
      "date line"),
     ("TOKYO, March 3, 2015 (Reuters) - Japan protested.", dt.date(2015, 3, 3), "dateline"),
-    ("TOKYO, March 3 (Reuters) - Japan protested the visit of November 2014. Talks were held "
-     "on February 2, 2015 and in 1990.", dt.date(2015, 2, 2), "latest"),
+    (("TOKYO, March 3 (Reuters) - Japan protested the visit of November 2014. Talks were held "
+      "on February 2, 2015 and in 1990."), dt.date(2015, 2, 2), "latest"),
     ("Talks were held on February 2, 2015. Abe will visit Moscow in May 2015.",
      dt.date(2015, 2, 2), "latest"),
     ("The book was published in March 2015. Accessed February 4, 2015.", dt.date(2015, 3, 1),
      "latest"),
-    ("Japan met Russia in Tokyo on 25 Mar 2015 to discuss the islands at length.\n"
-     "Accessed April 2, 2015", dt.date(2015, 4, 2), "latest"),
+    (("Japan met Russia in Tokyo on 25 Mar 2015 to discuss the islands at length.\n"
+      "Accessed April 2, 2015"), dt.date(2015, 4, 2), "latest"),
 ]
 
 

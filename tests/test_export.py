@@ -8,7 +8,7 @@ import json
 import duckdb
 import polars as pl
 import pytest
-from fixtures_analysis import fill, make_db
+from example_stores import fill, make_db
 
 from detente.errors import InputError, UnknownActorError, UnsupportedFormatError
 from detente.export import GDELT_SCHEMA, TABLE_COLUMNS, export, read_gdelt
@@ -177,7 +177,7 @@ def test_plover_records(stored, tmp_path):
 def test_filters_match_the_events_query(stored, tmp_path):
     path, _ = stored
     report = export(path, "jsonl", tmp_path / "jpn.jsonl", source="Japan", target="RUS",
-                    plover="sanction", since="2014-01-01", until="2014")
+                    type="sanction", since="2014-01-01", until="2014")
     read = [json.loads(line)
             for line in (tmp_path / "jpn.jsonl").read_text(encoding="utf-8").splitlines()]
     assert report.events == 3 and {r["plover"] for r in read} == {"SANCTION"}
@@ -209,4 +209,4 @@ def test_export_errors(stored, tmp_path):
     except ImportError:
         return
     with pytest.raises(InputError, match="unknown event type"):
-        export(path, "csv", tmp_path / "x.csv", plover="HUG")
+        export(path, "csv", tmp_path / "x.csv", type="HUG")

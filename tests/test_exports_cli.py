@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib.metadata import version
 
 import pytest
-from fixtures_exports import make_export_db
+from example_stores import make_export_db
 from typer.testing import CliRunner
 
 import detente

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from fixtures_exports import make_export_db
+from example_stores import make_export_db
 
 from detente.coding.ontology import cameo_quad_class
 from detente.export import export, read_gdelt
@@ -169,7 +169,7 @@ def test_ids_dates_and_sources(gdelt, db, tmp_path):
 def test_dateadded_is_utc_whatever_the_local_time_zone(tmp_path):
     # Store and export on a machine twelve or thirteen hours ahead of UTC.
     script = (
-        "import sys; from fixtures_exports import make_export_db; "
+        "import sys; from example_stores import make_export_db; "
         "from detente.export import export; "
         f"db, _ = make_export_db(Path({str(tmp_path / 'nz.duckdb')!r})); "
         f"export(db, 'gdelt', Path({str(tmp_path / 'nz.tsv')!r}))")

@@ -11,7 +11,7 @@ import json
 import duckdb
 import polars as pl
 import pytest
-from fixtures_exports import make_export_db
+from example_stores import make_export_db
 
 from detente.export import POLECAT_SCHEMA, export, plover_schema
 

@@ -8,7 +8,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 import pytest
-from fixtures_exports import make_export_db
+from example_stores import make_export_db
 
 from detente.export import TABLE_COLUMNS, export
 from detente.store import EVENT_COLUMNS

@@ -12,7 +12,6 @@ from detente.actors import ActorResolver
 from detente.coding.extractor import (
     PairExtractor,
     PairInput,
-    pair_candidates,
     pair_ranges,
     token_range,
     with_topics,
@@ -62,6 +61,7 @@ def test_the_source_is_marked_and_every_span_follows_the_text():
         "[SRC] Japan [/SRC]", "Russia", "imposed"]
 
 
+@pytest.mark.slow
 def test_every_ordered_pair_and_every_actor_alone_is_a_candidate(extractor):
     found, _ = candidates_of(extractor, "Poland and Lithuania protested to Belarus on Monday.")
     assert sorted(codes(c) for c in found) == sorted([
@@ -70,6 +70,7 @@ def test_every_ordered_pair_and_every_actor_alone_is_a_candidate(extractor):
         ("BLR", "", False), ("BLR", "POL", False), ("BLR", "LTU", False)])
 
 
+@pytest.mark.slow
 def test_a_sentence_naming_one_side_is_paired_with_the_topic_actors(extractor):
     text = ("Chinese coast guard ships entered waters claimed by Vietnam.\n\n"
             "Hanoi lodged a formal protest on Tuesday.")
@@ -83,6 +84,7 @@ def test_a_sentence_naming_one_side_is_paired_with_the_topic_actors(extractor):
     assert "Chin" in context.text[start:end]
 
 
+@pytest.mark.slow
 def test_a_dateline_is_no_candidate(extractor):
     found, _ = candidates_of(extractor, "MOSCOW -\n\nRussia recalled its ambassador from Tokyo.")
     assert {c.number for c in found} == {1}

@@ -43,6 +43,7 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_text_header_metadata_and_idempotence(tmp_path):
     doc = write(tmp_path / "in" / "a.txt", ARTICLE)
     first = ingest(tmp_path, doc)
@@ -59,6 +60,7 @@ def test_text_header_metadata_and_idempotence(tmp_path):
         assert store.count("sentences") == info.sentences
 
 
+@pytest.mark.slow
 def test_markdown_front_matter(tmp_path):
     doc = write(tmp_path / "b.md", "---\ntitle: Summit in Sochi\ndate: 2016-05-06\n---\n"
                 "# Summit\n\nPrime Minister Shinzo Abe met President Vladimir Putin in **Sochi** "
@@ -72,6 +74,7 @@ def test_markdown_front_matter(tmp_path):
     assert "**" not in text and "#" not in text
 
 
+@pytest.mark.slow
 def test_html_main_text_and_metadata(tmp_path):
     body = " ".join(["Japan expelled eight Russian diplomats on Friday in response to the war."] * 6)
     html = f"""<html><head><title>Japan expels diplomats</title>
@@ -89,6 +92,7 @@ def test_html_main_text_and_metadata(tmp_path):
     assert "Home" not in text and "newsletter" not in text
 
 
+@pytest.mark.slow
 def test_pdf_text_layer(tmp_path):
     pdf = write(tmp_path / "d.pdf", make_pdf("Japan protested to Russia over the visit of "
                                             "Prime Minister Medvedev to Etorofu in August 2015."))
@@ -98,6 +102,7 @@ def test_pdf_text_layer(tmp_path):
     assert info.date_inferred and info.date.year == 2015
 
 
+@pytest.mark.slow
 def test_jsonl_and_stdin_and_malformed_line(tmp_path):
     lines = [json.dumps({"id": "a1", "text": "Russia expelled eight Japanese diplomats "
                          "in response to Tokyo's expulsions.", "date": "2022-04-28",
@@ -119,6 +124,7 @@ def test_jsonl_and_stdin_and_malformed_line(tmp_path):
     assert again.present and not again.added
 
 
+@pytest.mark.slow
 def test_latin1_and_cp1252_decoded(tmp_path):
     text = "Title: Café diplomacy\nDate: 2016-12-15\n\nPutin met Abe in Nagato; the “new approach” was praised by officials in Tokyo and Moscow alike.\n"
     write(tmp_path / "cp.txt", text.encode("cp1252"))
@@ -143,6 +149,7 @@ def test_latin1_and_cp1252_decoded(tmp_path):
      "not English"),
     ("data.xlsx", b"PK\x03\x04 fake", "unsupported file type"),
 ])
+@pytest.mark.slow
 def test_bad_inputs_are_recorded_and_batch_goes_on(tmp_path, name, content, expected):
     good = write(tmp_path / "in" / "good.txt", ARTICLE)
     bad = write(tmp_path / "in" / name, make_pdf(None) if content is None else content)
@@ -168,6 +175,7 @@ def test_unreadable_file_in_directory(tmp_path):
     assert "permission denied" in report.failures[0].message
 
 
+@pytest.mark.slow
 def test_dangling_link_in_directory_is_recorded(tmp_path):
     write(tmp_path / "in" / "good.txt", ARTICLE)
     (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
@@ -207,6 +215,7 @@ def test_missing_path_named(tmp_path):
     assert not report.ok and "no such file" in report.failures[0].message
 
 
+@pytest.mark.subprocess
 def test_kill_9_mid_ingest_then_rerun_completes(tmp_path):
     folder = tmp_path / "many"
     for i in range(60):
@@ -220,7 +229,8 @@ def test_kill_9_mid_ingest_then_rerun_completes(tmp_path):
     time.sleep(1.5)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    # check=False: the assertion shows stderr when the rerun fails
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     with open_store(db) as store:
         assert store.count("documents") == 60
@@ -237,8 +247,8 @@ def make_pdf(text: str | None) -> bytes:
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+         "/Resources << /Font << /F1 5 0 R >> >> >>"),
         f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]

@@ -44,6 +44,7 @@ def stored_dates(db: Path) -> dict[str, tuple[str | None, str | None, str]]:
                       d.date_reason.split(":")[0]) for d in library.docs(db)}
 
 
+@pytest.mark.slow
 def test_an_unreadable_date_fails_its_own_line_and_the_batch_goes_on(tmp_path: Path) -> None:
     feed = write_feed(tmp_path / "feed.jsonl", [
         {"id": "a", "title": "fish", "text": TEXTS["fish"], "date": "2015-03-25"},
@@ -66,6 +67,7 @@ def test_an_unreadable_date_fails_its_own_line_and_the_batch_goes_on(tmp_path: P
                                 "ports": ("1987-02-26", "day", "metadata")}
 
 
+@pytest.mark.slow
 def test_partial_dates_keep_their_precision_up_to_the_api(tmp_path: Path) -> None:
     feed = write_feed(tmp_path / "feed.jsonl", [
         {"id": "a", "title": "fish", "text": TEXTS["fish"], "date": "2019"},
@@ -89,6 +91,7 @@ def test_partial_dates_keep_their_precision_up_to_the_api(tmp_path: Path) -> Non
         assert (one["date"], one["date_precision"]) == ("2024-02-01", "month")
 
 
+@pytest.mark.slow
 def test_cli_date_override_keeps_the_precision_given(tmp_path: Path) -> None:
     feed = write_feed(tmp_path / "feed.jsonl", [
         {"id": "a", "title": "fish", "text": TEXTS["fish"], "date": "2015-03-25"}])
@@ -104,6 +107,7 @@ def test_cli_date_override_keeps_the_precision_given(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("flags", "expected"), [([], "1987-03-04"),
                                                  (["--day-first"], "1987-04-03")])
+@pytest.mark.slow
 def test_cli_day_first_reads_ambiguous_numeric_dates(tmp_path: Path, flags: list[str],
                                                      expected: str) -> None:
     doc = tmp_path / "a.txt"
@@ -116,13 +120,14 @@ def test_cli_day_first_reads_ambiguous_numeric_dates(tmp_path: Path, flags: list
 
 def test_library_ingest_refuses_an_unreadable_override(tmp_path: Path) -> None:
     with pytest.raises(BadDateError, match="date: 'soon' is not a date"):
-        library.ingest([], db=tmp_path / "t.duckdb", date="soon")
+        library.ingest([], load_settings({"db": tmp_path / "t.duckdb"}, env={}), date="soon")
     assert not (tmp_path / "t.duckdb").exists()
 
 
+@pytest.mark.slow
 def test_a_day_override_is_day_precision(tmp_path: Path) -> None:
     feed = write_feed(tmp_path / "feed.jsonl", [
         {"id": "a", "title": "fish", "text": TEXTS["fish"], "date": "2019"}])
     db = tmp_path / "t.duckdb"
-    library.ingest([feed], db=db, date=dt.date(2015, 3, 25))
+    library.ingest([feed], load_settings({"db": db}, env={}), date=dt.date(2015, 3, 25))
     assert stored_dates(db) == {"fish": ("2015-03-25", "day", "given")}

@@ -66,6 +66,7 @@ def outcome() -> Outcome:
     return result
 
 
+@pytest.mark.slow
 def test_every_story_is_prepared_with_its_own_date(outcome: Outcome) -> None:
     assert outcome.stories == STORIES
     assert outcome.wrong == []

@@ -31,6 +31,7 @@ def repository_files():
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_no_seed_text_in_the_repository():
     if not SEEDS.is_dir():
         pytest.skip(f"needs the seed articles in {SEEDS} (../shared beside the checkout)")

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,7 @@ def test_no_overlapping_terms_for_same_person_and_role() -> None:
         terms[(r["name"], r["role"])].append((_start(r), _end(r)))
     for key, spans in terms.items():
         spans.sort()
-        for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+        for (s1, e1), (s2, e2) in pairwise(spans):
             assert s2 >= e1, f"overlapping terms for {key}: {s1}..{e1} and {s2}..{e2}"
 
 

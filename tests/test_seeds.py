@@ -31,9 +31,9 @@ def test_inferred_publication_dates(seeds_db):
 
 
 def test_the_story_of_2014_sanctions(seeds_db):
-    sanctions = library.events(seeds_db, source="JPN", target="RUS", plover="SANCTION")
+    sanctions = library.events(seeds_db, source="JPN", target="RUS", type="SANCTION")
     assert {e.date[:7] for e in sanctions} & {"2014-09"}
-    criticism = library.events(seeds_db, source="RUS", target="JPN", plover="ACCUSE")
+    criticism = library.events(seeds_db, source="RUS", target="JPN", type="ACCUSE")
     assert any(e.date.startswith("2014-09") and "foreign ministry" in e.evidence
                for e in criticism)
     for event in sanctions + criticism:

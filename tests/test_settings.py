@@ -12,7 +12,8 @@ from detente.settings import HELP, Settings, load_settings
 
 def test_defaults():
     settings = load_settings({}, env={})
-    assert settings == Settings() or settings.db == Path("detente.duckdb")
+    assert settings == Settings()
+    assert settings.db == Path("detente.duckdb")
 
 
 def test_order_file_then_env_then_flags(tmp_path, monkeypatch):

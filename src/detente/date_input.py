@@ -104,30 +104,30 @@ def _at_precision(a: dt.datetime, b: dt.datetime, value: str) -> tuple[str, Prec
 
 def read_date(value: str, name: str, *, day_first: bool | None = None,
               fix: str = "") -> tuple[str, Precision]:
-    """`parse_date` for a named input (an option, a parameter, a file or a line): an
-    unreadable value is a BadDateError naming `name`, the value and the accepted forms,
-    followed by `fix` (another way out, such as a flag).
+    """`parse_date` for a named input (a parameter, a file or a line): an unreadable
+    value is a BadDateError naming `name` (also kept as its `input`), the value and the
+    accepted forms, followed by `fix` (another way out).
 
     >>> try:
-    ...     read_date("yesterday", "--since")
+    ...     read_date("yesterday", "since")
     ... except BadDateError as exc:
     ...     print(exc.message)
-    --since: 'yesterday' is not a date (unknown string format)
+    since: 'yesterday' is not a date (unknown string format)
     """
     try:
         return parse_date(value, day_first=day_first)
     except UnreadableDate as exc:
         hint = f"Write the date in one of these forms: {ACCEPTED}."
         raise BadDateError(f"{name}: {value!r} is not a date ({exc.reason})",
-                           hint=f"{hint} {fix}".strip()) from None
+                           hint=f"{hint} {fix}".strip(), input=name) from None
 
 
 def read_day(value: str, name: str, *, end: bool = False, day_first: bool | None = None,
              fix: str = "") -> dt.date:
     """`read_date` as a day: the first day of a month or year, or with `end` the last
-    ("--until 2014" runs through 2014-12-31).
+    (until "2014" runs through 2014-12-31).
 
-    >>> read_day("March 2014", "--until", end=True)
+    >>> read_day("March 2014", "until", end=True)
     datetime.date(2014, 3, 31)
     """
     iso, _precision = read_date(value, name, day_first=day_first, fix=fix)
@@ -138,7 +138,9 @@ def _fields(iso: str) -> tuple[int, int | None, int | None]:
     parts = iso.split("-")
     if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
         raise ValueError(f"{iso!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = [int(p) for p in parts] + [None] * (3 - len(parts))
+    numbers = [int(p) for p in parts]
+    year = numbers[0]
+    month, day = (numbers[1:] + [None, None])[:2]
     dt.date(year, month or 1, day or 1)  # raises ValueError on an impossible date
     return year, month, day
 

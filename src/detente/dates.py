@@ -23,7 +23,9 @@ from typing import Literal, NamedTuple
 from detente.date_input import Precision, first_day, parse_date
 from detente.known_events import load_known_events
 
-__all__ = ["DateRef", "Precision", "event_date", "find_dates", "infer_publication_date"]
+__all__ = ["PERIODS", "DateRef", "Period", "Precision", "event_date", "find_dates",
+           "infer_publication_date", "next_period", "period_key", "period_start",
+           "period_starts"]
 
 
 @dataclass(frozen=True)
@@ -438,6 +440,7 @@ def _from_story(cands: list[_Cand], ctx: _Ctx) -> list[_Cand]:
             continue
         (count, unit), (date, precision) = c.shift, anchor
         start = first_day(date)
+        prec: Precision
         if unit in ("day", "week"):
             day = start + dt.timedelta(days=count * (7 if unit == "week" else 1))
             iso, prec = day.isoformat(), "day"
@@ -445,7 +448,7 @@ def _from_story(cands: list[_Cand], ctx: _Ctx) -> list[_Cand]:
             iso, prec = _iso(*_shift_month(start.year, start.month, count)), "month"
         else:
             iso, prec = _iso(start.year + count), "year"
-        final: Precision = min((prec, precision), key=_ORDER.__getitem__)  # type: ignore[assignment]
+        final = min(prec, precision, key=_ORDER.__getitem__)
         out.append(c._replace(date=iso[:{"year": 4, "month": 7, "day": 10}[final]],
                               precision=final, shift=None))
     return out
@@ -537,47 +540,47 @@ _SIDE = (rf"{_MON}\s*{_DAY}(?:,?\s*{_YEAR})?|{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s*{_
 _WHAT = rf"{_YEAR}|{_MON}(?:,?\s*{_YEAR})?|(?i:(?:the|this|last|next)\s+(?:year|month))"
 _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = tuple(
     (re.compile(p), h) for p, h in (
-        (r"(?<![\d-])(?P<y>[12]\d{3})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
-         rf"(?:[T ]\d{{2}}:\d{{2}}{_TIME})?(?![\d-])", _h_month_day),
-        (rf"(?:{_WD},?\s+)?(?P<m>{_MON})\s*(?P<d>{_DAYN})(?:st|nd|rd|th)?(?!\d)"
-         rf"(?:,?\s*(?P<y>{_YEAR}))?", _h_month_day),
-        (rf"(?:{_WD},?\s+)?(?<![\d,.])\b(?P<d>{_DAYN})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MON})"
-         rf"(?:,?\s*(?P<y>{_YEAR}))?", _h_month_day),
+        ((r"(?<![\d-])(?P<y>[12]\d{3})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
+          rf"(?:[T ]\d{{2}}:\d{{2}}{_TIME})?(?![\d-])"), _h_month_day),
+        ((rf"(?:{_WD},?\s+)?(?P<m>{_MON})\s*(?P<d>{_DAYN})(?:st|nd|rd|th)?(?!\d)"
+          rf"(?:,?\s*(?P<y>{_YEAR}))?"), _h_month_day),
+        ((rf"(?:{_WD},?\s+)?(?<![\d,.])\b(?P<d>{_DAYN})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MON})"
+          rf"(?:,?\s*(?P<y>{_YEAR}))?"), _h_month_day),
         (rf"(?P<m>{_MON}),?\s*(?P<y>{_YEAR})", _h_month_day),
-        (rf"\b(?i:in|since|until|till|by|during|from|before|after|through|throughout|of|around)"
-         rf"\s+(?P<m>{_FULLMON})(?!\s*\d)(?!['’]s)", _h_bare_month),
-        (rf"(?:^\s*|\b(?i:in|of|since|from|until|till|to|through|throughout|by|during|before|"
-         rf"after|between|and|for|around|circa|c\.|year|the|fiscal)\s+)(?P<y>{_BARE_YEAR})"
-         rf"(?![\d%]|[,.]\d)(?!\s+{_QUANTITY})", _h_year),
+        ((rf"\b(?i:in|since|until|till|by|during|from|before|after|through|throughout|of|around)"
+          rf"\s+(?P<m>{_FULLMON})(?!\s*\d)(?!['’]s)"), _h_bare_month),
+        ((rf"(?:^\s*|\b(?i:in|of|since|from|until|till|to|through|throughout|by|during|before|"
+          rf"after|between|and|for|around|circa|c\.|year|the|fiscal)\s+)(?P<y>{_BARE_YEAR})"
+          rf"(?![\d%]|[,.]\d)(?!\s+{_QUANTITY})"), _h_year),
         (rf"\b(?P<y>{_BARE_YEAR})(?=['’]s\b)", _h_year),
         (rf"\((?P<y>{_BARE_YEAR})\)", _h_year),  # a gloss: "this year (2013)"
         (r"\b(?:(?P<part>(?i:early|mid|late))[-\s]+)?(?P<dec>1\d{2}0|20\d0)['’]?s\b", _h_decade),
-        (rf"\b(?P<c1>{_ORD})(?:\s+(?:and|to|through|or)\s+(?:the\s+)?(?P<c2>{_ORD})|[-–]"
-         rf"(?P<c3>{_ORD}))?[-\s]+(?i:century|centuries)\b", _h_century),
+        ((rf"\b(?P<c1>{_ORD})(?:\s+(?:and|to|through|or)\s+(?:the\s+)?(?P<c2>{_ORD})|[-–]"
+          rf"(?P<c3>{_ORD}))?[-\s]+(?i:century|centuries)\b"), _h_century),
         (rf"\b(?P<s>{_SEASON})(?:\s+of)?\s+(?P<y>{_YEAR})", _h_season_year),
         (rf"\b(?:(?i:the)\s+)?(?P<part>(?i:end|beginning|start|middle))\s+of\s+(?P<what>{_WHAT})",
          _h_part),
         (rf"\b(?P<part>(?i:early|late|mid|end))(?P<sep>-|\s+)(?P<what>{_WHAT})", _h_part),
-        (rf"(?<!\bthe\s)(?<!\bThe\s)\b(?:(?i:earlier|later)\s+)?{_REL}\s+"
-         r"(?P<unit>(?i:week|month|year))\b", _h_rel_unit),
+        ((rf"(?<!\bthe\s)(?<!\bThe\s)\b(?:(?i:earlier|later)\s+)?{_REL}\s+"
+          r"(?P<unit>(?i:week|month|year))\b"), _h_rel_unit),
         (rf"\b{_REL}\s+(?P<m>{_FULLMON}|{_ABBR})(?!\s*\d)", _h_rel_month),
-        (r"\b(?P<rel>(?i:this\s+past|this\s+coming|last|this|next|past))\s+"
-         rf"(?P<s>{_SEASON})\b(?!\s+(?:of\s+)?\d)", _h_rel_season),
-        (r"\b(?:(?P<rel>(?i:this\s+past|this\s+coming|on|last|next|this|late|early|by|since|"
-         rf"until))\s+)?(?P<wd>{_WD})(?P<poss>['’]s\b)?", _h_weekday),
+        ((r"\b(?P<rel>(?i:this\s+past|this\s+coming|last|this|next|past))\s+"
+          rf"(?P<s>{_SEASON})\b(?!\s+(?:of\s+)?\d)"), _h_rel_season),
+        ((r"\b(?:(?P<rel>(?i:this\s+past|this\s+coming|on|last|next|this|late|early|by|since|"
+          rf"until))\s+)?(?P<wd>{_WD})(?P<poss>['’]s\b)?"), _h_weekday),
         (r"\b(?P<w>(?i:yesterday|today|tonight|tomorrow))\b", _h_deictic),
-        (r"\b(?i:(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-         r"twelve)\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>later|earlier)|the\s+"
-         r"(?P<dir2>next|following|previous)\s+(?P<unit2>day|week|month|year)|"
-         r"(?P<within>within\s+(?:(?:\w+|a\s+few)\s+)?(?:hours|days|a\s+day)|the\s+same\s+day|"
-         r"that\s+day))\b",
+        ((r"\b(?i:(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+          r"twelve)\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>later|earlier)|the\s+"
+          r"(?P<dir2>next|following|previous)\s+(?P<unit2>day|week|month|year)|"
+          r"(?P<within>within\s+(?:(?:\w+|a\s+few)\s+)?(?:hours|days|a\s+day)|the\s+same\s+day|"
+          r"that\s+day))\b"),
          _h_story),
-        (r"\b(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-         r"twelve))\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b", _h_ago),
-        (rf"(?P<atom>{_MON}\s*{_DAY}|{_DAY}\s+(?:of\s+)?{_MON}|{_FULLMON})\s+"
-         r"(?P<rel>(?i:last|this|next))\s+(?i:year)\b", _h_rel_year_md),
-        (rf"(?<![\w.,'’-])(?:(?P<pre>(?i:from|between))\s+)?(?P<a>{_SIDE})\s*"
-         rf"(?P<conn>[-–—]|(?i:to|through|until|till|and)\b)\s*(?P<b>{_SIDE}|\d{{2}}(?!\d))",
+        ((r"\b(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+          r"twelve))\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"), _h_ago),
+        ((rf"(?P<atom>{_MON}\s*{_DAY}|{_DAY}\s+(?:of\s+)?{_MON}|{_FULLMON})\s+"
+          r"(?P<rel>(?i:last|this|next))\s+(?i:year)\b"), _h_rel_year_md),
+        ((rf"(?<![\w.,'’-])(?:(?P<pre>(?i:from|between))\s+)?(?P<a>{_SIDE})\s*"
+          rf"(?P<conn>[-–—]|(?i:to|through|until|till|and)\b)\s*(?P<b>{_SIDE}|\d{{2}}(?!\d))"),
          _h_range),
     ))
 _PAREN_GAP = re.compile(r"\s*[(\[]\s*")
@@ -720,9 +723,9 @@ def infer_publication_date(text: str) -> tuple[dt.date, str] | None:
             if ref.precision == "year" or ctx.future(ref.start) or _FUTURE_BEFORE.search(
                     sentence, max(0, ref.start - 30), ref.start):
                 continue
-            for iso in (ref.date, ref.end_date):
-                if iso is not None:
-                    day = dt.date.fromisoformat(iso if len(iso) == 10 else iso + "-01")
+            for bound in (ref.date, ref.end_date):
+                if bound is not None:
+                    day = dt.date.fromisoformat(bound if len(bound) == 10 else bound + "-01")
                     if best is None or day > best[0]:
                         best = day, ref
     if anchored is not None and (best is None or anchored[0] > best[0]):
@@ -777,3 +780,48 @@ def _latest_in_year(text: str, year: int) -> tuple[dt.date, str] | None:
                 if best is None or day > best[0]:
                     best = day, ref.text
     return best
+
+
+# --- periods: the months, quarters and years that timelines count events in ---------------
+
+Period = Literal["month", "quarter", "year"]
+PERIODS: tuple[Period, ...] = ("month", "quarter", "year")
+_PERIOD_MONTHS = MappingProxyType({"month": 1, "quarter": 3, "year": 12})
+
+
+def period_key(day: dt.date, by: Period) -> str:
+    """The name of the period holding `day`.
+
+    >>> [period_key(dt.date(2014, 3, 18), by) for by in PERIODS]
+    ['2014-03', '2014-Q1', '2014']
+    """
+    if by == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if by == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def period_start(day: dt.date, by: Period) -> dt.date:
+    """The first day of the period holding `day`."""
+    months = _PERIOD_MONTHS[by]
+    return dt.date(day.year, (day.month - 1) // months * months + 1, 1)
+
+
+def next_period(start: dt.date, by: Period) -> dt.date:
+    """The first day of the period after the one starting on `start`."""
+    year, month = _shift_month(start.year, start.month, _PERIOD_MONTHS[by])
+    return dt.date(year, month, 1)
+
+
+def period_starts(first: dt.date, last: dt.date, by: Period) -> list[dt.date]:
+    """Every period from the one holding `first` to the one holding `last`, in order.
+
+    >>> period_starts(dt.date(2014, 2, 10), dt.date(2014, 7, 1), "quarter")
+    [datetime.date(2014, 1, 1), datetime.date(2014, 4, 1), datetime.date(2014, 7, 1)]
+    """
+    starts, current = [], period_start(first, by)
+    while current <= last:
+        starts.append(current)
+        current = next_period(current, by)
+    return starts

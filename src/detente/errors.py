@@ -121,3 +121,12 @@ class NotFoundError(DetenteError):
     code = "E404"
     exit_code = 1
     http_status = 404
+
+
+def unexpected(exc: BaseException, name: str, what: str = "could not be read") -> InputError:
+    """An error no check foresaw, as the input's own recorded failure."""
+    detail = str(exc)[:200] or "no message"
+    return UnexpectedInputError(
+        f"{name}: {what} ({type(exc).__name__}: {detail})",
+        hint="The other inputs go on. If this input looks fine, please report it with the "
+             "input attached: it is a bug in detente.", input=name)

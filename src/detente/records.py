@@ -1,4 +1,5 @@
-"""Typed records that flow through the pipeline: Document, Sentence, ActorRef, Event.
+"""Typed records: what flows through the pipeline (Document, Sentence, ActorRef, Event,
+StoredMention) and what the store gives back (DocumentInfo, DocumentDetail, IngestError).
 
 Field names match the event record of EVENTS.md §5 so that JSON, Parquet, CSV and
 the database all use the same columns.
@@ -14,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from detente.date_input import Precision, first_day, last_day
+from detente.jsonio import json_ready
 
 DateSource = Literal["text", "document"]
 
@@ -58,13 +60,15 @@ class Document:
         return cls(doc_id=doc_id_for(text), text=text, **meta)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["date"] = self.date.isoformat() if self.date else None
-        return data
+        """The document's fields as JSON types (the date as an ISO string)."""
+        result: dict[str, Any] = json_ready(asdict(self))
+        return result
 
 
 @dataclass(frozen=True)
 class Sentence:
+    """One sentence of a document; `start` and `end` are character offsets in its text."""
+
     doc_id: str
     index: int
     start: int
@@ -87,6 +91,8 @@ class ActorRef:
 
 @dataclass(frozen=True)
 class Location:
+    """Where an event took place: a country code and the place named, when the text says."""
+
     code: str = ""
     place: str = ""
 
@@ -171,3 +177,88 @@ def event_id_for(doc_id: str, sentence_index: int, source: str, target: str, plo
     """Deterministic id, so re-coding the same text yields the same event ids."""
     key = f"{doc_id}|{sentence_index}|{source}|{target}|{plover}|{char_start}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    """An actor mention found by the coder, as stored in the `actors` table (`code` is
+    None when the mention could not be resolved; `reason` says why either way)."""
+
+    doc_id: str
+    sentence_index: int
+    char_start: int
+    char_end: int
+    text: str
+    code: str | None
+    sector: str | None
+    name: str | None
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A stored document's metadata with its sentence and event counts (`detente docs`)."""
+
+    doc_id: str
+    title: str
+    source: str
+    url: str
+    path: str
+    date: dt.date | None
+    date_precision: Precision | None
+    date_inferred: bool
+    date_reason: str
+    sentences: int
+    events: int
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = json_ready(asdict(self))
+        return result
+
+
+@dataclass(frozen=True)
+class DocumentDetail:
+    """One stored document with its sentences and events (`detente doc ID`,
+    `GET /api/docs/{id}`). Sentence and event offsets count characters of `document.text`,
+    so a page can highlight each event in place."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    events: tuple[Event, ...]
+    ingested_at: dt.datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document": {**self.document.to_dict(),
+                             "ingested_at": json_ready(self.ingested_at)},
+                "sentences": [{"index": s.index, "start": s.start, "end": s.end, "text": s.text}
+                              for s in self.sentences],
+                "events": [e.to_dict() for e in self.events]}
+
+
+@dataclass(frozen=True)
+class IngestError:
+    """An input that failed to ingest, as kept in the `ingest_errors` table (`detente
+    errors`, `GET /api/errors`): the input's name, the error code, the message and its fix."""
+
+    input: str
+    code: str
+    message: str
+    hint: str
+    recorded_at: dt.datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = json_ready(asdict(self))
+        return result
+
+
+@dataclass(frozen=True)
+class CodedDocument:
+    """The events of one streamed document (`detente code`), or the error that stopped it.
+    `doc_id` is the document's id, as `ingest` gives it (None when its line could not be
+    read); `input` names where it came from, such as "<stdin>:3 (id a1)"."""
+
+    input: str
+    doc_id: str | None
+    events: tuple[Event, ...] = ()
+    error: str | None = None

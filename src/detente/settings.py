@@ -25,11 +25,25 @@ class Settings:
     known_events: tuple[Path, ...] = ()
     fast: bool = False
     batch_size: int = 64
-    workers: int = 1
+    workers: int = 0
     max_upload_mb: int = 20
     max_doc_mb: int = 20
     day_first: bool = False
     quiet: bool = False
+
+    @property
+    def worker_count(self) -> int:
+        """The worker processes to code with: `workers`, or with 0 (`auto`) one per CPU
+        core this process may run on.
+
+        >>> Settings(workers=3).worker_count
+        3
+        """
+        if self.workers:
+            return self.workers
+        if hasattr(os, "sched_getaffinity"):  # the cores this process may use (Linux)
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
 
 
 HELP: Mapping[str, str] = {
@@ -40,7 +54,8 @@ HELP: Mapping[str, str] = {
     "fast": "Code with the rule coder and the TF-IDF classifier (faster, finds fewer events) "
             "instead of the learned extractor.",
     "batch_size": "Documents per spaCy batch.",
-    "workers": "spaCy worker processes for large ingests (1 = in-process).",
+    "workers": "Worker processes that parse and code (ingest, code, run): `auto` (or 0) "
+               "for one per CPU core, 1 to code in-process.",
     "max_upload_mb": "Largest upload the HTTP API accepts, in MB.",
     "max_doc_mb": "Largest input file ingest reads, in MB (bigger files are refused).",
     "day_first": "Read numeric dates that fit both ways day first (03/04/1987 is 3 April); "
@@ -60,6 +75,8 @@ def _coerce(name: str, value: Any) -> Any:
             if isinstance(value, bool):
                 return value
             return str(value).strip().lower() in {"1", "true", "yes", "on"}
+        if name == "workers":
+            return read_workers(value)
         if kind == "int":
             return int(value)
         if kind == "tuple[Path, ...]":
@@ -71,6 +88,16 @@ def _coerce(name: str, value: Any) -> Any:
             hint=f"{name}: {HELP[name]}",
         ) from exc
     return value
+
+
+def read_workers(value: Any) -> int:
+    """`auto` as 0 (one per core), else a count of at least 0."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return 0
+    count = int(value)
+    if count < 0:
+        raise ValueError("negative")
+    return count
 
 
 def _config_file(explicit: Path | None, env: Mapping[str, str]) -> Path | None:

@@ -9,7 +9,6 @@ them side by side, each in its own snapshot, while one writer writes.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -19,9 +18,18 @@ from typing import Any
 import duckdb
 
 from detente.errors import NotFoundError, SchemaVersionError, StoreError, StoreLockedError
-from detente.records import ActorRef, Document, Event, Location, Sentence, range_end
+from detente.served import refuse_if_served
+from detente.records import (
+    ActorRef,
+    Document,
+    Event,
+    Location,
+    Sentence,
+    StoredMention,
+    range_end,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each migration takes the schema from version i to i+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -66,6 +74,16 @@ MIGRATIONS: tuple[str, ...] = (
         ELSE date_start END
     WHERE date_start IS NOT NULL;
     """,
+    # 3: views for readers (docs/schema.md): `mentions`, the actor mentions under the name
+    # of what they are (the `actors` table keeps its name for older readers), and
+    # `events_with_documents`, each event with its document's date, title and URL.
+    """
+    CREATE VIEW mentions AS SELECT * FROM actors;
+    CREATE VIEW events_with_documents AS
+    SELECT e.*, d.date AS doc_date, d.date_precision AS doc_date_precision,
+           d.title AS doc_title, d.url AS doc_url, d.source AS doc_source, d.path AS doc_path
+    FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id;
+    """,
 )
 
 EVENT_COLUMNS = (
@@ -76,20 +94,6 @@ EVENT_COLUMNS = (
     "plover", "plover_mode", "cameo", "quad_class", "goldstein", "negated", "confidence",
     "location_code", "location_place", "coder",
 )
-
-
-@dataclass(frozen=True)
-class StoredMention:
-    doc_id: str
-    sentence_index: int
-    char_start: int
-    char_end: int
-    text: str
-    code: str | None
-    sector: str | None
-    name: str | None
-    kind: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ class EventFilter:
     doc_id: str | None = None
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses, params = ["TRUE"], []
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
         for column, value in (("source_code", self.source), ("target_code", self.target),
                               ("plover", self.plover), ("doc_id", self.doc_id)):
             if value:
@@ -136,8 +141,7 @@ class Store:
     # -- schema -----------------------------------------------------------------
     def migrate(self) -> None:
         self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
-        current = row[0] or 0
+        current = self.one("SELECT max(version) FROM schema_version")[0] or 0
         if current > SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"{self.path} has schema version {current}, newer than this detente "
@@ -162,7 +166,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        return self.one("SELECT max(version) FROM schema_version")[0]
 
     # -- writes -----------------------------------------------------------------
     def has_document(self, doc_id: str) -> bool:
@@ -238,7 +242,14 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"documents", "sentences", "events", "actors", "ingest_errors"}:
             raise ValueError(f"unknown table {table!r}")
-        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return self.one(f"SELECT count(*) FROM {table}")[0]
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        """The one row an aggregate query (count, min, max) returns."""
+        row = self.con.execute(sql, list(params)).fetchone()
+        if row is None:  # duckdb types fetchone() as optional; an aggregate always has a row
+            raise ValueError(f"no row from {sql!r}: use `query` for queries that may match none")
+        return row
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cursor = self.con.execute(sql, list(params))
@@ -252,7 +263,7 @@ class Store:
                    d.date_inferred, d.date_reason, d.fmt,
                    (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS sentences,
                    (SELECT count(*) FROM events e WHERE e.doc_id = d.doc_id) AS events
-            FROM documents d ORDER BY d.date NULLS LAST, d.title
+            FROM documents d ORDER BY d.date NULLS LAST, d.title, d.doc_id
             """
         )
 
@@ -273,7 +284,7 @@ class Store:
                offset: int = 0) -> list[Event]:
         clause, params = where.where()
         sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {clause}"
-               " ORDER BY date_start NULLS LAST, doc_id, sentence_index, char_start")
+               " ORDER BY date_start NULLS LAST, doc_id, sentence_index, char_start, event_id")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
@@ -282,8 +293,7 @@ class Store:
 
     def count_events(self, where: EventFilter = EventFilter()) -> int:
         clause, params = where.where()
-        return self.con.execute(f"SELECT count(*) FROM events WHERE {clause}",
-                                params).fetchone()[0]
+        return self.one(f"SELECT count(*) FROM events WHERE {clause}", params)[0]
 
     def errors(self) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM ingest_errors ORDER BY recorded_at")
@@ -352,13 +362,20 @@ def _row_event(row: dict[str, Any]) -> Event:
 
 @contextmanager
 def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
-    """Open (creating and migrating if needed) the DuckDB store at `path`.
+    """Open (creating and migrating if needed) the DuckDB store at `path`; a folder is a
+    Parquet dataset written by `detente run`, opened read-only in place (engine/reader.py).
 
     >>> with open_store(":memory:") as store:
     ...     store.count("documents")
     0
     """
     name = str(path)
+    if name != ":memory:" and Path(name).is_dir():
+        from detente.engine.reader import open_dataset  # a Parquet dataset, read in place
+
+        with open_dataset(Path(name)) as dataset:
+            yield dataset
+        return
     if name != ":memory:":
         parent = Path(name).parent
         if not parent.exists():
@@ -367,6 +384,8 @@ def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
         if read_only and not Path(name).exists():
             raise NotFoundError(f"no database at {name}",
                                 hint="Run `detente ingest PATH --db FILE` first, or pass --db.")
+        if not read_only:
+            refuse_if_served(name)  # a server reads it per request: no other writer meanwhile
     try:
         con = duckdb.connect(name, read_only=read_only)
     except duckdb.Error as exc:
@@ -422,15 +441,3 @@ def reading(db: DbLike) -> Iterator[Store]:
         with open_store(db, read_only=True) as store:
             yield store
 
-
-def to_json(value: Any) -> str:
-    """JSON with dates as ISO strings (used by the CLI and exports)."""
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 if TYPE_CHECKING:  # pragma: no cover
     from detente.actors.mentions import Mention
@@ -89,7 +89,7 @@ def resolve_references(doc: Doc, mentions: list[Mention], sentences: list[int],
     from detente.actors.mentions import Mention
 
     starts = [sent.start for sent in doc.sents]
-    taken = set()
+    taken: set[int] = set()
     for m in mentions:
         taken.update(range(m.token_start, m.token_end))
     pronouns = [(tok, bisect.bisect_right(starts, tok.i) - 1) for tok in doc
@@ -99,8 +99,9 @@ def resolve_references(doc: Doc, mentions: list[Mention], sentences: list[int],
                     + [(tok.idx, 1, tok, s) for tok, s in pronouns], key=lambda e: (e[0], e[1]))
     history: list[tuple[Mention, int]] = []
     out: list[Mention] = []
-    for _, is_pronoun, item, s_index in events:
-        if is_pronoun:
+    # Sorted by offset, a mention before a pronoun at the same place (the 0/1 flag).
+    for _, _, item, s_index in events:
+        if isinstance(item, Token):
             tok = item
             person = _antecedent(doc, tok, s_index, history)
             if person is None:

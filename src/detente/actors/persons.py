@@ -48,7 +48,7 @@ def _best(roles: Sequence[Role], offices: Sequence[str]) -> Role:
         for role in roles:
             if role.office == office:
                 return role
-    return sorted(roles, key=lambda r: SECTOR_RANK.get(r.sector, 9))[0]
+    return min(roles, key=lambda r: SECTOR_RANK.get(r.sector, 9))
 
 
 def _ever_held(person: ActorEntry, offices: Sequence[str], owner: str | None) -> list[Role]:

@@ -245,9 +245,9 @@ def scan_parts(reg: Registry, toks: list[Tok], text: str, context: str | None,
         if part.kind == "name" and fuzzy:
             guess = _fuzzy(reg, toks[i])
             if guess is not None:
-                key, lexes = guess
-                part = _name_part(reg, lexes, i, i + 1, toks[i].text, context, (key,))
-                remarks.append(f"spelling '{toks[i].text}' read as '{key}'")
+                known, lexes = guess
+                part = _name_part(reg, lexes, i, i + 1, toks[i].text, context, (known,))
+                remarks.append(f"spelling '{toks[i].text}' read as '{known}'")
         parts.append(part)
         i += 1
     parts = _deputies(_elided(reg, parts, toks, relaxed), toks, text)
@@ -295,7 +295,7 @@ def _fuzzy_people(reg: Registry, parts: list[Part], toks: list[Tok], text: str,
     out: list[Part] = []
     k = 0
     while k < len(parts):
-        run = []
+        run: list[Part] = []
         while k + len(run) < len(parts) and parts[k + len(run)].kind == "name" and (
                 not run or run[-1].end == parts[k + len(run)].start):
             run.append(parts[k + len(run)])

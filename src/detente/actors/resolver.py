@@ -5,58 +5,36 @@
 'Ministry of Foreign Affairs of Russia'
 
 The phrase is cut into registry matches (`phrase.py`); the parts are then read the
-way a coder would: a known person wins, then a named organisation, group or company,
-then a country named by a name, demonym, capital or possessive (with the head noun or
-title giving the sector), then a country after a preposition ("rebels in the Ivory
-Coast"). Places are not actors. Anything else is left unresolved with a reason.
-A historical state keeps its own name and its successor's code ("USSR" is RUS, named
-"Soviet Union"); a person the registry lacks is placed by the title the text gives
-them ("Polish Deputy Defence Minister Anna Kowalska" is POL GOV, kind person).
+way a coder would, one reading after another until one applies: a known person wins,
+then a named organisation, group or company, then a country named by a name, demonym,
+capital or possessive (with the head noun or title giving the sector), then a country
+after a preposition ("rebels in the Ivory Coast"), then a place, then the sentence
+around the phrase. Places are not actors. Anything else is left unresolved with a
+reason. A historical state keeps its own name and its successor's code ("USSR" is
+RUS, named "Soviet Union"); a person the registry lacks is placed by the title the
+text gives them ("Polish Deputy Defence Minister Anna Kowalska" is POL GOV, kind
+person).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from detente.actors.persons import PersonCall, choose_person
 from detente.actors.phrase import Part, Phrase, read_phrase
+from detente.actors.reading import Reading, Resolution
 from detente.actors.registry import Registry, load_registry
 from detente.actors.sources import ActorEntry
 from detente.actors.text import Tok, tokenize
 
+__all__ = ["ActorResolver", "Resolution"]
+
 KIND_OF_ENTRY = {"organisation": "organisation", "company": "company", "group": "group",
                  "country": "country", "person": "person"}
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """The reading of one actor phrase. `code` is None when unresolved; `reason` always
-    says what matched or why nothing did. `kind` is person, country, government,
-    organisation, company, group, description or place; `location` is the country
-    of a place (places are not actors, so their `code` stays None)."""
-
-    text: str
-    code: str | None
-    sector: str | None
-    name: str | None
-    reason: str
-    kind: str = ""
-    location: str | None = None
-
-    @property
-    def resolved(self) -> bool:
-        return self.code is not None
-
-    @property
-    def is_place(self) -> bool:
-        return self.kind == "place"
-
-    def to_dict(self) -> dict[str, str | None]:
-        return asdict(self)
 
 
 class ActorResolver:
@@ -71,12 +49,12 @@ class ActorResolver:
         self.registry: Registry = load_registry(self.extra_files)
         self._context_parts = functools.lru_cache(maxsize=2048)(self._read_context)
 
-    def __getstate__(self) -> dict[str, object]:
+    def __getstate__(self) -> dict[str, tuple[Path, ...]]:
         # Worker processes rebuild the (cached) registry instead of pickling it.
         return {"extra_files": self.extra_files}
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(state["extra_files"])  # type: ignore[misc, arg-type]
+    def __setstate__(self, state: dict[str, tuple[Path, ...]]) -> None:
+        ActorResolver.__init__(self, state["extra_files"])
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, text: str, date: dt.date | None = None,
@@ -102,166 +80,191 @@ class ActorResolver:
     # -- composition --------------------------------------------------------------------
     def _compose(self, ph: Phrase, text: str, date: dt.date | None,
                  context: str | None) -> Resolution:
-        names = ph.unknown_names()
-
-        def out(code, sector, name, reason, kind, location=None) -> Resolution:
-            if kind == "description" and names and name == names[0]:
-                # "Deputy Defence Minister Anna Kowalska": a person the registry lacks,
-                # placed by the title the text gives them
-                kind, reason = "person", f"'{name}' is not in the registry; {reason}"
-            return Resolution(text, code, sector, name, reason + ph.notes(), kind, location)
-
-        pre = ph.pre
-        if not pre and not ph.post:
-            return out(None, None, None, "no words to resolve", "")
+        """Try the readings in a coder's order of trust; the first that applies wins."""
+        r = Reading.of(ph, text, date, context)
+        if not ph.pre and not ph.post:
+            return r.out(None, None, None, "no words to resolve", "")
         if ph.dyad:
-            return out(None, None, None, ph.dyad, "")
-        titles = [p for p in pre if p.kind == "title"]
-        sectors = [p for p in pre if p.kind in ("title", "sector")]
-        former = any(p.kind == "modifier" and p.value == "former" for p in pre)
-        persons = [p for p in pre if p.kind == "person" and not p.possessive]
-        owners = [p for p in pre if p.kind == "owner"]
-        entities = [p for p in pre if p.kind == "entity"]
+            return r.out(None, None, None, ph.dyad, "")
+        readings: tuple[Callable[[Reading], Resolution | None], ...] = (
+            self._as_person, self._as_entity, self._as_owner, self._as_located,
+            self._as_place, self._as_context)
+        for read in readings:
+            found = read(r)
+            if found is not None:
+                return found
+        if r.names:
+            return r.out(None, None, None, f"unknown name '{r.names[0]}' (not in the registry)",
+                         "")
+        return r.out(None, None, None, f"no actor words in '{text}'", "")
 
-        if persons:
-            head = persons[-1]
-            title = next((t for t in reversed(titles) if t.start < head.start), None)
-            owner = _single_code(owners)
-            call = PersonCall(surface=head.text, via_surname=head.via_surname,
-                              office=title.value if title else None,
-                              title=title.text if title else None, owner=owner, former=former,
-                              title_sector=title.sector if title else "")
-            res = choose_person(self.registry, head.entries, call, date, context)
-            return out(res.code, res.sector, res.name, res.reason, "person")
+    def _as_person(self, r: Reading) -> Resolution | None:
+        """A known person ("Foreign Minister Sergei Lavrov"): the title before the name,
+        the one country in the phrase and the date choose among namesakes."""
+        if not r.persons:
+            return None
+        head = r.persons[-1]
+        title = next((t for t in reversed(r.titles) if t.start < head.start), None)
+        call = PersonCall(surface=head.text, via_surname=head.via_surname,
+                          office=title.value if title else None,
+                          title=title.text if title else None, owner=_single_code(r.owners),
+                          former=r.former, title_sector=title.sector if title else "")
+        res = choose_person(self.registry, head.entries, call, r.date, r.context)
+        return r.out(res.code, res.sector, res.name, res.reason, "person")
 
-        owned_by = [p for p in pre if p.kind == "person" and p.possessive]
-        if owned_by and not owners and not entities and sectors:
-            # "Putin's spokesman": the person's country owns what follows
-            head = owned_by[-1]
-            res = choose_person(self.registry, head.entries,
-                                PersonCall(surface=head.text, via_surname=head.via_surname),
-                                date, context)
-            if res.code:
-                owners = [replace(head, kind="owner", code=res.code,
-                                  how=f"{res.name or head.text}'s")]
-        ent = entities[-1] if entities else None
-        if ent is not None and owners and _generic_igo(ent, owners, ph):
-            # "the Russian Security Council" is Russia's, not the UN's
-            sectors = [*sectors, Part("sector", ent.start, ent.end, ent.text, sector="GOV",
-                                      value=f"{ent.text} of {{country}}")]
-            ent = None
-        if ent is not None and (not ent.possessive or not owners):
-            entry = ent.entries[0]
-            after = [s for s in sectors if s.start > ent.start]
-            if entry.kind == "organisation" and entry.sector == "IGO":
-                sector = "MIL" if after and after[-1].sector == "MIL" else "IGO"
-            else:
-                sector = after[-1].sector if after else entry.sector
-            titled = [s for s in after if s.kind == "title"]
-            if names and titled and any(p.kind == "name" and p.start > titled[-1].start
-                                        for p in pre):
-                # "Duma deputy Ivan Petrov": the title belongs to the institution
-                return out(entry.code, "ELI" if former else sector, names[0],
-                           f"{titled[-1].text} of {entry.name} ({entry.code})", "description")
-            kind = KIND_OF_ENTRY.get(entry.kind, "group")
-            if kind == "group" and sector == "GOV":
-                kind = "government"
-            return out(entry.code, sector, entry.name,
-                       f"{kind} '{ent.text}' → {entry.name} ({entry.code})", kind)
+    def _as_entity(self, r: Reading) -> Resolution | None:
+        """A named organisation, group or company ("the Duma", "NATO's army"), its
+        sector taken from a sector word or title after it."""
+        ent = r.entities[-1] if r.entities else None
+        if ent is None:
+            return None
+        if r.owners and _generic_igo(ent, r.owners, r.ph):
+            # "the Russian Security Council" is Russia's, not the UN's: read as the
+            # country's own body
+            body = Part("sector", ent.start, ent.end, ent.text, sector="GOV",
+                        value=f"{ent.text} of {{country}}")
+            return self._as_owner(replace(r, sectors=[*r.sectors, body]))
+        if ent.possessive and r.owners:
+            return None  # "Russia's Gazprom ...": the country reading decides
+        entry = ent.entries[0]
+        after = [s for s in r.sectors if s.start > ent.start]
+        if entry.kind == "organisation" and entry.sector == "IGO":
+            sector = "MIL" if after and after[-1].sector == "MIL" else "IGO"
+        else:
+            sector = after[-1].sector if after else entry.sector
+        titled = [s for s in after if s.kind == "title"]
+        if r.names and titled and any(p.kind == "name" and p.start > titled[-1].start
+                                      for p in r.ph.pre):
+            # "Duma deputy Ivan Petrov": the title belongs to the institution
+            return r.out(entry.code, "ELI" if r.former else sector, r.names[0],
+                         f"{titled[-1].text} of {entry.name} ({entry.code})", "description")
+        kind = KIND_OF_ENTRY.get(entry.kind, "group")
+        if kind == "group" and sector == "GOV":
+            kind = "government"
+        return r.out(entry.code, sector, entry.name,
+                     f"{kind} '{ent.text}' → {entry.name} ({entry.code})", kind)
 
-        if owners:
-            codes = list(dict.fromkeys(p.code for p in owners))
-            if len(codes) > 1:
-                return out(None, None, None,
-                           f"names several countries ({', '.join(codes)}): code each "
-                           "separately", "")
-            owner = owners[-1]
-            heads = [s for s in sectors if s.start > owner.start]
-            return self._owned(owner, heads, former, names, date, context, ph, out)
+    def _as_owner(self, r: Reading) -> Resolution | None:
+        """A country named in the phrase by name, demonym, capital or possessive
+        ("Russia's foreign ministry"), or through a person ("Putin's spokesman")."""
+        owners = r.owners or self._owner_by_person(r)
+        if not owners:
+            return None
+        codes = list(dict.fromkeys(p.code for p in owners))
+        if len(codes) > 1:
+            return r.out(None, None, None,
+                         f"names several countries ({', '.join(map(str, codes))}): code each "
+                         "separately", "")
+        owner = owners[-1]
+        return self._owned(r, owner, [s for s in r.sectors if s.start > owner.start])
 
+    def _owner_by_person(self, r: Reading) -> list[Part]:
+        """"Putin's spokesman": the possessive person's country owns the head word that
+        follows. Empty when there is no such person or head word."""
+        owned_by = [p for p in r.ph.pre if p.kind == "person" and p.possessive]
+        if not owned_by or r.entities or not r.sectors:
+            return []
+        head = owned_by[-1]
+        res = choose_person(self.registry, head.entries,
+                            PersonCall(surface=head.text, via_surname=head.via_surname),
+                            r.date, r.context)
+        if not res.code:
+            return []
+        return [replace(head, kind="owner", code=res.code, how=f"{res.name or head.text}'s")]
+
+    def _as_located(self, r: Reading) -> Resolution | None:
+        """A country after the split word: "the chairman of Russia's lower house",
+        "rebels in the Ivory Coast"."""
+        ph, sectors = r.ph, r.sectors
         located = [p for p in ph.post if p.kind in ("owner", "entity", "place", "person")
                    and p.code]
-        if located and ph.split_word == "of" and located[0].kind == "owner" and sectors:
+        if not located:
+            return None
+        where = located[0]
+        if ph.split_word == "of" and where.kind == "owner" and sectors:
             inner = [p for p in ph.post if p.kind in ("sector", "title")
-                     and p.start > located[0].start]
+                     and p.start > where.start]
             if inner and sectors[-1].kind == "title":
                 # "chairman of Russia's lower house": the office belongs to the house
-                country = self._state_name(located[0])
-                return out(located[0].code, inner[-1].sector,
-                           f"{sectors[-1].text.title()} of the {inner[-1].text} of {country}",
-                           f"'{sectors[-1].text}' of the {inner[-1].text} of {country} "
-                           f"({located[0].code})", "description")
-            return self._owned(located[0], sectors, former, names, date, context, ph, out)
-        if located:
-            where = located[0]
-            head_word = sectors[-1] if sectors else None
-            kind = _kind_for(head_word) if head_word else "group"
-            if head_word and head_word.kind == "title":
-                name = names[0] if names else self._holder(where, head_word, date)
-                sector = "ELI" if former else head_word.sector
-                return out(where.code, sector, name,
-                           f"'{head_word.text}' of {where.text} ({where.code})", "description")
-            return out(where.code, head_word.sector if head_word else "", None,
-                       f"'{head_word.text if head_word else ph.head_text()}' "
-                       f"{ph.split_word} {where.text} ({where.code})", kind)
+                country = self._state_name(where)
+                return r.out(where.code, inner[-1].sector,
+                             f"{sectors[-1].text.title()} of the {inner[-1].text} of {country}",
+                             f"'{sectors[-1].text}' of the {inner[-1].text} of {country} "
+                             f"({where.code})", "description")
+            return self._owned(r, where, sectors)
+        head_word = sectors[-1] if sectors else None
+        if head_word and head_word.kind == "title":
+            name = r.names[0] if r.names else self._holder(where, head_word, r.date)
+            sector = "ELI" if r.former else head_word.sector
+            return r.out(where.code, sector, name,
+                         f"'{head_word.text}' of {where.text} ({where.code})", "description")
+        return r.out(where.code, head_word.sector if head_word else "", None,
+                     f"'{head_word.text if head_word else ph.head_text()}' "
+                     f"{ph.split_word} {where.text} ({where.code})",
+                     _kind_for(head_word) if head_word else "group")
 
-        places = [p for p in pre if p.kind == "place"]
-        if places and sectors and places[0].code:
+    def _as_place(self, r: Reading) -> Resolution | None:
+        """A place: with a head word it locates an actor ("Crimean officials"), alone it
+        is a location, which is not an actor."""
+        places = [p for p in r.ph.pre if p.kind == "place"]
+        if not places:
+            return None
+        if r.sectors and places[0].code:
             place = places[0]
-            return out(place.code, sectors[-1].sector, None,
-                       f"'{sectors[-1].text}' of {place.text}, a place in {place.code}",
-                       _kind_for(sectors[-1]))
-        if places:
-            place = places[-1]
-            return out(None, None, place.entries[0].name,
-                       f"place, not an actor: {place.entries[0].name}"
-                       f"{' (' + place.code + ')' if place.code else ''}", "place", place.code)
+            return r.out(place.code, r.sectors[-1].sector, None,
+                         f"'{r.sectors[-1].text}' of {place.text}, a place in {place.code}",
+                         _kind_for(r.sectors[-1]))
+        place = places[-1]
+        return r.out(None, None, place.entries[0].name,
+                     f"place, not an actor: {place.entries[0].name}"
+                     f"{' (' + place.code + ')' if place.code else ''}", "place", place.code)
 
-        if sectors or ph.ambiguous:
-            head_word = sectors[-1] if sectors else None
-            if ph.ambiguous and not sectors:
-                return out(None, None, None, ph.ambiguous[0], "")
-            if head_word and head_word.kind == "title" and head_word.value not in (
-                    "leader",) and not names and not context:
-                return out(None, head_word.sector, None,
-                           f"title '{head_word.text}' without a country", "description")
-            # The one country named in the sentence is a fair guess for a collective
-            # domestic actor ("rebels", "the opposition"), not for an office holder:
-            # "Vice Foreign Minister X summoned the Russian ambassador" is not Russian.
-            individual = head_word is not None and head_word.kind == "title"
-            found = self._from_context(ph, context, date, individual)
-            if found:
-                code, where = found
-                sector = "ELI" if former and head_word and head_word.kind == "title" \
-                    else (head_word.sector if head_word else "")
-                name = names[0] if names else None
-                return out(code, sector, name,
-                           f"'{head_word.text if head_word else text}' with no country in the "
-                           f"phrase; the sentence names only {where} ({code})",
-                           _kind_for(head_word) if head_word else "group")
-            what = f"'{head_word.text}' ({head_word.sector})" if head_word else f"'{text}'"
-            titled = head_word is not None and head_word.kind == "title"
-            extra = f"; unknown name '{names[0]}'" if names and not titled else ""
-            extra += "".join(f"; {a}" for a in ph.ambiguous)
-            sector = "ELI" if former and titled else (head_word.sector if head_word else None)
-            return out(None, sector, names[0] if names else None,
-                       f"{what} names no country{extra}", _kind_for(head_word) if head_word else "")
-        if names:
-            return out(None, None, None, f"unknown name '{names[0]}' (not in the registry)", "")
-        return out(None, None, None, f"no actor words in '{text}'", "")
+    def _as_context(self, r: Reading) -> Resolution | None:
+        """A head word with no country in the phrase ("rebels", "the President"): the
+        one country the sentence names, where that is a fair guess; otherwise the head
+        word's sector, unresolved."""
+        ph, names = r.ph, r.names
+        if not r.sectors and not ph.ambiguous:
+            return None
+        head_word = r.sectors[-1] if r.sectors else None
+        if ph.ambiguous and head_word is None:
+            return r.out(None, None, None, ph.ambiguous[0], "")
+        titled = head_word is not None and head_word.kind == "title"
+        if (head_word is not None and titled and head_word.value != "leader" and not names
+                and not r.context):
+            return r.out(None, head_word.sector, None,
+                         f"title '{head_word.text}' without a country", "description")
+        # The one country named in the sentence is a fair guess for a collective
+        # domestic actor ("rebels", "the opposition"), not for an office holder:
+        # "Vice Foreign Minister X summoned the Russian ambassador" is not Russian.
+        found = self._from_context(ph, r.context, r.date, titled)
+        if found:
+            code, where = found
+            sector: str | None = "ELI" if r.former and titled else (
+                head_word.sector if head_word else "")
+            return r.out(code, sector, names[0] if names else None,
+                         f"'{head_word.text if head_word else r.text}' with no country in the "
+                         f"phrase; the sentence names only {where} ({code})",
+                         _kind_for(head_word) if head_word else "group")
+        what = f"'{head_word.text}' ({head_word.sector})" if head_word else f"'{r.text}'"
+        extra = f"; unknown name '{names[0]}'" if names and not titled else ""
+        extra += "".join(f"; {a}" for a in ph.ambiguous)
+        sector = "ELI" if r.former and titled else (head_word.sector if head_word else None)
+        return r.out(None, sector, names[0] if names else None,
+                     f"{what} names no country{extra}", _kind_for(head_word))
 
-    def _owned(self, owner: Part, sectors: list[Part], former: bool, names: list[str],
-               date: dt.date | None, context: str | None, ph: Phrase, out) -> Resolution:
+    def _owned(self, r: Reading, owner: Part, sectors: list[Part]) -> Resolution:
         """A phrase whose country is named in it: "Russia's foreign ministry". `sectors`
         are the head words that belong to the owner (after it, or before "of" it)."""
+        former, names, date = r.former, r.names, r.date
         code = owner.code
         country = self._state_name(owner)
         head = sectors[-1] if sectors else None
         shared = ""
-        if head is None and ph.bare_owner_text() and context:
+        if head is None and r.ph.bare_owner_text() and r.context:
             # "the Chilean and Peruvian presidents", "the leaders of Chile and Peru":
             # each country of a coordination takes the head noun they share
-            head = self._sector_in_context(ph, context)
+            head = self._sector_in_context(r.ph, r.context)
             if head is not None:
                 shared = f"; '{head.text}' is shared with it in the sentence"
         if head is not None and head.kind == "title":
@@ -271,34 +274,37 @@ class ActorResolver:
             if name is None and head.value not in ("minister", "secretary"):
                 name = f"{head.value.title()} of {country}"
             when = f" on {date.isoformat()}" if date and holder else ""
-            return out(code, sector, name,
-                       f"{'former ' if former else ''}{head.text} of {country} ({code}), "
-                       f"from {owner.how} '{owner.text}'{when}{holder}{shared}", "description")
+            return r.out(code, sector, name,
+                         f"{'former ' if former else ''}{head.text} of {country} ({code}), "
+                         f"from {owner.how} '{owner.text}'{when}{holder}{shared}",
+                         "description")
         if head is not None:
             name = head.value.format(country=country) if head.value else (
                 names[0] if names else None)
-            return out(code, head.sector, name,
-                       f"'{head.text}' of {country} ({code}), from {owner.how} '{owner.text}'"
-                       f"{shared}", _kind_for(head))
+            return r.out(code, head.sector, name,
+                         f"'{head.text}' of {country} ({code}), from {owner.how} "
+                         f"'{owner.text}'{shared}", _kind_for(head))
         if names and owner.possessive:
-            return out(code, "", names[0],
-                       f"{owner.how} '{owner.text}' → {code}; '{names[0]}' is not in the "
-                       "registry", "person")
+            return r.out(code, "", names[0],
+                         f"{owner.how} '{owner.text}' → {code}; '{names[0]}' is not in the "
+                         "registry", "person")
         if names and not all(n.endswith("s") for n in names):
-            return out(None, None, None,
-                       f"unknown name '{ph.text.strip()}' (it contains {owner.how} "
-                       f"'{owner.text}', {code})", "")
+            # "Chilean Juan Perez" is an unknown person, not Chile; a plural name
+            # ("Russian Cossacks") is a people of the country and reads as the country
+            return r.out(None, None, None,
+                         f"unknown name '{r.ph.text.strip()}' (it contains {owner.how} "
+                         f"'{owner.text}', {code})", "")
         if owner.seat:
             entry = owner.entries[0]
-            return out(code, entry.sector or "GOV",
-                       entry.institution or f"Government of {country}",
-                       f"{owner.how} '{owner.text}' stands for the "
-                       f"{entry.institution or 'government of ' + country} ({code})",
-                       "government")
+            return r.out(code, entry.sector or "GOV",
+                         entry.institution or f"Government of {country}",
+                         f"{owner.how} '{owner.text}' stands for the "
+                         f"{entry.institution or 'government of ' + country} ({code})",
+                         "government")
         historical = ("; a historical state, coded as its successor"
                       if _historical(owner) else "")
-        return out(code, "", country,
-                   f"{owner.how} '{owner.text}' → {country} ({code}){historical}", "country")
+        return r.out(code, "", country,
+                     f"{owner.how} '{owner.text}' → {country} ({code}){historical}", "country")
 
     def _state_name(self, owner: Part) -> str:
         """The name of the country a part names: a historical state keeps its own

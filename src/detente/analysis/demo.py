@@ -11,6 +11,7 @@ from detente.analysis.network import Network, network
 from detente.analysis.plots import plot_network, plot_timeline
 from detente.analysis.timeline import Timeline, timeline
 from detente.errors import InputError
+from detente.settings import Settings
 from detente.store import DbLike, reading
 
 
@@ -30,7 +31,8 @@ class DemoAnalysis:
 
 
 def demo_analysis(db: DbLike, out_dir: str | Path, a: str = "JPN", b: str = "RUS",
-                  by: str = "quarter", top: int = 8) -> DemoAnalysis:
+                  by: str = "quarter", top: int = 8, *,
+                  settings: Settings | None = None) -> DemoAnalysis:
     """Timeline and key events of a dyad (JPN–RUS) and the actor network, with plots.
 
     The corpus also reports the dyad's history (1855, 1945, 1956): the key events list
@@ -47,9 +49,9 @@ def demo_analysis(db: DbLike, out_dir: str | Path, a: str = "JPN", b: str = "RUS
         raise InputError(f"{out} is a file, not a folder", hint="Pass a folder for the plots.")
     out.mkdir(parents=True, exist_ok=True)
     with reading(db) as store:
-        series = timeline(store, a, b, by=by)
-        ranked = key_events(store, a, b, top=top)
-        graph = network(store)
+        series = timeline(store, a, b, by=by, settings=settings)
+        ranked = key_events(store, a, b, top=top, settings=settings)
+        graph = network(store, settings=settings)
     stem = f"{series.a.lower()}-{series.b.lower()}-timeline"
     plots = (plot_timeline(series, out / f"{stem}.png"),
              plot_timeline(series, out / f"{stem}.svg"),

@@ -20,14 +20,10 @@ from typing import Any
 
 import polars as pl
 
-from detente.analysis.common import (
-    as_date,
-    check_range,
-    dyad_where,
-    plain,
-    resolve_dyad,
-)
-from detente.errors import InputError
+from detente import query
+from detente.analysis.common import dyad_where
+from detente.jsonio import json_ready
+from detente.settings import Settings
 from detente.store import DbLike, Store, reading
 
 EXTRA_SOURCE_BONUS = 1.5
@@ -76,7 +72,7 @@ class KeyEvent:
         return f"{self.source} {self.plover} {self.target}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = plain(asdict(self))
+        data = json_ready(asdict(self))
         data["actors"] = self.actors
         data["label"] = self.label
         return data
@@ -91,19 +87,20 @@ def key_events(
     both_directions: bool = True,
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
+    settings: Settings | None = None,
 ) -> list[KeyEvent]:
-    """The `top` most significant events between two actors (codes or names), best first.
+    """The `top` most significant events between two actors (codes or names, names read
+    with the actor files of `settings`), best first.
 
     >>> [k.label for k in key_events("detente.duckdb", "JPN", "RUS", top=2)]  # doctest: +SKIP
     ['JPN SANCTION RUS', 'RUS COERCE JPN']
     """
-    if top < 1:
-        raise InputError(f"--top must be at least 1, got {top}", hint="Try --top 10.")
-    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
-    check_range(since, until)
+    settings = query.given(settings)
+    query.at_least_one(top, "top")
+    first, last = query.date_range(since, until, settings)
     with reading(db) as store:
-        code_a, code_b = resolve_dyad(store, a, b, "key-events")
-        return rank_key_events(store, code_a, code_b, top, both_directions, since, until)
+        code_a, code_b = query.dyad(a, b, store, settings)
+        return rank_key_events(store, code_a, code_b, top, both_directions, first, last)
 
 
 def key_events_frame(events: list[KeyEvent]) -> pl.DataFrame:
@@ -134,7 +131,7 @@ def rank_key_events(store: Store, a: str, b: str, top: int, both_directions: boo
     for row in rows:
         clusters.setdefault(_cluster_key(row), []).append(row)
     # The earliest cluster of each (source, target, type) is the first of its kind.
-    firsts: dict[tuple[str, str, str], tuple[dt.date, tuple[str, ...]]] = {}
+    firsts: dict[tuple[str, ...], tuple[dt.date, tuple[str, ...]]] = {}
     for key, members in clusters.items():
         kind, start = key[:3], min(m["date_start"] for m in members)
         if kind not in firsts or start < firsts[kind][0]:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import networkx as nx
-import polars as pl
 
-from detente.analysis.common import as_date, check_range, plain, range_text
+from detente import query
+from detente.analysis.common import range_text
+from detente.frames import arrow_table, to_pandas, to_polars
+from detente.jsonio import json_ready
+from detente.settings import Settings
 from detente.store import DbLike, reading
 
 
@@ -55,9 +58,25 @@ class NetworkEdge:
         return asdict(self)
 
 
-class NetworkFrames(NamedTuple):
-    nodes: pl.DataFrame
-    edges: pl.DataFrame
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+F = TypeVar("F")
+# The columns of the node and edge tables (`Network.to_arrow()`).
+NODE_TYPES = {"id": "str", "code": "str", "sector": "str", "events_sent": "int64",
+              "events_received": "int64", "strength": "int64", "degree": "int64",
+              "goldstein_sum": "float64", "pagerank": "float64", "betweenness": "float64"}
+EDGE_TYPES = {"source": "str", "target": "str", "events": "int64", "goldstein_sum": "float64",
+              "goldstein_mean": "float64", "cooperation": "int64", "conflict": "int64"}
+
+
+class NetworkFrames(NamedTuple, Generic[F]):
+    """The node table and the edge table, as Arrow, pandas or polars."""
+
+    nodes: F
+    edges: F
 
 
 @dataclass(frozen=True)
@@ -74,23 +93,25 @@ class Network:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"since": plain(self.since), "until": plain(self.until), "sectors": self.sectors,
+        return {"since": json_ready(self.since), "until": json_ready(self.until), "sectors": self.sectors,
                 "events": self.events, "untargeted": self.untargeted, "message": self.message,
                 "nodes": [n.to_dict() for n in self.nodes],
                 "edges": [e.to_dict() for e in self.edges]}
 
-    def to_polars(self) -> NetworkFrames:
-        """`(nodes, edges)` as polars frames."""
-        node_schema = {"id": pl.String, "code": pl.String, "sector": pl.String,
-                       "events_sent": pl.Int64, "events_received": pl.Int64,
-                       "strength": pl.Int64, "degree": pl.Int64, "goldstein_sum": pl.Float64,
-                       "pagerank": pl.Float64, "betweenness": pl.Float64}
-        edge_schema = {"source": pl.String, "target": pl.String, "events": pl.Int64,
-                       "goldstein_sum": pl.Float64, "goldstein_mean": pl.Float64,
-                       "cooperation": pl.Int64, "conflict": pl.Int64}
-        return NetworkFrames(
-            pl.DataFrame([asdict(n) for n in self.nodes], schema=node_schema, orient="row"),
-            pl.DataFrame([asdict(e) for e in self.edges], schema=edge_schema, orient="row"))
+    def to_arrow(self) -> NetworkFrames[pa.Table]:
+        """`(nodes, edges)` as Arrow tables; a node's `sector` is null without `sectors`."""
+        return NetworkFrames(arrow_table((asdict(n) for n in self.nodes), NODE_TYPES),
+                             arrow_table((asdict(e) for e in self.edges), EDGE_TYPES))
+
+    def to_pandas(self) -> NetworkFrames[pd.DataFrame]:
+        """`(nodes, edges)` as pandas DataFrames."""
+        nodes, edges = self.to_arrow()
+        return NetworkFrames(to_pandas(nodes), to_pandas(edges))
+
+    def to_polars(self) -> NetworkFrames[pl.DataFrame]:
+        """`(nodes, edges)` as polars DataFrames."""
+        nodes, edges = self.to_arrow()
+        return NetworkFrames(to_polars(nodes), to_polars(edges))
 
     def to_networkx(self) -> nx.DiGraph:
         """A networkx DiGraph with node and edge attributes, for further analysis."""
@@ -109,15 +130,16 @@ def network(
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
     sectors: bool = False,
+    settings: Settings | None = None,
 ) -> Network:
-    """The directed actor graph of the stored events, with centrality per node.
+    """The directed actor graph of the stored events, with centrality per node; `since`
+    and `until` are dates of any precision, read as `settings` says (day first or not).
 
     >>> net = network("detente.duckdb", since="2014-01-01")  # doctest: +SKIP
     >>> [n.id for n in net.nodes][:3]  # doctest: +SKIP
     ['JPN', 'RUS', 'USA']
     """
-    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
-    check_range(since, until)
+    since, until = query.date_range(since, until, query.given(settings))
     clauses, params = ["NOT coalesce(negated, FALSE)"], []
     if since:
         clauses.append("date_start >= ?")
@@ -138,9 +160,8 @@ def network(
             FROM events WHERE {where} AND target_code IS NOT NULL AND source_code IS NOT NULL
             GROUP BY ALL
             """, params).fetchall()
-        untargeted = store.con.execute(
-            f"SELECT count(*) FROM events WHERE {where} AND target_code IS NULL",
-            params).fetchone()[0]
+        untargeted = store.one(
+            f"SELECT count(*) FROM events WHERE {where} AND target_code IS NULL", params)[0]
     return build_network(groups, since, until, sectors, untargeted)
 
 
@@ -191,6 +212,6 @@ def build_network(groups: list[tuple[Any, ...]], since: dt.date | None, until: d
     edge_list.sort(key=lambda e: (-e.events, e.source, e.target))
     total = sum(e.events for e in edge_list)
     message = "" if total else (f"No events with a target{range_text(since, until)} in the "
-                                "store; ingest documents first, or widen --since/--until.")
+                                "store; ingest documents first, or widen the since-until range.")
     return Network(nodes=tuple(nodes), edges=tuple(edge_list), since=since, until=until,
                    sectors=sectors, events=total, untargeted=untargeted, message=message)

@@ -129,13 +129,14 @@ def timeline_chart(timeline: Timeline) -> alt.VConcatChart | alt.Chart:
     )
     zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color="#333").encode(y="y:Q")
 
-    key_dates = [k for k in timeline.key_events if k.date_start]
-    rules = alt.Chart(alt.Data(values=[{"date": k.date_start.isoformat()} for k in key_dates])
+    # Only dated key events are drawn; each is paired with its day.
+    key_dates = [(k, k.date_start) for k in timeline.key_events if k.date_start]
+    rules = alt.Chart(alt.Data(values=[{"date": day.isoformat()} for _, day in key_dates])
                       ).mark_rule(color="#999", strokeDash=[3, 3]).encode(
         x=alt.X("date:T", **_utc_x(domain, None)))
     top_panel = alt.layer(counts, zero, rules) if key_dates else alt.layer(counts, zero)
 
-    lines = []
+    lines: list[dict[str, Any]] = []
     for d in timeline.directions:
         if d == BOTH and timeline.both_directions:
             continue
@@ -163,7 +164,7 @@ def timeline_chart(timeline: Timeline) -> alt.VConcatChart | alt.Chart:
         panels.append(_marker_strip(key_dates, first, last, domain))
     panels += [top_panel, bottom_panel]
     if key_dates:
-        panels.append(_caption(key_dates))
+        panels.append(_caption([k for k, _ in key_dates]))
     return alt.vconcat(*panels, title=title, spacing=8).resolve_scale(
         color="independent").configure_view(stroke=None).configure_axis(
         labelFontSize=11, titleFontSize=12).configure_legend(labelFontSize=11)
@@ -205,13 +206,13 @@ def marker_levels(dates: list[dt.date], first: dt.date, last: dt.date) -> list[i
     return result
 
 
-def _marker_strip(events: list[KeyEvent], first: dt.date, last: dt.date,
-                  domain: list[str]) -> alt.LayerChart:
-    levels = marker_levels([k.date_start for k in events], first, last)
+def _marker_strip(events: list[tuple[KeyEvent, dt.date]], first: dt.date, last: dt.date,
+                  domain: list[str]) -> alt.LayerChart | alt.FacetChart:
+    levels = marker_levels([day for _, day in events], first, last)
     rows = max(levels) + 1
-    data = alt.Data(values=[{"date": k.date_start.isoformat(), "n": str(k.rank),
+    data = alt.Data(values=[{"date": day.isoformat(), "n": str(k.rank),
                              "level": lv, "label": k.label}
-                            for k, lv in zip(events, levels, strict=True)])
+                            for (k, day), lv in zip(events, levels, strict=True)])
     base = alt.Chart(data, width=WIDTH, height=24 * rows).encode(
         x=alt.X("date:T", **_utc_x(domain, None, axis=False)),
         y=alt.Y("level:O", axis=None, scale=alt.Scale(domain=list(range(rows)))),
@@ -251,7 +252,7 @@ def network_chart(network: Network, top: int = 30) -> alt.LayerChart | alt.Chart
     keep = [n.id for n in network.nodes[:top]]
     kept = set(keep)
     # Directions are merged for drawing: one line per pair, weighted by all its events.
-    pairs: dict[tuple[str, str], dict[str, float]] = {}
+    pairs: dict[tuple[str, ...], dict[str, float]] = {}
     for e in network.edges:
         if e.source == e.target or e.source not in kept or e.target not in kept:
             continue

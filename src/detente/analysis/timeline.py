@@ -9,41 +9,48 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
+from detente import query
 from detente.analysis.common import (
     COARSER,
     HISTORY_YEARS,
     QUAD_NAMES,
-    Period,
-    as_date,
-    check_period,
-    check_range,
     dyad_clause,
     dyad_where,
     historical_sql,
-    next_period,
-    period_key,
-    period_start,
-    period_starts,
-    plain,
     range_text,
-    resolve_dyad,
 )
 from detente.analysis.key_events import KeyEvent, rank_key_events
+from detente.dates import Period, next_period, period_key, period_start, period_starts
 from detente.errors import InputError
+from detente.frames import Tabular, arrow_table
+from detente.jsonio import json_ready
+from detente.settings import Settings
 from detente.store import DbLike, Store, reading
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 BOTH = "both"
+# The columns of `Timeline.to_arrow()`: one row per period and direction.
+ROW_TYPES = {
+    "period": "str", "start": "date", "end": "date", "direction": "str", "source": "str",
+    "target": "str", "verbal_cooperation": "int64", "material_cooperation": "int64",
+    "verbal_conflict": "int64", "material_conflict": "int64", "events": "int64",
+    "goldstein_sum": "float64", "goldstein_mean": "float64", "net_cooperation": "int64",
+    "imprecise": "int64", "documents": "int64",
+}
 
 
 @dataclass(frozen=True)
 class TimelineRow:
     """One period of one direction. `net_cooperation` = cooperation − conflict events;
     `imprecise` counts events dated less precisely than the period (a year-only date
-    in a monthly series), placed in the period holding the date's first day."""
+    in a monthly series), placed in the period holding the date's first day.
+    `documents` is the store's volume in the period: the documents published in it, of
+    any dyad (a document dated to its year only counts in its first period), so that
+    `events / documents` compares periods that the news covered unevenly."""
 
     period: str
     start: dt.date
@@ -60,6 +67,7 @@ class TimelineRow:
     goldstein_mean: float | None = None
     net_cooperation: int = 0
     imprecise: int = 0
+    documents: int = 0
 
     @property
     def cooperation(self) -> int:
@@ -70,11 +78,11 @@ class TimelineRow:
         return self.verbal_conflict + self.material_conflict
 
     def to_dict(self) -> dict[str, Any]:
-        return plain(asdict(self))
+        return json_ready(asdict(self))
 
 
 @dataclass(frozen=True)
-class Timeline:
+class Timeline(Tabular):
     """A dyad's event series. `rows` holds every period of every direction, zeros
     included, so series are continuous; `key_events` are the dyad's top events in
     the range, for labelling plots; `message` explains an empty result.
@@ -130,26 +138,20 @@ class Timeline:
     def to_dict(self) -> dict[str, Any]:
         return {
             "a": self.a, "b": self.b, "by": self.by, "both_directions": self.both_directions,
-            "since": plain(self.since), "until": plain(self.until),
+            "since": json_ready(self.since), "until": json_ready(self.until),
             "directions": list(self.directions), "periods": list(self.periods),
             "total_events": self.total_events, "undated": self.undated,
             "message": self.message, "history": self.history, "historical": self.historical,
-            "historical_first": plain(self.historical_first),
-            "historical_last": plain(self.historical_last), "history_note": self.history_note,
+            "historical_first": json_ready(self.historical_first),
+            "historical_last": json_ready(self.historical_last), "history_note": self.history_note,
             "rows": [r.to_dict() for r in self.rows],
             "key_events": [k.to_dict() for k in self.key_events],
         }
 
-    def to_polars(self) -> pl.DataFrame:
-        """One row per period and direction, `start`/`end` as dates."""
-        schema = {
-            "period": pl.String, "start": pl.Date, "end": pl.Date, "direction": pl.String,
-            "source": pl.String, "target": pl.String, "verbal_cooperation": pl.Int64,
-            "material_cooperation": pl.Int64, "verbal_conflict": pl.Int64,
-            "material_conflict": pl.Int64, "events": pl.Int64, "goldstein_sum": pl.Float64,
-            "goldstein_mean": pl.Float64, "net_cooperation": pl.Int64, "imprecise": pl.Int64,
-        }
-        return pl.DataFrame([asdict(r) for r in self.rows], schema=schema, orient="row")
+    def to_arrow(self) -> pa.Table:
+        """One row per period and direction, `start`/`end` as dates (`to_pandas()` and
+        `to_polars()` give the same table)."""
+        return arrow_table((asdict(r) for r in self.rows), ROW_TYPES)
 
 
 def direction_label(source: str, target: str) -> str:
@@ -167,12 +169,15 @@ def timeline(
     *,
     history: bool = False,
     labels: int = 6,
+    settings: Settings | None = None,
 ) -> Timeline:
     """Events between two actors per period, by quad class, with Goldstein sums and means.
 
-    `a` and `b` are codes or names ("JPN", "Japan", "G7"). With `both_directions`
-    the result holds A→B, B→A and both together; otherwise A→B only. `labels` is
-    how many key events to attach for plot labels.
+    `a` and `b` are codes or names ("JPN", "Japan", "G7"), names read with the actor
+    files of `settings`; `since` and `until` are dates of any precision ("2014" runs
+    from its first day to its last). With `both_directions` the result holds A→B, B→A
+    and both together; otherwise A→B only. `labels` is how many key events to attach
+    for plot labels.
 
     Historical events (dated more than HISTORY_YEARS years before their article) are
     left out and counted unless `history`; the periods then run from the first to the
@@ -182,19 +187,21 @@ def timeline(
     >>> [(r.period, r.events) for r in t.series("both")][:2]  # doctest: +SKIP
     [('2013', 4), ('2014', 11)]
     """
-    period = check_period(by)
-    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
-    check_range(since, until)
+    settings = query.given(settings)
+    period = query.period(by)
+    first, last = query.date_range(since, until, settings)
     with reading(db) as store:
-        code_a, code_b = resolve_dyad(store, a, b, "timeline")
-        counts = _period_counts(store, code_a, code_b, period, both_directions, since, until,
+        code_a, code_b = query.dyad(a, b, store, settings)
+        counts = _period_counts(store, code_a, code_b, period, both_directions, first, last,
                                 history)
         undated = _undated(store, code_a, code_b, both_directions)
-        past = _historical(store, code_a, code_b, both_directions, since, until)
-        marks = rank_key_events(store, code_a, code_b, labels, both_directions, since, until,
+        past = _historical(store, code_a, code_b, both_directions, first, last)
+        marks = rank_key_events(store, code_a, code_b, labels, both_directions, first, last,
                                 history=history)
-    return build_timeline(code_a, code_b, period, both_directions, since, until, counts,
-                          undated, tuple(marks), history=history, historical=past)
+        volume = _volume(store, period)
+    return build_timeline(code_a, code_b, period, both_directions, first, last, counts,
+                          undated, tuple(marks), history=history, historical=past,
+                          volume=volume)
 
 
 def _period_counts(store: Store, a: str, b: str, by: Period, both_directions: bool,
@@ -216,29 +223,41 @@ def _period_counts(store: Store, a: str, b: str, by: Period, both_directions: bo
     ).fetchall()
 
 
+def _volume(store: Store, by: Period) -> dict[dt.date, int]:
+    """The number of stored documents published in each period, by its first day."""
+    rows = store.con.execute(
+        f"SELECT date_trunc('{by}', date)::DATE, count(*) FROM documents"
+        " WHERE date IS NOT NULL GROUP BY ALL").fetchall()
+    return {period_start(start, by): n for start, n in rows}
+
+
 def _historical(store: Store, a: str, b: str, both_directions: bool, since: dt.date | None,
                 until: dt.date | None) -> tuple[int, dt.date | None, dt.date | None]:
     """How many of the dyad's events in range are historical, and their first and last date."""
     where, params = dyad_where(a, b, both_directions, since, until)
-    return store.con.execute(
+    rows = store.con.execute(
         "SELECT count(*), min(date_start), max(date_start) FROM events"
-        f" WHERE {where} AND {historical_sql()}", params).fetchone()
+        f" WHERE {where} AND {historical_sql()}", params).fetchall()
+    count, first, last = rows[0]  # an aggregate without GROUP BY: always one row
+    return count, first, last
 
 
 def _undated(store: Store, a: str, b: str, both_directions: bool) -> int:
     clause, params = dyad_clause(a, b, both_directions)
-    return store.con.execute(
+    rows = store.con.execute(
         f"SELECT count(*) FROM events WHERE {clause} AND date_start IS NULL"
-        " AND NOT coalesce(negated, FALSE)", params).fetchone()[0]
+        " AND NOT coalesce(negated, FALSE)", params).fetchall()
+    return int(rows[0][0])
 
 
 def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.date | None,
                    until: dt.date | None, counts: list[tuple[Any, ...]], undated: int,
                    marks: tuple[KeyEvent, ...], *, history: bool = False,
-                   historical: tuple[int, dt.date | None, dt.date | None] = (0, None, None)
-                   ) -> Timeline:
+                   historical: tuple[int, dt.date | None, dt.date | None] = (0, None, None),
+                   volume: dict[dt.date, int] | None = None) -> Timeline:
     """Fold (source, target, start, quad, n, sum, n_scored, imprecise) groups into rows.
-    `historical` is (count, first date, last date) of the range's historical events."""
+    `historical` is (count, first date, last date) of the range's historical events;
+    `volume` the documents published per period, by the period's first day."""
     directions = [direction_label(a, b)]
     if both_directions:
         directions += [direction_label(b, a), BOTH]
@@ -277,7 +296,8 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
                 material_conflict=q[4], events=cell["n"],
                 goldstein_sum=round(cell["gs"], 3),
                 goldstein_mean=round(cell["gs"] / cell["gn"], 3) if cell["gn"] else None,
-                net_cooperation=q[1] + q[2] - q[3] - q[4], imprecise=cell["imprecise"]))
+                net_cooperation=q[1] + q[2] - q[3] - q[4], imprecise=cell["imprecise"],
+                documents=(volume or {}).get(s, 0)))
     message = ""
     arrow = "and" if both_directions else "→"
     if total == 0 and historical[0] and not history:
@@ -287,7 +307,7 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
     elif total == 0:
         message = (f"No events between {a} {arrow} {b}{range_text(since, until)} in the store"
                    + (f" ({undated} undated event(s) cannot be placed)" if undated else "")
-                   + "; ingest documents that report on both, or widen --since/--until.")
+                   + "; ingest documents that report on both, or widen the since-until range.")
     return Timeline(a=a, b=b, by=by, both_directions=both_directions, since=since, until=until,
                     periods=tuple(period_key(s, by) for s in starts), rows=tuple(rows),
                     key_events=marks, total_events=total, undated=undated, message=message,

@@ -1,10 +1,12 @@
-"""The app factory: one open database, one error shape, security headers, the dashboard.
+"""The app factory: the database access, one error shape, security headers, the dashboard,
+the OpenAPI document and Swagger UI at /docs.
 
-The server opens the DuckDB file once, read-write. Read routes are plain functions,
-run by FastAPI in its thread pool, and each reads through its own cursor of that
-connection (`reading(store)`): DuckDB answers them side by side, each in its own
-snapshot, and goes on answering while an upload is ingested in another worker thread.
-Uploads (the only writes) are serialised by one lock.
+The server opens the DuckDB file only while requests need it (`access.OnDemand`): read-only
+for reads, so that a notebook can read the file while the server runs, and read-write for
+an upload. Read routes are plain functions, run by FastAPI in its thread pool, each
+through its own cursor: DuckDB answers them side by side, each in its own snapshot, and
+goes on answering while an upload is ingested in another worker thread. Uploads (the only
+writes) are serialised by one lock.
 
 An exception no route expected becomes a 500 in the one error shape and goes no
 further, so the server keeps the client's connection open.
@@ -14,9 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    MutableMapping,
+)
+from contextlib import AsyncExitStack, ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -25,18 +33,22 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from detente.errors import DetenteError, InputError, StoreError
+from detente.api.access import Access, OnDemand, Shared
+from detente.errors import DetenteError, InputError
 from detente.settings import Settings
 from detente.store import Store, open_store
 
 log = logging.getLogger("detente.api")
 
 WEB_DIR = Path(str(files("detente").joinpath("web")))
+# Swagger UI's own files, as the fastapi-offline package ships them (no CDN).
+SWAGGER_DIR = Path(str(files("fastapi_offline").joinpath("static")))
 
 # The dashboard loads scripts only from this server; Vega runs with its expression
 # interpreter (no eval). Inline styles stay allowed because Vega and vega-embed set
@@ -48,32 +60,24 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 @dataclass
 class ApiContext:
-    """What every route needs: the settings, the open store, the folder uploads wait in
-    and the ingest lock."""
+    """What every route needs: the settings, the database access (`access.py`), the
+    folder uploads wait in and the ingest lock."""
 
     settings: Settings
     uploads: Path
-    opened: Store | None = None
+    access: Access
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    cache: dict[str, Any] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def store(self) -> Store:
-        if self.opened is None:
-            raise StoreError("the server's database is not open",
-                             hint="Run the app under a server (`detente serve`) or as "
-                                  "`with TestClient(app):` so its startup opens the database.")
-        return self.opened
 
 
 def context(request: Request) -> ApiContext:
     return request.app.state.detente
 
 
-def store_of(request: Request) -> Store:
-    """The server's open store (a FastAPI dependency); library calls take cursors of it."""
-    return context(request).store
+def store_of(request: Request) -> Iterator[Store]:
+    """A store to read from for one request (a FastAPI dependency): the file is open
+    until the answer is made, and library calls take cursors of it."""
+    with context(request).access.reading() as store:
+        yield store
 
 
 def error_body(status: int, message: str, code: str, hint: str | None = None,
@@ -99,6 +103,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         status = exc.status_code
+        hint: str | None
         if status == 404:
             message = f"nothing at {request.url.path}"
             hint = "The routes are listed in /api/openapi.json and on the dashboard's API page."
@@ -249,7 +254,8 @@ def vega_bundle() -> bytes:
     """Vega, Vega-Lite and vega-embed as one script, from vl-convert-python (offline)."""
     import vl_convert
 
-    return vl_convert.javascript_bundle().encode("utf-8")
+    # The stub marks `snippet` as required; without it the bundle sets window.vegaEmbed.
+    return vl_convert.javascript_bundle().encode("utf-8")  # type: ignore[call-arg]
 
 
 def create_app(source: Settings | str | Path | Store, settings: Settings | None = None, *,
@@ -257,33 +263,39 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
     """The detente HTTP API and dashboard over one database.
 
     `source` is a Settings object, a database path, or an already open Store (which
-    the caller keeps and closes). A path is opened read-write at startup and closed
-    at shutdown, so the running server holds the database. With `allowed_hosts`, other
-    Host headers are refused (`detente serve` passes the loopback names).
+    the caller keeps and closes). A path is created and migrated at startup, then
+    opened only while requests are in flight (`access.OnDemand`), so other processes
+    can read it meanwhile. With `allowed_hosts`, other Host headers are refused
+    (`detente serve` passes the loopback names).
 
     >>> app = create_app("detente.duckdb")  # doctest: +SKIP
     >>> # with TestClient(app) as client: client.get("/api/health").json()
     """
-    from detente import __version__
     from detente.api.routes import router
     from detente.api.upload import clear_uploads, upload_folder
     from detente.api.upload import router as upload_router
+    from detente.version import __version__
 
+    held = ExitStack()  # what the app itself opened, closed at shutdown
     if isinstance(source, Store):
-        ctx = ApiContext(settings or Settings(db=Path(source.path)),
-                         upload_folder(source.path), opened=source)
+        chosen, access = settings or Settings(db=Path(source.path)), Shared(source)
     else:
         chosen = source if isinstance(source, Settings) else settings or Settings(db=Path(source))
-        ctx = ApiContext(chosen, upload_folder(str(chosen.db)))
-    owns_store = ctx.opened is None
+        # An in-memory database lives only while one connection holds it.
+        access = (Shared(held.enter_context(open_store(":memory:")))
+                  if str(chosen.db) == ":memory:" else OnDemand(str(chosen.db)))
+    ctx = ApiContext(chosen, upload_folder(access.path), access)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            if owns_store:
-                ctx.opened = stack.enter_context(open_store(ctx.settings.db))
-                stack.callback(setattr, ctx, "opened", None)
-            # The database is held now, so its upload folder is this server's alone.
+            stack.callback(held.close)
+            if isinstance(access, OnDemand):
+                # Created and migrated now, so that requests may open it read-only.
+                with open_store(access.path):
+                    pass
+            # `detente serve` holds the database's serve lock (detente.served), so the
+            # upload folder is this server's alone.
             clear_uploads(ctx.uploads)
             stack.callback(clear_uploads, ctx.uploads)
             # Build the Vega bundle now: it holds the GIL for a second or two, which
@@ -295,7 +307,8 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
         title="detente",
         version=__version__,
         summary="Political event data (PLOVER/CAMEO) from foreign-policy text.",
-        description="JSON routes mirror the `detente` CLI and library. Every error is "
+        description="JSON routes mirror the `detente` CLI and library (`GET /api/export` "
+                    "answers CSV or Parquet). Every error is "
                     '`{"ok": false, "error": "...", "status": N, "code": "...", '
                     '"hint": "..."}`.',
         openapi_url="/api/openapi.json",
@@ -312,14 +325,42 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
     def dashboard() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html")
 
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> FileResponse:
+        """Swagger UI over /api/openapi.json, from files this server serves."""
+        return FileResponse(WEB_DIR / "swagger.html", media_type="text/html")
+
     @app.get("/vendor/vega.js", include_in_schema=False)
     def vega_js() -> Response:
         return Response(vega_bundle(), media_type="text/javascript")
 
+    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    app.mount("/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.add_middleware(InternalErrors)  # added first: the innermost
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(RequestGuard, allowed_hosts=frozenset(allowed_hosts)
                        if allowed_hosts is not None else None)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, built once: FastAPI's, with the upload body's schemas
+    (`JsonUpload`, `JsonDocument`) among the components its request body points to, and
+    without FastAPI's 422 answers: a request that fails validation is a 400 here, in the
+    one error shape (`install_error_handlers`), as the routes document it."""
+    if app.openapi_schema is None:
+        from detente.api.upload import upload_schemas
+
+        document = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                               description=app.description, routes=app.routes)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                operation["responses"].pop("422", None)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        schemas.update(upload_schemas())
+        app.openapi_schema = document
+    return app.openapi_schema

@@ -1,54 +1,75 @@
-"""The JSON read routes. Each calls one library function and returns what it returns,
-wrapped as `{"ok": true, ...}`; the dashboard draws only from these."""
+"""The read routes. Each calls one library function with what the client sent, and
+returns what it returns, wrapped as `{"ok": true, ...}` (`GET /api/export` answers the
+file `detente.export` writes); the dashboard draws only from these. The library reads
+the parameters (`detente.query`), so a route answers what the CLI and the library
+answer, errors included. The answers' schemas are in `models.py`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import shutil
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
-from detente import analysis, library
+from detente import analysis, library, query
+from detente.api import models
 from detente.api.app import context, error_body, store_of
 from detente.api.params import (
+    Actor,
+    ActorA,
+    ActorB,
+    Both,
+    By,
+    EventType,
+    History,
     Limit,
     Offset,
     Since,
     Until,
-    date_range,
-    period_bound,
-    plover_type,
 )
-from detente.store import EventFilter, Store, reading
+from detente.settings import Settings
+from detente.store import Store, reading
 
-ERROR_EXAMPLE = error_body(400, "unknown event type 'HUG'", "E100",
+ERROR_EXAMPLE = error_body(400, "type: unknown event type 'HUG'", "E100",
                            "Use a PLOVER type: AGREE, CONSULT, ...")
 router = APIRouter(prefix="/api", responses={
-    400: {"description": "A bad parameter, in the one error shape",
+    400: {"model": models.ErrorBody, "description": "A bad parameter, in the one error shape",
           "content": {"application/json": {"example": ERROR_EXAMPLE}}},
+    409: {"model": models.ErrorBody, "description": "The database is held for writing by "
+                                                    "another process; try again later"},
 })
+NOT_FOUND = {404: {"model": models.ErrorBody, "description": "No such document"}}
+
+
+def answers(model: type[models.Model], description: str) -> dict[int | str, dict[str, Any]]:
+    """The documented 200 answer of a JSON route."""
+    return {200: {"model": model, "description": description}}
 
 StoreDep = Annotated[Store, Depends(store_of)]
-Actor = Annotated[str | None, Query(max_length=60, description="Actor code (JPN, G7) or "
-                                                               "country name (Japan).")]
 DocId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                             description="A document id from GET /api/docs.")]
 
 
-def actor_code(store: Store, value: str | None) -> str | None:
-    """A user's actor (code or name) as its stored code; an unknown actor is a 400."""
-    if value is None or not value.strip():
-        return None
-    with reading(store) as cursor:
-        return analysis.resolve_actor(value, cursor)
+def settings_of(request: Request) -> Settings:
+    """The server's settings (a FastAPI dependency): its actor files, day-first dates."""
+    return context(request).settings
 
 
-@router.get("/health", summary="Server and database status")
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+
+
+@router.get("/health", summary="Server and database status", response_model=None,
+            responses=answers(models.Health, "The version and row counts"))
 def health(request: Request, store: StoreDep) -> dict[str, Any]:
     """The detente version, the database file name and its row counts.
 
     Example: `GET /api/health` → `{"ok": true, "counts": {"documents": 34, ...}}`
     """
-    from detente import __version__
+    from detente.version import __version__
 
     ctx = context(request)
     with reading(store) as cursor:
@@ -61,35 +82,32 @@ def health(request: Request, store: StoreDep) -> dict[str, Any]:
             "max_upload_mb": ctx.settings.max_upload_mb}
 
 
-@router.get("/docs", summary="Stored documents (detente docs)")
+@router.get("/docs", summary="Stored documents (detente docs)", response_model=None,
+            responses=answers(models.Documents, "Every stored document"))
 def docs(store: StoreDep) -> dict[str, Any]:
     """Every stored document with its date and sentence and event counts, oldest first."""
     rows = [d.to_dict() for d in library.docs(store)]
     return {"ok": True, "total": len(rows), "documents": rows}
 
 
-@router.get("/docs/{doc_id}", summary="One document with its sentences and events")
+@router.get("/docs/{doc_id}", summary="One document with its sentences and events "
+                                      "(detente doc)", response_model=None,
+            responses={**answers(models.DocumentDetail, "The document"), **NOT_FOUND})
 def document(doc_id: DocId, store: StoreDep) -> dict[str, Any]:
     """The document's text, its sentences and its events. Sentence and event offsets
     (`start`/`end`, `char_start`/`char_end`) count characters from the start of `text`,
     so a page can highlight each event in place."""
-    with reading(store) as cursor:
-        doc = cursor.document(doc_id)
-        sentences = cursor.sentences(doc_id)
-        events = cursor.events(EventFilter(doc_id=doc_id))
-    return {"ok": True, "document": doc,
-            "sentences": [{"index": s.index, "start": s.start, "end": s.end, "text": s.text}
-                          for s in sentences],
-            "events": [e.to_dict() for e in events]}
+    return {"ok": True, **library.doc(store, doc_id).to_dict()}
 
 
-@router.get("/events", summary="Events matching filters, paginated (detente events)")
+@router.get("/events", summary="Events matching filters, paginated (detente events)",
+            response_model=None, responses=answers(models.Events, "One page of events"))
 def events(
     store: StoreDep,
+    settings: SettingsDep,
     source: Actor = None,
     target: Actor = None,
-    type: Annotated[str | None, Query(max_length=20, description="PLOVER type, e.g. "
-                                                                 "SANCTION.")] = None,
+    type: EventType = None,
     since: Since = None,
     until: Until = None,
     doc_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
@@ -97,60 +115,43 @@ def events(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Stored events in date order, with `total` (all matches) for paging.
+    """Stored events in date order, with `total` (all matches) for paging and the
+    `filters` as read (actor codes, current type names, days).
 
-    Example: `GET /api/events?source=JPN&target=RUS&type=SANCTION&since=2014&until=2014`
+    Example: `GET /api/events?source=Japan&target=RUS&type=SANCTION&since=2014&until=2014`
     """
-    first, last = date_range(since, until)
-    where = EventFilter(source=actor_code(store, source), target=actor_code(store, target),
-                        plover=plover_type(type), since=first, until=last, doc_id=doc_id)
-    rows = library.events(store, source=where.source, target=where.target, plover=where.plover,
-                          since=first, until=last, doc_id=doc_id, limit=limit, offset=offset)
-    with reading(store) as cursor:
-        total = cursor.count_events(where)
-    return {"ok": True, "total": total, "limit": limit, "offset": offset,
-            "filters": {"source": where.source, "target": where.target, "type": where.plover,
-                        "since": first.isoformat() if first else None,
-                        "until": last.isoformat() if last else None, "doc_id": doc_id},
-            "events": [e.to_dict() for e in rows]}
+    page = library.event_page(store, source, target, type, since, until, doc_id, limit,
+                              offset, settings=settings)
+    return {"ok": True, "limit": limit, "offset": offset, **page.to_dict()}
 
 
-@router.get("/errors", summary="Inputs that failed to ingest")
+@router.get("/errors", summary="Inputs that failed to ingest (detente errors)",
+            response_model=None, responses=answers(models.Errors, "The failed inputs"))
 def errors(store: StoreDep) -> dict[str, Any]:
     """The `ingest_errors` table: each failed input with its error code, message and hint."""
-    with reading(store) as cursor:
-        rows = cursor.errors()
+    rows = [e.to_dict() for e in library.errors(store)]
     return {"ok": True, "total": len(rows), "errors": rows}
 
 
-Both = Annotated[bool, Query(description="Count B→A as well as A→B.")]
-By = Annotated[str, Query(max_length=10, description="month, quarter or year.")]
-ActorA = Annotated[str, Query(min_length=1, max_length=60, description="First actor: code "
-                                                                       "(JPN) or name (Japan).")]
-ActorB = Annotated[str, Query(min_length=1, max_length=60, description="Second actor.")]
-History = Annotated[bool, Query(description="Include historical events: dated more than "
-                                            f"{analysis.HISTORY_YEARS} years before their "
-                                            "article (left out and counted by default).")]
-
-
-@router.get("/timeline", summary="A dyad's events per period (detente timeline)")
-def timeline(store: StoreDep, a: ActorA, b: ActorB, by: By = "month", both: Both = True,
-             since: Since = None, until: Until = None, history: History = False
-             ) -> dict[str, Any]:
+@router.get("/timeline", summary="A dyad's events per period (detente timeline)",
+            response_model=None, responses=answers(models.Timeline, "The dyad's series"))
+def timeline(store: StoreDep, settings: SettingsDep, a: ActorA, b: ActorB, by: By = "month",
+             both: Both = True, since: Since = None, until: Until = None,
+             history: History = False) -> dict[str, Any]:
     """Events between A and B per period, by quad class, with Goldstein sums, for
     A→B, B→A and both; plus the dyad's key events for labels. Historical events are
     left out unless `history=true`; `historical` and `history_note` say how many.
 
     Example: `GET /api/timeline?a=JPN&b=RUS&by=month`
     """
-    first, last = date_range(since, until)
-    result = analysis.timeline(store, a, b, by=by, both_directions=both, since=first,
-                               until=last, history=history)
+    result = analysis.timeline(store, a, b, by=by, both_directions=both, since=since,
+                               until=until, history=history, settings=settings)
     return {"ok": True, **result.to_dict()}
 
 
-@router.get("/key-events", summary="A dyad's most significant events (detente key-events)")
-def key_events(store: StoreDep, a: ActorA, b: ActorB,
+@router.get("/key-events", summary="A dyad's most significant events (detente key-events)",
+            response_model=None, responses=answers(models.KeyEvents, "The ranked events"))
+def key_events(store: StoreDep, settings: SettingsDep, a: ActorA, b: ActorB,
                top: Annotated[int, Query(ge=1, le=100, description="How many.")] = 10,
                both: Both = True, since: Since = None, until: Until = None) -> dict[str, Any]:
     """The `top` events between A and B, ranked by Goldstein magnitude, sources and
@@ -158,14 +159,14 @@ def key_events(store: StoreDep, a: ActorA, b: ActorB,
 
     Example: `GET /api/key-events?a=JPN&b=RUS&top=5`
     """
-    first, last = date_range(since, until)
-    ranked = analysis.key_events(store, a, b, top=top, both_directions=both, since=first,
-                           until=last)
+    ranked = analysis.key_events(store, a, b, top=top, both_directions=both, since=since,
+                                 until=until, settings=settings)
     return {"ok": True, "total": len(ranked), "key_events": [k.to_dict() for k in ranked]}
 
 
-@router.get("/network", summary="Who acts on whom (detente network)")
-def network(store: StoreDep, since: Since = None, until: Until = None,
+@router.get("/network", summary="Who acts on whom (detente network)", response_model=None,
+            responses=answers(models.Network, "Nodes and edges"))
+def network(store: StoreDep, settings: SettingsDep, since: Since = None, until: Until = None,
             sectors: Annotated[bool, Query(description="One node per actor and sector "
                                                        "(JPN GOV) instead of per code.")] = False,
             ) -> dict[str, Any]:
@@ -174,13 +175,15 @@ def network(store: StoreDep, since: Since = None, until: Until = None,
 
     Example: `GET /api/network?since=2022`
     """
-    first, last = date_range(since, until)
-    result = analysis.network(store, since=first, until=last, sectors=sectors)
+    result = analysis.network(store, since=since, until=until, sectors=sectors,
+                              settings=settings)
     return {"ok": True, **result.to_dict()}
 
 
-@router.get("/actors/resolve", summary="Resolve a name to an actor code (detente actors)")
-def resolve_actor(request: Request,
+@router.get("/actors/resolve", summary="Resolve a name to an actor code (detente actors "
+                                       "resolve)", response_model=None,
+            responses=answers(models.Resolved, "The reading of the words"))
+def resolve_actor(settings: SettingsDep,
                   text: Annotated[str, Query(min_length=1, max_length=300,
                                              description="Words naming an actor.")],
                   date: Annotated[str | None, Query(max_length=10, description="The date at "
@@ -191,17 +194,61 @@ def resolve_actor(request: Request,
 
     Example: `GET /api/actors/resolve?text=Suga&date=2020-10-01`
     """
-    day = period_bound(date, "date")
-    resolution = actor_resolver(request).resolve(text, date=day)
+    day = query.day(date, "date", settings)
+    resolution = query.resolver(settings).resolve(text, date=day)
     return {"ok": True, "resolved": resolution.code is not None, **resolution.to_dict()}
 
 
-def actor_resolver(request: Request) -> Any:
-    """One resolver per app, built on first use (loading the registry takes a while)."""
-    ctx = context(request)
-    with ctx.lock:
-        if "resolver" not in ctx.cache:
-            from detente.actors import ActorResolver
+# Each export format's media type (what `detente.export` writes for it).
+MEDIA_TYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
+               "jsonl": "application/x-ndjson", "gdelt": "text/tab-separated-values",
+               "icews": "text/tab-separated-values", "polecat": "text/tab-separated-values",
+               "plover": "application/json"}
+SUFFIXES = {"csv": "csv", "parquet": "parquet", "jsonl": "jsonl", "gdelt": "tsv",
+            "icews": "tsv", "polecat": "tsv", "plover": "json"}
+ExportFormat = Literal["csv", "parquet", "jsonl", "gdelt", "icews", "plover", "polecat"]
+EXPORT_ANSWER: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The file, as an attachment (its event count in X-Detente-Events)",
+    "content": {**{media: {"schema": {"type": "string", "format": "binary"}}
+                   for media in dict.fromkeys(MEDIA_TYPES.values())},
+                # PLOVER records: a JSON array (src/detente/data/plover_record.schema.json).
+                "application/json": {"schema": {"type": "array",
+                                                 "items": {"type": "object"}}}},
+}}
 
-            ctx.cache["resolver"] = ActorResolver(extra_files=ctx.settings.actors)
-        return ctx.cache["resolver"]
+
+@router.get("/export", summary="The matching events as a file (detente export)",
+            response_class=FileResponse, responses=EXPORT_ANSWER)
+def export(
+    store: StoreDep,
+    settings: SettingsDep,
+    format: Annotated[ExportFormat, Query(description="csv or parquet (one flat row per "
+                                          "event), jsonl, gdelt, icews, plover or "
+                                          "polecat.")] = "csv",
+    source: Actor = None,
+    target: Actor = None,
+    type: EventType = None,
+    since: Since = None,
+    until: Until = None,
+    doc_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                        description="Only this document's events.")] = None,
+) -> FileResponse:
+    """The events matching the filters of `GET /api/events`, every one of them, written
+    as `detente export --format FORMAT` writes them (see the README's Exports section).
+
+    Example: `GET /api/export?format=parquet&source=Japan&since=2014`, then in Python
+    `pandas.read_parquet(io.BytesIO(response.content))`.
+    """
+    from detente.export import export as write
+
+    folder = FilePath(tempfile.mkdtemp(prefix="detente-export-"))
+    path = folder / f"detente-events.{SUFFIXES[format]}"
+    try:
+        report = write(store, format, path, source=source, target=target, type=type,
+                       since=since, until=until, doc_id=doc_id, settings=settings)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(path, media_type=MEDIA_TYPES[format], filename=path.name,
+                        headers={"X-Detente-Events": str(report.events)},
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

@@ -5,36 +5,39 @@ and any body that cannot be read is a 400. Files are written with their base nam
 only, under a fresh folder in `<db>.uploads` beside the database, so no request can name
 a path on the server; they are recorded under those names, never the temporary paths.
 Only the process that holds the database writes there, so a server that starts clears
-whatever a killed one left. JSON documents go to the pipeline as JSONL, as `detente
-ingest -` does. Ingest runs in a worker thread on the server's open store, one upload at
-a time, while reads go on through their own cursors.
+whatever a killed one left. JSON documents, validated here, go to the pipeline as raw
+document records named "document:N (id ...)". Ingest runs in a worker thread on the
+server's open store, one upload at a time, while reads go on through their own cursors.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
+from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente import library
 from detente.api.app import ApiContext, context, error_response
+from detente.api.models import Upload
 from detente.errors import InputError, PayloadTooLargeError, UnsupportedMediaTypeError
 from detente.ingest.pipeline import IngestReport
+from detente.ingest.readers import RawDoc
 from detente.store import renamed
 
 log = logging.getLogger("detente.api")
@@ -42,8 +45,6 @@ router = APIRouter(prefix="/api")
 
 MAX_FILES = 200
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
-# JSON documents are recorded as "document:N", as the API reports them.
-JSON_NAMES = {"<stdin>": "document"}
 MULTIPART_HINT = ("Send multipart/form-data with one or more `files` parts, e.g. "
                   "curl -F files=@article.txt http://127.0.0.1:8000/api/documents")
 JSON_HINT = 'Send {"documents": [{"id": "a1", "text": "..."}]}.'
@@ -64,18 +65,28 @@ class JsonUpload(BaseModel):
     documents: list[JsonDocument] = Field(min_length=1, max_length=10_000)
 
 
+def upload_schemas() -> dict[str, Any]:
+    """The JSON body's schemas (`JsonUpload`, `JsonDocument`), as OpenAPI components."""
+    _, schemas = models_json_schema([(JsonUpload, "validation")],
+                                    ref_template="#/components/schemas/{model}")
+    return dict(schemas["$defs"])
+
+
 UPLOAD_BODY = {
     "required": True,
     "content": {
         "multipart/form-data": {"schema": {
             "type": "object",
-            "properties": {"files": {"type": "array",
-                                     "items": {"type": "string", "format": "binary"}}},
+            "required": ["files"],
+            "properties": {"files": {"type": "array", "minItems": 1, "maxItems": MAX_FILES,
+                                     "items": {"type": "string", "format": "binary"},
+                                     "description": "Files: .txt, .md, .html, .pdf, "
+                                                    ".jsonl."}},
         }},
-        "application/json": {"schema": JsonUpload.model_json_schema(
-            ref_template="#/components/schemas/{model}")},
+        "application/json": {"schema": {"$ref": "#/components/schemas/JsonUpload"}},
     },
 }
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -183,7 +194,6 @@ def clear_uploads(folder: Path) -> int:
 def ingest_files(ctx: ApiContext, files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
     """Write the files under a fresh upload folder, ingest them, report and record them
     under their uploaded names."""
-    store = ctx.store
     ctx.uploads.mkdir(exist_ok=True)
     # Resolved, so that the paths the pipeline names are the ones in `names`.
     folder = Path(tempfile.mkdtemp(prefix="detente-upload-", dir=ctx.uploads)).resolve()
@@ -197,38 +207,51 @@ def ingest_files(ctx: ApiContext, files: Sequence[tuple[str, bytes]]) -> dict[st
             path.write_bytes(content)
             names[str(path)] = shown
             paths.append(path)
-        with closing(store.recording_as(names)) as recorder:
-            report = library.ingest(paths, settings=ctx.settings, store=recorder)
+        with ctx.access.writing() as store, closing(store.recording_as(names)) as recorder:
+            report = library.ingest(paths, ctx.settings, store=recorder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return report_dict(report, names)
 
 
+def raw_document(number: int, doc: JsonDocument) -> RawDoc:
+    """A JSON document as the pipeline's raw record, named "document:N (id ...)" as the API
+    reports it; its id is its position when it has none."""
+    ident = doc.id if doc.id is not None else str(number)
+    meta = {key: value for key in ("title", "date", "url", "source")
+            if (value := getattr(doc, key))}
+    return RawDoc(name=f"document:{number} (id {ident})", text=doc.text, fmt="json",
+                  meta={**meta, "id": ident})
+
+
 def ingest_json(ctx: ApiContext, docs: Sequence[JsonDocument]) -> dict[str, Any]:
-    lines = []
-    for number, doc in enumerate(docs, start=1):
-        record = doc.model_dump(exclude_none=True)
-        record.setdefault("id", str(number))
-        lines.append(json.dumps(record, ensure_ascii=False))
-    stdin = io.StringIO("\n".join(lines) + "\n")
-    with closing(ctx.store.recording_as(JSON_NAMES)) as recorder:
-        report = library.ingest(["-"], settings=ctx.settings, store=recorder, stdin=stdin)
-    return report_dict(report, JSON_NAMES)
+    """Ingest validated JSON documents, passed to the pipeline as raw document records."""
+    records = [raw_document(number, doc) for number, doc in enumerate(docs, start=1)]
+    with ctx.access.writing() as store:
+        report = library.ingest(records, ctx.settings, store=store)
+    return report_dict(report, {})
 
 
 def report_dict(report: IngestReport, names: dict[str, str]) -> dict[str, Any]:
     """The ingest report, with temporary paths replaced by the uploaded names."""
-    data = report.to_dict()
+    data: dict[str, Any] = report.to_dict()
     data.pop("db", None)
     data["failures"] = [{key: renamed(value, names) if isinstance(value, str) else value
-                         for key, value in failure.items()} for failure in data["failures"]]
+                         for key, value in vars(failure).items()}
+                        for failure in report.failures]
     return data
 
 
 @router.post("/documents", summary="Upload documents to ingest (detente ingest)",
-             openapi_extra={"requestBody": UPLOAD_BODY},
-             responses={413: {"description": "Over max_upload_mb"},
-                        415: {"description": "Neither multipart nor JSON"}})
+             openapi_extra={"requestBody": UPLOAD_BODY}, response_model=None,
+             responses={200: {"model": Upload, "description": "What was stored"},
+                        400: {"content": ERROR, "description": "A malformed body, or no "
+                              "input could be ingested (`failures` says why)"},
+                        409: {"content": ERROR, "description": "The database is held by "
+                              "another process"},
+                        413: {"content": ERROR, "description": "Over max_upload_mb"},
+                        415: {"content": ERROR, "description": "Neither multipart nor "
+                                                               "JSON"}})
 async def upload(request: Request) -> JSONResponse:
     """Ingest uploaded files (multipart `files`: .txt, .md, .html, .pdf, .jsonl) or JSON
     documents (`{"documents": [{"id", "text", "title", "date", "url", "source"}]}`).
@@ -240,20 +263,21 @@ async def upload(request: Request) -> JSONResponse:
     ctx = context(request)
     body = await read_limited(request, ctx.settings.max_upload_mb * 1_000_000)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    job: Callable[[], dict[str, Any]]
     if kind == "multipart/form-data":
         files = await form_files(request, body)
-        job, items = ingest_files, files
+        count, job = len(files), partial(ingest_files, ctx, files)
     elif kind == "application/json":
         # Parsed in a worker thread: a large body would otherwise hold up every request.
-        job, items = ingest_json, await run_in_threadpool(json_documents, body)
+        docs = await run_in_threadpool(json_documents, body)
+        count, job = len(docs), partial(ingest_json, ctx, docs)
     else:
         raise UnsupportedMediaTypeError(
             f"cannot ingest a {kind or 'body without a content type'}",
             hint="Send files as multipart/form-data, or JSON documents as application/json.")
     async with ctx.ingest_lock:
-        result = await run_in_threadpool(job, ctx, items)
+        result = await run_in_threadpool(job)
     if not (result["added"] or result["present"]):
-        count = len(items)
         return error_response(400, f"none of the {count} uploaded input(s) could be ingested",
                               InputError.code, "See `failures` for each input and its fix.",
                               failures=result["failures"])

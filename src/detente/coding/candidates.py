@@ -84,13 +84,13 @@ class MentionIndex:
                 for child in token.children:
                     if child.dep_ == "prep" and child.lower_ in {"from", "of"}:
                         for pobj in child.children:
-                            if pobj.dep_ == "pobj" and self.at(pobj):
-                                found.append(self.at(pobj))
+                            if pobj.dep_ == "pobj" and (mention := self.at(pobj)):
+                                found.append(mention)
         for child in token.children:
             if child.dep_ == "conj":
                 found.extend(self.phrase(child, deep))
-            elif child.dep_ == "appos" and not found and self.at(child):
-                found.append(self.at(child))
+            elif child.dep_ == "appos" and not found and (mention := self.at(child)):
+                found.append(mention)
         return unique(found)
 
 
@@ -293,7 +293,7 @@ def speech_candidate(verb: Token, sentence: Span, index: MentionIndex) -> Candid
     words = {t.lemma_.lower() for t in complement.subtree} | {t.lower_ for t in complement.subtree}
     if not words & CRITICAL_WORDS:
         return None
-    targets = [index.at(t) for t in complement.subtree if index.at(t)]
+    targets = [m for t in complement.subtree if (m := index.at(t))]
     targets = [m for m in unique(targets) if all(m.code != s.code for s in sources)]
     if not sources or not targets:
         return None

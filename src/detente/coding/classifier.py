@@ -347,7 +347,9 @@ class TfidfClassifier:
             arrays[f"mode_{root}_classes"] = np.array(head.classes)
             arrays[f"mode_{root}_weights"] = head.weights.astype(np.float16)
             arrays[f"mode_{root}_bias"] = head.bias.astype(np.float32)
-        np.savez_compressed(path, **arrays)
+        # numpy's stub types every keyword as `allow_pickle: bool`, so named arrays
+        # passed as keywords cannot type-check
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path | None = None) -> TfidfClassifier:

@@ -136,7 +136,7 @@ class PairInput:
 
 def with_topics(text: str, topics: Sequence[Mention]) -> tuple[str, dict]:
     """`text | topic ; topic`, and the span of each topic actor in it."""
-    spans = {}
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
     for topic in topics:
         text = f"{text}{' | ' if not spans else ' ; '}"
         spans[entity(topic)] = (len(text), len(text) + len(topic.text))

@@ -47,8 +47,8 @@ def load_patterns(path: Path | None = None) -> dict[tuple[str, str], list[Patter
         objects = frozenset(o for o in row["object"].split("|") if o)
         table[(row["lemma"], row["pos"])].append(
             Pattern(row["lemma"], row["pos"], objects, row["plover"], row["mode"], row["cameo"]))
-    for key in table:
-        table[key].sort(key=lambda p: not p.specific)
+    for patterns in table.values():
+        patterns.sort(key=lambda p: not p.specific)
     return dict(table)
 
 

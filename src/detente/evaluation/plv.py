@@ -13,7 +13,7 @@ Two ways to run it:
   fine-tuning per fold, about 10-15 minutes each on 2 cores.
 
 >>> report = evaluate_plv(Path("PLV_train.tsv"), folds=5, fast=True)  # doctest: +SKIP
->>> round(report.macro_f1, 2)
+>>> round(report.macro_f1, 2)  # doctest: +SKIP
 0.74
 """
 
@@ -315,6 +315,7 @@ def evaluate_plv(
     # Gold relabelled where detente's convention differs (sanctions: COERCE -> SANCTION).
     gold_detente = [with_detente_conventions(e).label for e in examples]
     notes: list[str] = []
+    overlap: float | None
     if folds:
         if folds < 2 or folds > len(examples):
             raise ValueError(f"folds must be between 2 and the number of rows ({len(examples)})")

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from detente.analysis.common import as_date, check_range, resolve_actor
-from detente.coding.ontology import PLOVER_TYPES, normalise_type
+from detente import query
 from detente.errors import InputError, UnsupportedFormatError
 from detente.export.common import ExportReport, Written, imprecise_note, joined
 from detente.export.gdelt import GDELT_COLUMNS, GDELT_SCHEMA, read_gdelt, write_gdelt
@@ -31,7 +30,8 @@ from detente.export.icews import ICEWS_COLUMNS, ICEWS_SCHEMA, write_icews
 from detente.export.plover import plover_schema, write_plover
 from detente.export.polecat import POLECAT_COLUMNS, POLECAT_SCHEMA, write_polecat
 from detente.export.tables import TABLE_COLUMNS, write_table
-from detente.store import DbLike, EventFilter, reading
+from detente.settings import Settings
+from detente.store import DbLike, reading
 
 FORMATS = ("parquet", "csv", "jsonl", "gdelt", "icews", "plover", "polecat")
 # The column that takes a whole day in each format whose dates cannot hold a month.
@@ -51,16 +51,19 @@ def export(
     *,
     source: str | None = None,
     target: str | None = None,
-    plover: str | None = None,
+    type: str | None = None,
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
     doc_id: str | None = None,
     header: bool = False,
     day_only: bool = False,
+    settings: Settings | None = None,
 ) -> ExportReport:
-    """Write the events matching the filters (as `detente events`) to `output`.
+    """Write the events matching the filters (as `detente.events`) to `output`.
 
-    `source`/`target` take codes or names. `header=True` gives a GDELT file a header line
+    The filters are read as `detente.events` reads them (`detente.query.event_filter`):
+    `source`/`target` take codes or names, `type` a PLOVER type (older names too), `since`
+    and `until` dates of any precision. `header=True` gives a GDELT file a header line
     (GDELT's own have none; the other formats always have one where they have columns).
     `day_only=True` leaves out events dated to a month or a year only.
 
@@ -68,23 +71,21 @@ def export(
     ExportReport(fmt='gdelt', path=PosixPath('events.tsv'), events=42, ...)
     """
     if fmt not in FORMATS:
-        raise UnsupportedFormatError(f"unknown export format {fmt!r}",
-                                     hint=f"Use --format {', '.join(FORMATS)}.")
+        raise query.about(UnsupportedFormatError(f"format: unknown export format {fmt!r}",
+                                                 hint=f"Use one of: {', '.join(FORMATS)}."),
+                          "format")
     path = Path(output)
     if not path.parent.exists():
-        raise InputError(f"the folder for the output {path} does not exist",
-                         hint=f"Create {path.parent} or pass another --output.")
+        raise query.about(InputError(f"output: the folder for {path} does not exist",
+                                     hint=f"Create {path.parent} or write somewhere else."),
+                          "output")
     if path.is_dir():
-        raise InputError(f"the output {path} is a folder",
-                         hint="Pass a file name, e.g. --output events.parquet.")
-    since, until = as_date(since, "--since"), as_date(until, "--until", end=True)
-    check_range(since, until)
+        raise query.about(InputError(f"output: {path} is a folder",
+                                     hint="Name a file, such as events.parquet."), "output")
+    settings = query.given(settings)
     with reading(db) as store:
-        filters = EventFilter(
-            source=resolve_actor(source, store) if source else None,
-            target=resolve_actor(target, store) if target else None,
-            plover=_plover_type(plover) if plover else None,
-            since=since, until=until, doc_id=doc_id)
+        filters = query.event_filter(store, settings, source=source, target=target,
+                                     type=type, since=since, until=until, doc_id=doc_id)
         frame = joined(store, filters, day_only)
     temp = path.with_name(f".{path.name}.part")
     try:
@@ -116,11 +117,3 @@ def _write(frame: pl.DataFrame, path: Path, fmt: str, header: bool, lines: bool)
 def _has_header(fmt: str, header: bool) -> bool:
     """Whether the written file starts with a header line."""
     return header if fmt == "gdelt" else fmt in {"csv", "icews", "polecat"}
-
-
-def _plover_type(name: str) -> str:
-    value = normalise_type(name)
-    if value not in PLOVER_TYPES:
-        raise InputError(f"unknown event type {name!r}",
-                         hint=f"Use a PLOVER type: {', '.join(PLOVER_TYPES)}.")
-    return value

@@ -154,6 +154,8 @@ def _action_geo(code: str | None, place: str | None) -> dict[str, Any]:
     if found is None:
         return {}
     country = found.country
+    adm1: str | None
+    feature: str | None
     if found.level == "city":
         kind = US_CITY if country.iso3 == "USA" else WORLD_CITY
         adm1, feature = None, str(found.geonameid)

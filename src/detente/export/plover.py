@@ -102,7 +102,7 @@ def entity(code: str | None, sector_code: str, name: str, text: str
 
 def plover_record(row: dict[str, Any]) -> dict[str, Any] | None:
     """One joined, dated event row → its PLOVER record; None when PLOVER cannot code it."""
-    from detente import __version__
+    from detente.version import __version__
 
     actor = entity(row["source_code"], row["source_sector"] or "", row["source_name"] or "",
                    row["source_text"] or "")

@@ -32,10 +32,12 @@ BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
 )]
 
 # Frequent English function words; their share of tokens tells English text apart.
-ENGLISH_WORDS = frozenset(
-    "the of and to in a is that for on with as was by it at from be this are have "
-    "has its an not or which but were their been will his after also would had".split()
-)
+ENGLISH_WORDS = frozenset({
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was",
+    "by", "it", "at", "from", "be", "this", "are", "have", "has", "its", "an", "not",
+    "or", "which", "but", "were", "their", "been", "will", "his", "after", "also",
+    "would", "had"
+})
 
 WORD = re.compile(r"[^\W\d_]+")
 
@@ -70,9 +72,8 @@ def unwrap(text: str) -> str:
         return text
     paragraphs: list[list[str]] = [[]]
     for line in lines:
-        if not line.strip() or line.startswith(("  ", "\t")):
-            if paragraphs[-1]:
-                paragraphs.append([])
+        if (not line.strip() or line.startswith(("  ", "\t"))) and paragraphs[-1]:
+            paragraphs.append([])
         if line.strip():
             paragraphs[-1].append(line.strip())
     return "\n\n".join(" ".join(p) for p in paragraphs if p)

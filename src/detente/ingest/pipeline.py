@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any
 
+from detente.coding.protocol import DocumentCoder
 from detente.errors import DetenteError, InputError
 from detente.ingest.prepare import DatedAs, prepare
 from detente.ingest.readers import (
@@ -32,9 +33,9 @@ from detente.ingest.readers import (
     unexpected,
 )
 from detente.ingest.windows import Piece, Shift, coded_as, pieces
-from detente.records import Document, Event, Sentence
+from detente.records import Document, Event, Sentence, StoredMention
 from detente.settings import Settings
-from detente.store import Store, StoredMention, open_store
+from detente.store import Store, open_store
 
 if TYPE_CHECKING:  # spaCy is imported when the first document is parsed, not on import
     from spacy.language import Language
@@ -43,14 +44,6 @@ if TYPE_CHECKING:  # spaCy is imported when the first document is parsed, not on
 # The most characters spaCy parses in one batch (one longer window goes alone): about
 # 300 MB of parser memory (see windows.py).
 BATCH_CHARS = 100_000
-
-
-class DocumentCoder(Protocol):
-    """What a coder stage must offer: a versioned name and `code(doc, parsed)`."""
-
-    name: str
-
-    def code(self, doc: Document, parsed: Doc) -> tuple[list[Event], list[StoredMention]]: ...
 
 
 @dataclass(frozen=True)
@@ -97,11 +90,15 @@ class Coded:
 Progress = Callable[[int, int], None]
 
 
-def raw_documents(inputs: Sequence[str | Path], max_bytes: int,
+def raw_documents(inputs: Sequence[str | Path | RawDoc], max_bytes: int,
                   stdin: IO[Any] | None = None) -> Iterator[RawDoc | InputError]:
-    """Every raw document of the inputs (files, folders, `-` for JSONL on stdin), or the
-    error of an input that cannot be read, whatever raised it."""
+    """Every raw document of the inputs (files, folders, `-` for JSONL on stdin, or raw
+    documents given as records, as the HTTP API's JSON uploads are), or the error of an
+    input that cannot be read, whatever raised it."""
     for item in inputs:
+        if isinstance(item, RawDoc):
+            yield item
+            continue
         if str(item) == "-":
             stream = stdin or sys.stdin
             # Bytes where there are any: a line that is not UTF-8 is then that line's error.
@@ -110,22 +107,32 @@ def raw_documents(inputs: Sequence[str | Path], max_bytes: int,
             continue
         path = Path(item)
         if not path.exists() and not path.is_symlink():
-            yield named(InputError(f"{path}: no such file or folder",
-                                   hint="Check the path (relative paths start at the current "
-                                        "folder)."), str(path))
+            yield missing(path)
             continue
         for file in iter_paths(path):
-            name = printable(str(file))
-            try:
-                if is_jsonl(file):
-                    with open_regular(file) as handle:
-                        yield from read_jsonl(stream_lines(handle, max_bytes), name, max_bytes)
-                else:
-                    yield from read_file(file, max_bytes)
-            except InputError as exc:
-                yield named(exc, name)
-            except Exception as exc:  # noqa: BLE001 - whatever one file raises is that file's failure
-                yield named(unexpected(exc, name), name)
+            yield from file_documents(file, max_bytes)
+
+
+def missing(path: Path) -> InputError:
+    """The error of an input path that does not exist."""
+    return named(InputError(f"{path}: no such file or folder",
+                            hint="Check the path (relative paths start at the current "
+                                 "folder)."), str(path))
+
+
+def file_documents(file: Path, max_bytes: int) -> Iterator[RawDoc | InputError]:
+    """The raw documents of one file (one per JSONL line), or its error, whatever raised it."""
+    name = printable(str(file))
+    try:
+        if is_jsonl(file):
+            with open_regular(file) as handle:
+                yield from read_jsonl(stream_lines(handle, max_bytes), name, max_bytes)
+        else:
+            yield from read_file(file, max_bytes)
+    except InputError as exc:
+        yield named(exc, name)
+    except Exception as exc:  # noqa: BLE001 - whatever one file raises is that file's failure
+        yield named(unexpected(exc, name), name)
 
 
 def named(exc: InputError, name: str) -> InputError:
@@ -141,17 +148,18 @@ def prepared(raws: Iterable[RawDoc | InputError], date_override: DatedAs | None 
     so is any exception preparing it raises)."""
     for raw in raws:
         if isinstance(raw, InputError):
-            yield _failure(raw, getattr(raw, "input", "") or "<input>")
+            yield failure_of(raw, getattr(raw, "input", "") or "<input>")
             continue
         try:
             yield prepare(raw, date_override, day_first=day_first)
         except DetenteError as exc:
-            yield _failure(exc, raw.name)
+            yield failure_of(exc, raw.name)
         except Exception as exc:  # noqa: BLE001 - one document's failure, never the batch's
-            yield _failure(unexpected(exc, raw.name, "could not be prepared"), raw.name)
+            yield failure_of(unexpected(exc, raw.name, "could not be prepared"), raw.name)
 
 
-def _failure(exc: DetenteError, name: str) -> Failure:
+def failure_of(exc: DetenteError, name: str) -> Failure:
+    """The recorded failure of the input `name`, from the error it raised."""
     return Failure(input=printable(name), code=exc.code, message=printable(exc.message),
                    hint=printable(exc.hint or ""))
 
@@ -161,19 +169,19 @@ def sentences_of(doc: Document, parsed: Doc) -> list[Sentence]:
             for i, s in enumerate(parsed.sents) if s.text.strip()]
 
 
-def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: int = 32,
-            n_process: int = 1) -> Iterator[Coded | Failure]:
-    """Parse documents in batches and code them: one Coded per document, or the Failure
-    of a document that could not be parsed or coded. A long document is parsed and coded
-    window by window, its records put back at its own offsets (windows.py)."""
+def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: int = 32
+            ) -> Iterator[Coded | Failure]:
+    """Parse documents in batches and code them, in this process: one Coded per document,
+    or the Failure of a document that could not be parsed or coded. A long document is
+    parsed and coded window by window, its records put back at its own offsets
+    (windows.py). `parallel.process_all` spreads the same work over worker processes."""
     from detente.nlp import load_nlp
 
     nlp = load_nlp(parse=coder is not None)
     parts: list[Coded] = []  # the windows of the current document so far
     shift = Shift(0, 0)
     failed: str | None = None  # the doc_id of a document whose window failed
-    for piece, parsed in parsed_pieces(nlp, (p for d in docs for p in pieces(d)),
-                                       batch_size, n_process):
+    for piece, parsed in parsed_pieces(nlp, (p for d in docs for p in pieces(d)), batch_size):
         doc = piece.doc
         if piece.first:
             parts, shift, failed = [], Shift(0, 0), None
@@ -185,7 +193,7 @@ def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
             coded = code_piece(piece, parsed, coder, shift)
         except Exception as exc:  # noqa: BLE001 - this document fails; the others go on
             failed = doc.doc_id
-            yield _failure(unexpected(exc, doc.path, "could not be parsed or coded"),
+            yield failure_of(unexpected(exc, doc.path, "could not be parsed or coded"),
                            doc.path)
             continue
         parts.append(coded)
@@ -194,15 +202,14 @@ def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
             yield joined(parts, coder)
 
 
-def parsed_pieces(nlp: Language, stream: Iterable[Piece], batch_size: int, n_process: int
+def parsed_pieces(nlp: Language, stream: Iterable[Piece], batch_size: int
                   ) -> Iterator[tuple[Piece, Doc | Exception]]:
     """Each piece with its parse (or the exception parsing it alone raised), parsed in
     batches of at most `batch_size` pieces and BATCH_CHARS characters."""
     for batch in batches(stream, batch_size, BATCH_CHARS):
         texts = [piece.text for piece in batch]
         try:
-            parsed: list[Doc | Exception] = list(nlp.pipe(
-                texts, batch_size=-(-len(texts) // n_process), n_process=n_process))
+            parsed: list[Doc | Exception] = list(nlp.pipe(texts, batch_size=len(texts)))
         except Exception:  # noqa: BLE001 - find the piece that failed: each of the others is parsed
             parsed = [parse_alone(nlp, text) for text in texts]
         yield from zip(batch, parsed, strict=True)
@@ -258,7 +265,7 @@ def joined(parts: Sequence[Coded], coder: DocumentCoder | None) -> Coded:
 
 
 def ingest(
-    inputs: Sequence[str | Path],
+    inputs: Sequence[str | Path | RawDoc],
     settings: Settings,
     coder: DocumentCoder | None = None,
     progress: Progress | None = None,
@@ -267,16 +274,20 @@ def ingest(
     store: Store | None = None,
 ) -> IngestReport:
     """Read, code and store documents into the DuckDB file `settings.db` (or into an
-    already open `store`, as the HTTP server does).
+    already open `store`, as the HTTP server does). Large inputs are coded on
+    `settings.worker_count` processes, each loading the coder `settings` name
+    (parallel.py); `coder` codes small ones here.
 
     >>> report = ingest(["examples/japan-russia"], load_settings())  # doctest: +SKIP
     >>> report.added[:1]  # doctest: +SKIP
     ['3f2a...']
     """
+    from detente.ingest.parallel import process_all  # it builds on `process`, above
+
     report = IngestReport(db=str(settings.db), coder=coder.name if coder else None)
     max_bytes = settings.max_doc_mb * 1_000_000
     opened = nullcontext(store.cursor()) if store is not None else open_store(settings.db)
-    with opened as store:
+    with opened as target:
         failures: list[Failure] = []
 
         def new_documents() -> Iterator[Document]:
@@ -285,7 +296,7 @@ def ingest(
             for item in prepared(raws, date_override, settings.day_first):
                 if isinstance(item, Failure):
                     failed(item)
-                elif item.doc_id in seen or store.has_document(item.doc_id):
+                elif item.doc_id in seen or target.has_document(item.doc_id):
                     report.present.append(item.doc_id)
                 else:
                     seen.add(item.doc_id)
@@ -293,20 +304,20 @@ def ingest(
 
         def failed(failure: Failure) -> None:
             failures.append(failure)
-            store.record_error(failure.input, failure.code, failure.message, failure.hint)
+            target.record_error(failure.input, failure.code, failure.message, failure.hint)
 
         done = 0
-        for item in process(new_documents(), coder, settings.batch_size, settings.workers):
+        for item in process_all(new_documents(), coder, settings):
             if isinstance(item, Failure):
                 failed(item)
                 continue
             try:
-                store.add_document(item.doc, item.sentences, item.events, item.mentions)
+                target.add_document(item.doc, item.sentences, item.events, item.mentions)
             except DetenteError as exc:
-                failed(_failure(exc, item.doc.path))
+                failed(failure_of(exc, item.doc.path))
                 continue
             except Exception as exc:  # noqa: BLE001 - e.g. text the database refuses: this document only
-                failed(_failure(unexpected(exc, item.doc.path, "could not be stored"),
+                failed(failure_of(unexpected(exc, item.doc.path, "could not be stored"),
                                 item.doc.path))
                 continue
             report.added.append(item.doc.doc_id)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 import os
 import re
 import stat
@@ -24,9 +23,10 @@ from detente.errors import (
     EmptyDocumentError,
     InputError,
     NotRegularFileError,
-    UnexpectedInputError,
     UnsupportedFormatError,
+    unexpected,
 )
+from detente.jsonio import json_lines, json_object, json_type
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -73,15 +73,6 @@ def iter_paths(path: Path) -> Iterator[Path]:
         return
     listed = sorted(child for child in path.rglob("*") if not child.name.startswith("."))
     yield from [child for child in listed if not child.is_dir()]
-
-
-def unexpected(exc: BaseException, name: str, what: str = "could not be read") -> InputError:
-    """An error no check foresaw, as the input's own recorded failure."""
-    detail = str(exc)[:200] or "no message"
-    return UnexpectedInputError(
-        f"{name}: {what} ({type(exc).__name__}: {detail})",
-        hint="The other inputs go on. If this input looks fine, please report it with the "
-             "input attached: it is a bug in detente.", input=name)
 
 
 def printable(text: str) -> str:
@@ -306,12 +297,11 @@ def read_html(html: str, name: str) -> RawDoc:
             hint="Save the article page itself, or paste its text into a .txt file.",
         )
     meta = {}
-    for key in ("title", "date", "url"):
-        value = getattr(result, key, None)
+    for key, field_name in (("title", "title"), ("date", "date"), ("url", "url"),
+                            ("source", "sitename")):
+        value = getattr(result, field_name, None)
         if value:
             meta[key] = str(value)
-    if getattr(result, "sitename", None):
-        meta["source"] = str(result.sitename)
     return RawDoc(name=name, text=text, fmt="html", meta=meta)
 
 
@@ -366,19 +356,10 @@ def read_pdf(data: bytes, name: str) -> RawDoc:
 
 
 JSONL_HINT = 'Write lines like {"id": "a1", "text": "...", "date": "2015-03-25"}.'
+# What a line of a JSONL document feed holds, for the lines that are not such an object.
+LINE_HINT = "Each line must be one JSON object with `id` and `text`."
 # Any UTF-16 surrogate left after json.loads is unpaired (pairs become one character).
 SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def json_type(value: object) -> str:
-    """How JSON names a value's type, for messages."""
-    if isinstance(value, bool):
-        return "true/false"
-    for kind, label in ((dict, "an object"), (list, "a list"), (str, "a string"),
-                        (int, "a number"), (float, "a number")):
-        if isinstance(value, kind):
-            return label
-    return "null" if value is None else type(value).__name__
 
 
 def stream_lines(handle: IO[Any], max_bytes: int) -> Iterator[str | bytes]:
@@ -396,32 +377,25 @@ def stream_lines(handle: IO[Any], max_bytes: int) -> Iterator[str | bytes]:
         yield line
 
 
-def read_jsonl(lines: Iterable[str | bytes], name: str,
-               max_bytes: int | None = None) -> Iterator[RawDoc | InputError]:
-    """One document per line (`id` and `text` required). Lines may be text or UTF-8
-    bytes. Errors are yielded, not raised: one bad line never stops the others, and a
-    stream that fails (a pipe closed, undecodable text) ends with its error."""
-    number = 0
-    iterator = iter(lines)
-    while True:
-        where = f"{name}:{number + 1}"
+def read_jsonl(lines: Iterable[str | bytes], name: str, max_bytes: int | None = None,
+               first_line: int = 1) -> Iterator[RawDoc | InputError]:
+    """One document per line (`id` and `text` required), named by `name` and line number
+    (`first_line` for the first of `lines`: a slice of a file keeps the file's numbers).
+    Lines may be text or UTF-8 bytes, read by the one JSONL reader (`jsonio.json_lines`).
+    Errors are yielded, not raised: one bad line never stops the others, and a stream
+    that fails (a pipe closed, undecodable text) ends with its error."""
+    for item in json_lines(lines, name, hint=LINE_HINT, max_bytes=max_bytes,
+                           first_line=first_line):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        where, record = item
         try:
-            line = next(iterator)
-        except StopIteration:
-            return
-        except Exception as exc:  # noqa: BLE001 - the stream itself failed: nothing after it is readable
-            yield unexpected(exc, where, "the input stops here")
-            return
-        number += 1
-        try:
-            raw = jsonl_document(line, where, max_bytes)
+            yield jsonl_record(record, where)
         except InputError as exc:
             yield _at(where, exc)
         except Exception as exc:  # noqa: BLE001 - whatever one line does, it is that line's failure
             yield unexpected(exc, where)
-        else:
-            if raw is not None:
-                yield raw
 
 
 def _at(where: str, exc: InputError) -> InputError:
@@ -433,31 +407,13 @@ def jsonl_document(line: str | bytes, where: str, max_bytes: int | None = None
                    ) -> RawDoc | None:
     """One JSONL line as a raw document; None for a blank line; InputError for a line
     that is not UTF-8, not JSON, too deep, or holds a field of the wrong type."""
-    if max_bytes is not None and len(line) > max_bytes:
-        raise InputError(f"{where}: the line is over the {max_bytes / 1e6:.0f} MB limit",
-                         hint="Raise the limit with --max-mb (or DETENTE_MAX_DOC_MB).")
-    if isinstance(line, bytes):
-        try:
-            line = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{where}: not UTF-8 text (byte 0x{line[exc.start]:02x} at "
-                             f"column {exc.start + 1})",
-                             hint="Write JSONL in UTF-8 (e.g. iconv -t utf-8).") from exc
-    line = line.removeprefix("\ufeff")
-    if not line.strip():
-        return None
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})",
-                         hint="Each line must be one JSON object with `id` and `text`.") from exc
-    except RecursionError as exc:
-        raise InputError(f"{where}: the JSON is nested too deeply to read",
-                         hint="Each line must be one flat JSON object with `id` and "
-                              "`text`.") from exc
-    if not isinstance(record, dict):
-        raise InputError(f"{where}: a JSONL line must be a JSON object, not "
-                         f"{json_type(record)}", hint=JSONL_HINT)
+    record = json_object(line, where, hint=LINE_HINT, max_bytes=max_bytes)
+    return None if record is None else jsonl_record(record, where)
+
+
+def jsonl_record(record: dict[str, Any], where: str) -> RawDoc:
+    """A JSONL line's object as a raw document; InputError when it lacks `id` or `text`
+    or holds a field of the wrong type."""
     if "id" not in record or record.get("text") in (None, ""):
         raise InputError(f"{where}: a JSONL document needs `id` and non-empty `text`",
                          hint=JSONL_HINT)

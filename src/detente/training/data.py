@@ -148,7 +148,7 @@ def read_gsr(path: Path) -> list[Example]:
     source and no target ("A and B agreed") pairs the first two sources.
     """
     records = json.loads(Path(path).read_text(encoding="utf-8"))
-    examples = []
+    examples: list[Example] = []
     for record in records:
         event = str(record.get("event", "")).upper()
         if event == "DOCUMENT":

@@ -66,7 +66,8 @@ VERSION = "pairs-minilm.v1"
 def _model(torch):
     from transformers import AutoModel
 
-    class PairModel(torch.nn.Module):
+    # torch is imported lazily and passed in, so mypy cannot see the base class
+    class PairModel(torch.nn.Module):  # type: ignore[name-defined]
         """The encoder, and the head that scores pooled pair vectors (pair_features)."""
 
         def __init__(self) -> None:
@@ -176,7 +177,7 @@ def export(model, tokenizer, folder: Path, training: dict, log: Log = print) -> 
     folder.mkdir(parents=True, exist_ok=True)
     fp32, int8 = folder / "encoder.fp32.onnx", folder / "encoder.int8.onnx"
 
-    class Encoder(torch.nn.Module):
+    class Encoder(torch.nn.Module):  # type: ignore[name-defined]
         def __init__(self, encoder) -> None:
             super().__init__()
             self.encoder = encoder

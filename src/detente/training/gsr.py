@@ -31,10 +31,11 @@ def record_document(record: dict) -> dict | None:
     if record["event"].upper() == "RETREAT":
         plover = "RETREAT"
     sources, targets = _actors(record.get("source")), _actors(record.get("target"))
+    pairs: list[tuple[dict, dict | None]]
     if not targets and len(sources) > 1:  # "A and B agreed": each toward the others
         pairs = [(s, t) for s in sources for t in sources if s is not t]
     else:
-        pairs = [(s, t) for s in sources for t in (targets or [None])]
+        pairs = [(s, t) for s in sources for t in (targets if targets else [None])]
     events = []
     whole = (0, len(text))
     for source, target in pairs:
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     output = Path(argv[0])
     records = json.loads((default_shared_dir() / GSR).read_text(encoding="utf-8"))
     # One id appears twice in the file with two texts: the reader keeps the first.
-    firsts = {}
+    firsts: dict[str, dict] = {}
     for record in records:
         firsts.setdefault(record["id"], record)
     packed = [r for r in map(record_document, firsts.values()) if r is not None]

@@ -99,3 +99,60 @@ export function errorBox(error, title = "Something went wrong") {
 export function notice(text, kind = "info") {
   return h("div", { class: `notice ${kind}` }, h("p", {}, text));
 }
+
+const SVG = "http://www.w3.org/2000/svg";
+
+// An SVG element, as `h` makes HTML ones (text only ever as text nodes).
+export function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else el.setAttribute(key, String(value));
+  }
+  return append(el, children);
+}
+
+// One CSV field: quoted when it holds a comma, a quote or a line break. A field that a
+// spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote mark.
+function csvField(value) {
+  if (value === null || value === undefined) return "";
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function csvText(columns, rows) {
+  const lines = [columns.map(csvField).join(",")];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+// A "Download CSV" button for what a view shows: `data()` gives { columns, rows } at the
+// moment of the click, so the file always holds what is on screen.
+export function csvButton(filename, data, label = "Download CSV") {
+  return h("button", {
+    type: "button", class: "button secondary csv-download",
+    onclick: () => {
+      const { columns, rows } = data();
+      const url = URL.createObjectURL(new Blob([csvText(columns, rows)],
+        { type: "text/csv;charset=utf-8" }));
+      const link = h("a", { href: url, download: filename, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
+  }, label);
+}
+
+// How a dyad's counts are shown: raw, or per 100 documents published in the period.
+export const MEASURES = {
+  events: { label: "Events", unit: "Events" },
+  per_documents: { label: "Events per 100 documents", unit: "Events per 100 documents" },
+};
+
+export function perDocuments(count, documents) {
+  return documents ? Math.round((count / documents) * 10000) / 100 : null;
+}

@@ -1,10 +1,13 @@
-// The dyad view: pick two actors → timeline by period → a period's events with their
-// evidence → open the document. State lives in the URL hash, so a view can be shared.
+// The dyad view: pick two actors → timeline by period (raw counts or per 100 documents,
+// with the mean Goldstein line) → a period's events with their evidence → open the
+// document. State lives in the URL hash, so a view can be shared; each table on screen
+// downloads as CSV.
 
 import { getJSON } from "./api.js";
 import { drawTimeline } from "./chart.js";
 import {
-  QUADS, actorCell, errorBox, formatDate, formatPeriod, h, notice, plural, replace, typeBadge,
+  MEASURES, QUADS, actorCell, csvButton, errorBox, formatDate, formatPeriod, h, notice,
+  perDocuments, plural, replace, typeBadge,
 } from "./dom.js";
 
 const PAGE = 100;
@@ -12,7 +15,7 @@ let chart = null;
 
 function writeHash(state) {
   const query = new URLSearchParams();
-  for (const key of ["a", "b", "by", "dir", "history", "from", "to", "period"]) {
+  for (const key of ["a", "b", "by", "dir", "measure", "history", "from", "to", "period"]) {
     if (state[key]) query.set(key, state[key]);
   }
   history.replaceState(null, "", `#/dyad?${query}`);
@@ -81,6 +84,7 @@ export async function renderDyad(main, params) {
     b: pick("b", (v) => codes.has(v), busiest.target),
     by: pick("by", (v) => ["month", "quarter", "year"].includes(v), "month"),
     dir: pick("dir", (v) => ["both", "ab", "ba"].includes(v), "both"),
+    measure: pick("measure", (v) => v in MEASURES, "events"),
     // "1": historical events (dated years before their article) are in the timeline.
     history: params.get("history") === "1" ? "1" : "",
     from: params.get("from") || "",
@@ -99,6 +103,9 @@ export async function renderDyad(main, params) {
   const selectBy = h("select", { class: "narrow" });
   options(selectBy, [["month", "Month"], ["quarter", "Quarter"], ["year", "Year"]], state.by);
   const selectDir = h("select");
+  const selectMeasure = h("select");
+  options(selectMeasure, Object.entries(MEASURES).map(([key, m]) => [key, m.label]),
+    state.measure);
   const selectFrom = h("select", { class: "narrow" });
   const selectTo = h("select", { class: "narrow" });
   const periodSelect = h("select", { id: "period", name: "period" });
@@ -110,6 +117,7 @@ export async function renderDyad(main, params) {
     field("actor-b", "Actor B", selectB),
     field("direction", "Direction", selectDir),
     field("group-by", "Group by", selectBy),
+    field("measure", "Show", selectMeasure),
     field("from-year", "From", selectFrom),
     field("to-year", "To", selectTo),
     h("div", { class: "field check-field" }, h("label", { class: "check", for: "history",
@@ -181,8 +189,10 @@ export async function renderDyad(main, params) {
     const total = withEvents.reduce((sum, r) => sum + r.events, 0);
     const cooperation = withEvents.reduce((s, r) =>
       s + r.verbal_cooperation + r.material_cooperation, 0);
+    const perDocs = state.measure === "per_documents";
     const title = h("h2", { id: "chart-title" },
-      `${arrowTitle(state)}: cooperation and conflict by ${state.by}`);
+      `${arrowTitle(state)}: cooperation and conflict by ${state.by}` +
+      (perDocs ? ", per 100 documents" : ""));
     const stats = h("dl", { class: "stats" },
       h("div", {}, h("dt", {}, "Events"), h("dd", {}, total.toLocaleString("en"))),
       h("div", {}, h("dt", {}, "Cooperation"), h("dd", { class: "coop" },
@@ -201,16 +211,21 @@ export async function renderDyad(main, params) {
       "see them.") : null;
     const leftOut = timeline.history_note ? h("p", { class: "hint range-note history-note" },
       `${timeline.history_note}; tick “Historical events” to include them.`) : null;
+    const legend = h("p", { class: "hint chart-note" }, "Line: mean Goldstein score of the " +
+      "period's events, from −10 (conflict) to +10 (cooperation), on the right axis." +
+      (perDocs ? " Bars: events per 100 documents published in the period (any dyad's)." : ""));
+    const download = csvButton(`${state.a}-${state.b}-${state.by}.csv`, () => timelineCsv(rows));
     replace(chartCard, h("div", { class: "card-head" }, title, stats),
       total === 0
         ? notice(timeline.message || "No events for this dyad in these years.")
-        : [plot, h("div", { class: "period-picker" },
+        : [plot, legend, h("div", { class: "period-picker" },
           h("label", { for: "period" }, "Period"), periodSelect,
-          h("span", { class: "hint" }, "or click a bar in the chart"))],
+          h("span", { class: "hint" }, "or click a bar in the chart"), download)],
       outside, leftOut);
     if (total === 0) return;
     drawTimeline(plot, rows, {
       by: state.by, selected: state.period, onPick: (period) => showPeriod(period, true),
+      measure: state.measure,
       label: `Bar chart of events between ${state.a} and ${state.b} by ${state.by}: ` +
         `${total} events, ${cooperation} cooperative.`,
     }).then((drawn) => { chart = drawn; })
@@ -279,8 +294,9 @@ export async function renderDyad(main, params) {
       count.textContent = total > events.length
         ? `Showing ${events.length} of ${plural(total, "event")}` : plural(total, "event");
       more.textContent = `Show ${Math.min(PAGE * wanted.length, total - events.length)} more`;
-      replace(body, eventsTable(events), total > events.length ? h("div",
-        { class: "actions more" }, more) : null);
+      const download = csvButton(`${state.a}-${state.b}-events.csv`, () => eventsCsv(events));
+      replace(body, eventsTable(events), h("div", { class: "actions more" },
+        total > events.length ? more : null, download));
       return true;
     }
 
@@ -331,6 +347,11 @@ export async function renderDyad(main, params) {
     state.dir = selectDir.value;
     showRange();
   });
+  selectMeasure.addEventListener("change", () => {
+    state.measure = selectMeasure.value;
+    writeHash(state);
+    drawChart();
+  });
   for (const [select, key] of [[selectFrom, "from"], [selectTo, "to"]]) {
     select.addEventListener("change", () => {
       state[key] = select.value;
@@ -352,6 +373,25 @@ export async function renderDyad(main, params) {
 
   await loadTimeline();
   return heading;
+}
+
+const TIMELINE_COLUMNS = ["period", "start", "end", "direction", "verbal_cooperation",
+  "material_cooperation", "verbal_conflict", "material_conflict", "events", "documents",
+  "events_per_100_documents", "goldstein_sum", "goldstein_mean", "net_cooperation"];
+
+// The chart's rows as CSV: the shown direction and years, with the normalised count.
+export function timelineCsv(rows) {
+  return { columns: TIMELINE_COLUMNS, rows: rows.map((r) => ({ ...r,
+    events_per_100_documents: perDocuments(r.events, r.documents) })) };
+}
+
+const EVENT_COLUMNS = ["date", "date_precision", "source", "target", "plover", "cameo",
+  "quad_class", "goldstein", "evidence", "doc_id", "event_id"];
+
+function eventsCsv(events) {
+  const actor = (a) => (a && a.code ? [a.code, a.sector].filter(Boolean).join(" ") : "");
+  return { columns: EVENT_COLUMNS, rows: events.map((e) => ({ ...e,
+    source: actor(e.source), target: actor(e.target) })) };
 }
 
 // A table cell; on phones its label is shown beside it (see app.css).

@@ -1,10 +1,13 @@
-// The dashboard's router: views keyed by the URL hash (#/, #/documents, #/doc/ID, #/api).
+// The dashboard's router: views keyed by the URL hash (#/, #/compare, #/network,
+// #/documents, #/doc/ID, #/api).
 
 import { getJSON } from "./api.js";
 import { renderApi } from "./apiref.js";
+import { renderCompare } from "./compare.js";
 import { renderDocument } from "./document.js";
 import { renderDocuments } from "./documents.js";
 import { renderDyad } from "./dyad.js";
+import { renderNetwork } from "./network.js";
 import { errorBox, plural, replace } from "./dom.js";
 
 const main = document.getElementById("main");
@@ -40,6 +43,8 @@ async function route() {
   let heading = null;
   try {
     if (view === "dyad") heading = await renderDyad(main, params);
+    else if (view === "compare") heading = await renderCompare(main, params);
+    else if (view === "network") heading = await renderNetwork(main, params);
     else if (view === "documents") {
       heading = await renderDocuments(main, { onChange: refreshStatus });
     }

@@ -1,8 +1,10 @@
 """`detente serve`: the HTTP API and dashboard over one database.
 
-The command opens the database itself before the server starts, so a locked or
-unreadable file is reported like any other CLI error, with its hint and exit code.
-Register it in the main CLI with `app.command("serve")(serve_command)`.
+The command checks the port and opens the database itself before the server starts, so
+a busy port or a locked or unreadable file is reported like any other CLI error, with
+its hint and exit code. It then marks the database as served (`detente.served`) for as
+long as it runs: the server opens the file only while it answers requests, so others
+may read it meanwhile, but no other process may write it. `main` registers it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from detente.settings import HELP
+from detente.cli.common import ConfigOption, DbOption, err, out, refuse, run, settings_from
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Seconds an idle keep-alive connection stays open. Longer than clients keep theirs
@@ -38,12 +40,18 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " (env DETENTE_DB)")]
+def prepare(db: Path) -> None:
+    """Create or migrate the database now, so that a locked or unreadable one is an error
+    before the server starts."""
+    from detente.store import open_store
+
+    with open_store(db):
+        pass
+
+
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on; the API has no "
                                                         "login, so keep it on loopback.")]
 PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
-ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", help="TOML config file (default ./detente.toml) (env DETENTE_CONFIG)")]
 
 
 def serve_command(
@@ -54,26 +62,25 @@ def serve_command(
 ) -> None:
     """Serve the JSON API and the dashboard at http://HOST:PORT/ (Ctrl+C stops it).
 
-    While it runs, add documents on the dashboard or by POST /api/documents, not ingest.
+    While it runs, add documents on the dashboard or by POST /api/documents, not ingest;
+    reading the database (detente events, a notebook's read-only connection) works.
     """
     import uvicorn
 
     from detente.api import create_app
-    from detente.cli import err, out, run, settings_from
-    from detente.store import open_store
+    from detente.served import serving
 
-    settings = run(lambda: settings_from(config, db=db))
+    settings = settings_from(config, db=db)
     problem = port_problem(host, port)
     if problem:
-        err.print(f"[bold red]error[/] {problem}", highlight=False)
-        err.print(f"[yellow]hint[/] stop the other server or pass another port, e.g. "
-                  f"--port {port + 1}", highlight=False)
-        raise typer.Exit(2)
+        refuse("port", problem, "Stop the other server, or choose another port, such as "
+                                f"port {port + 1}.")
     with ExitStack() as stack:
-        store = run(lambda: stack.enter_context(open_store(settings.db)))
+        # Opened once (created, migrated, or refused when locked or served), then marked.
+        run(lambda: prepare(settings.db))
+        run(lambda: stack.enter_context(serving(settings.db)))
         # On loopback, only loopback host names are answered (no DNS rebinding).
-        app = create_app(store, settings,
-                         allowed_hosts=LOOPBACK if host in LOOPBACK else None)
+        app = create_app(settings, allowed_hosts=LOOPBACK if host in LOOPBACK else None)
         shown = f"[{host}]" if ":" in host else host
         out.print(f"detente: serving {settings.db} at http://{shown}:{port}/ "
                   "(API under /api, Ctrl+C to stop)", highlight=False)
@@ -82,7 +89,3 @@ def serve_command(
                       "address can read the database and upload documents.", highlight=False)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                     timeout_keep_alive=KEEP_ALIVE_S)
-
-
-if __name__ == "__main__":  # `python -m detente.cli_serve`, before the main CLI registers it
-    typer.run(serve_command)

@@ -1,47 +1,37 @@
-"""`detente timeline`, `key-events`, `network` and `export`: thin commands over the analyses.
-
-Register them in the main CLI:
-
-    app.command("timeline")(timeline_command)
-    app.command("key-events")(key_events_command)
-    app.command("network")(network_command)
-    app.command("export")(export_command)
-
-The CLI helpers (run, print_rows ...) are imported when a command runs, so that
-`detente.cli` can import this module at its top without a cycle.
-"""
+"""`detente timeline`, `key-events`, `network` and `export`: thin commands over the
+analyses and the exports, and the tables they print. `main` mounts them."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from detente.analysis import HISTORY_YEARS, DemoAnalysis, KeyEvent, Network, Timeline
-from detente.cli_common import check_format, err, out, print_rows, run, settings_from
-from detente.export import FORMATS
-from detente.settings import HELP
+from detente.analysis.common import HISTORY_YEARS
+from detente.cli.common import (
+    ActorA,
+    ActorB,
+    ConfigOption,
+    DbOption,
+    PlotOption,
+    ShortFormat,
+    SinceOption,
+    SourceOption,
+    TargetOption,
+    TypeOption,
+    UntilOption,
+    check_format,
+    err,
+    out,
+    print_json,
+    print_rows,
+    run,
+    settings_from,
+)
 
-DbOption = Annotated[Path | None, typer.Option("--db", help=HELP["db"] + " [env DETENTE_DB]")]
-ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", help="TOML config file (default ./detente.toml) [env DETENTE_CONFIG]")]
-ActorA = Annotated[str, typer.Argument(help="First actor: an ISO 3166 alpha-3 code (JPN), an "
-                                            "international code (G7, EU, NATO) or a country "
-                                            "name (Japan).", metavar="A",
-                                      show_default=False)]
-ActorB = Annotated[str, typer.Argument(help="Second actor, in the same forms (RUS, Russia).",
-                                       metavar="B", show_default=False)]
-SinceOption = Annotated[str | None, typer.Option(
-    "--since", help="First date, YYYY-MM-DD (or YYYY-MM, YYYY); events dated from then on.")]
-UntilOption = Annotated[str | None, typer.Option(
-    "--until", help="Last date, YYYY-MM-DD (or YYYY-MM, YYYY: to the end of that month or "
-                    "year); events dated up to then.")]
-PlotOption = Annotated[Path | None, typer.Option(
-    "--plot", help="Also draw the result to this file: .png, .svg or .html (drawn "
-                   "offline, no browser needed).")]
+if TYPE_CHECKING:
+    from detente.analysis import DemoAnalysis, KeyEvent, Network, Timeline
 
 
 def timeline_command(
@@ -72,16 +62,16 @@ def timeline_command(
     Example: detente timeline Japan Russia --by quarter --plot jpn-rus.png
     """
     from detente.analysis import plot_timeline, timeline
-    from detente.store import to_json
 
     fmt = check_format(format, ("table", "json", "csv"))
-    settings = run(lambda: settings_from(config, db=db))
+    settings = settings_from(config, db=db)
     result = run(lambda: timeline(settings.db, a, b, by=by, both_directions=both_directions,
-                                  since=since, until=until, history=history))
+                                  since=since, until=until, history=history,
+                                  settings=settings))
     if plot is not None:
         _wrote(run(lambda: plot_timeline(result, plot)))
     if fmt == "json":
-        sys.stdout.write(to_json(result.to_dict()) + "\n")
+        print_json(result.to_dict())
     elif fmt == "csv":
         rows = [r.to_dict() for r in result.rows]
         print_rows(rows, "csv", list(rows[0]) if rows else ["period", "direction", "events"])
@@ -98,8 +88,7 @@ def key_events_command(
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many events to list.")] = 10,
     since: SinceOption = None,
     until: UntilOption = None,
-    format: Annotated[str, typer.Option("--format", "-f",
-                                        help="Output format: table or json.")] = "table",
+    format: ShortFormat = "table",
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -109,13 +98,13 @@ def key_events_command(
     Example: detente key-events JPN RUS --top 5
     """
     from detente.analysis import key_events
-    from detente.store import to_json
 
     fmt = check_format(format, ("table", "json"))
-    settings = run(lambda: settings_from(config, db=db))
-    found = run(lambda: key_events(settings.db, a, b, top=top, since=since, until=until))
+    settings = settings_from(config, db=db)
+    found = run(lambda: key_events(settings.db, a, b, top=top, since=since, until=until,
+                                   settings=settings))
     if fmt == "json":
-        sys.stdout.write(to_json([k.to_dict() for k in found]) + "\n")
+        print_json([k.to_dict() for k in found])
     elif not found:
         out.print(f"No events between {a} and {b} in {settings.db}; ingest documents that "
                   "report on both, or widen --since/--until.", highlight=False)
@@ -143,15 +132,15 @@ def network_command(
     Example: detente network --since 2014-01-01 --plot network.png
     """
     from detente.analysis import network, plot_network
-    from detente.store import to_json
 
     fmt = check_format(format, ("table", "json"))
-    settings = run(lambda: settings_from(config, db=db))
-    graph = run(lambda: network(settings.db, since=since, until=until, sectors=sectors))
+    settings = settings_from(config, db=db)
+    graph = run(lambda: network(settings.db, since=since, until=until, sectors=sectors,
+                                settings=settings))
     if plot is not None:
         _wrote(run(lambda: plot_network(graph, plot, top=top)))
     if fmt == "json":
-        sys.stdout.write(to_json(graph.to_dict()) + "\n")
+        print_json(graph.to_dict())
     else:
         print_network(graph, top)
 
@@ -165,12 +154,9 @@ def export_command(
                                         "(POLECAT-style TSV).", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (replaced "
                                          "if it exists).", show_default=False)],
-    source: Annotated[str | None, typer.Option("--source", help="Source actor, code or "
-                                               "name, e.g. JPN.")] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Target actor, code or "
-                                               "name, e.g. RUS.")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. "
-                                             "SANCTION.")] = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    type: TypeOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
     header: Annotated[bool, typer.Option("--header/--no-header", help="gdelt: start the file "
@@ -188,11 +174,10 @@ def export_command(
     """
     from detente.export import export
 
-    fmt = check_format(format, FORMATS)
-    settings = run(lambda: settings_from(config, db=db))
-    report = run(lambda: export(settings.db, fmt, output, source=source, target=target,
-                                plover=type, since=since, until=until, header=header,
-                                day_only=day_only))
+    settings = settings_from(config, db=db)
+    report = run(lambda: export(settings.db, format, output, source=source, target=target,
+                                type=type, since=since, until=until, header=header,
+                                day_only=day_only, settings=settings))
     out.print(f"Wrote {report.events} event(s) to {report.path} ({report.fmt}).",
               highlight=False)
     if report.skipped:
@@ -205,7 +190,6 @@ def export_command(
 
 
 def _wrote(path: Path) -> None:
-
     err.print(f"Wrote the plot to {path}", highlight=False)
 
 
@@ -220,7 +204,6 @@ def _history_text(result: Timeline) -> str:
 def print_timeline(result: Timeline) -> None:
     """Periods with events as a table (the CSV and JSON forms keep the empty ones), and
     what was left out."""
-
     if result.message:
         out.print(result.message, highlight=False)
     else:
@@ -230,6 +213,8 @@ def print_timeline(result: Timeline) -> None:
 
 
 def _print_periods(result: Timeline) -> None:
+    from rich.table import Table
+
     main = "both" if result.both_directions else result.directions[0]
     others = [d for d in result.directions if d != main]
     by_direction = {d: {r.period: r for r in result.series(d)} for d in others}
@@ -261,6 +246,7 @@ def _print_periods(result: Timeline) -> None:
 
 
 def print_key_events(found: list[KeyEvent], title: str) -> None:
+    from rich.table import Table
 
     table = Table(title=title, show_lines=True)
     for name in ("#", "date", "type", "actors", "Goldstein", "docs", "why", "evidence",
@@ -275,6 +261,7 @@ def print_key_events(found: list[KeyEvent], title: str) -> None:
 
 
 def print_network(graph: Network, top: int) -> None:
+    from rich.table import Table
 
     if graph.message:
         out.print(graph.message, highlight=False)
@@ -300,7 +287,6 @@ def print_network(graph: Network, top: int) -> None:
 
 def print_demo_analysis(demo: DemoAnalysis) -> None:
     """What `detente demo` prints after ingesting: the timeline, key events, plot files."""
-
     print_timeline(demo.timeline)
     if demo.key_events:
         print_key_events(list(demo.key_events),

@@ -1,0 +1,149 @@
+"""`detente run` and `detente load` on the command line (cli_run.register on a typer app),
+a run on an existing dask scheduler, settings, and the errors that name their fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from detente import library
+from detente.cli_run import register
+from detente.engine import load, run
+from detente.errors import ConfigError, InputError, NotFoundError, StoreError
+from detente.settings import Settings, load_settings
+from detente.store import open_store
+
+runner = CliRunner()
+TEXT = "Chile signed a trade agreement with Peru in Lima on Tuesday."
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def fast(**flags: object) -> Settings:
+    return load_settings({"fast": True, "workers": 1, **flags}, env={})
+
+
+def note(folder: Path, name: str = "lima.txt", text: str = TEXT) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"Date: 2018-06-05\n\n{text}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_run_and_load_commands(app, tmp_path):
+    source = note(tmp_path / "in")
+    output = tmp_path / "dataset"
+    result = runner.invoke(app, ["run", str(source), "--output", str(output), "--fast",
+                                 "--workers", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["documents"], report["engine"], report["ok"]) == (1, "local", True)
+    [event] = library.events(output)
+    assert (event.source.code, event.plover, event.target.code) == ("CHL", "SUPPORT", "PER")
+    db = tmp_path / "store.duckdb"
+    for added in (1, 0):
+        result = runner.invoke(app, ["load", str(output), "--db", str(db), "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["added"] == added
+    assert library.events(db) == [event]
+
+
+def test_run_reports_bad_input_before_it_starts(app, tmp_path):
+    output = tmp_path / "dataset"
+    result = runner.invoke(app, ["run", str(tmp_path / "missing.txt"), "-o", str(output)])
+    assert result.exit_code == InputError.exit_code
+    assert "no such file or folder" in result.output
+    assert not output.exists()
+    for args, words in ((["-"], "not standard input"),
+                        ([str(tmp_path / "*.jsonl")], "matches no file")):
+        result = runner.invoke(app, ["run", *args, "-o", str(output)])
+        assert result.exit_code == InputError.exit_code and words in result.output
+    result = runner.invoke(app, ["run", str(tmp_path), "-o", str(output), "--scheduler",
+                                 "tcp://127.0.0.1:1"])
+    assert result.exit_code == ConfigError.exit_code and "--engine dask" in result.output
+    result = runner.invoke(app, ["run", str(tmp_path), "-o", str(output), "--engine", "spark"])
+    assert result.exit_code == ConfigError.exit_code and "local or dask" in result.output
+
+
+def test_run_refuses_a_folder_that_holds_something_else(tmp_path):
+    source = note(tmp_path / "in")
+    with pytest.raises(StoreError, match="not a detente Parquet dataset"):
+        run([source], tmp_path / "in", fast())
+
+
+@pytest.mark.slow
+def test_a_dataset_is_read_only_and_a_plain_folder_no_store(tmp_path):
+    source = note(tmp_path / "in")
+    output = tmp_path / "dataset"
+    run([source], output, fast())
+    other = note(tmp_path / "more", "b.txt", "Spain expelled a diplomat from Italy.")
+    with pytest.raises(StoreError, match="Parquet dataset") as info:
+        library.ingest([other], settings=fast(db=output))
+    assert f"--output {output}" in info.value.hint
+    with pytest.raises(StoreError, match="not a detente Parquet dataset"):
+        library.events(tmp_path / "in")
+    with pytest.raises(NotFoundError):
+        load(tmp_path / "nowhere", tmp_path / "x.duckdb")
+    with pytest.raises(StoreError, match="a DuckDB file"):
+        load(output, output)
+
+
+@pytest.mark.subprocess
+def test_run_on_an_existing_scheduler(tmp_path):
+    from distributed import LocalCluster
+
+    folder = tmp_path / "in"
+    note(folder, "a.txt")
+    note(folder, "b.txt", "Spain expelled a diplomat from Italy on Friday.")
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                      dashboard_address=None) as cluster:
+        report = run([folder], tmp_path / "dataset", fast(), engine="dask",
+                     scheduler=cluster.scheduler_address)
+    assert (report.documents, report.retry) == (2, [])
+    library.ingest([folder], settings=fast(db=tmp_path / "store.duckdb"))
+    assert library.events(tmp_path / "dataset") == library.events(tmp_path / "store.duckdb")
+
+
+def test_workers_are_one_per_core_unless_set():
+    import os
+
+    assert Settings().workers == 0
+    assert Settings().worker_count == len(os.sched_getaffinity(0))
+    assert load_settings({}, env={"DETENTE_WORKERS": "auto"}).workers == 0
+    assert load_settings({"workers": "3"}, env={}).worker_count == 3
+    with pytest.raises(ConfigError, match="workers"):
+        load_settings({"workers": "-2"}, env={})
+
+
+@pytest.mark.slow
+def test_an_undated_document_is_stored_in_the_null_partition(tmp_path):
+    source = tmp_path / "undated.txt"
+    source.write_text("Kenya recalled its ambassador from Nigeria.", encoding="utf-8")
+    output = tmp_path / "dataset"
+    run([source], output, fast())
+    [part] = (output / "documents").rglob("*.parquet")
+    assert part.parent.name == "month=__HIVE_DEFAULT_PARTITION__"
+    with open_store(output) as store:
+        assert store.documents()[0]["date"] is None
+
+
+def test_one_run_at_a_time_writes_to_a_dataset(tmp_path):
+    from detente.engine import dataset
+    from detente.errors import StoreLockedError
+
+    source = note(tmp_path / "in")
+    output = tmp_path / "dataset"
+    run([source], output, fast())
+    with dataset.writing(output), pytest.raises(StoreLockedError, match="another"):
+        run([source], output, fast())
+    assert run([source], output, fast()).skipped == 1
