@@ -115,7 +115,7 @@ def measure_run(lines: list[str], settings: object, engine: str) -> dict[str, ob
         started, cpu = time.perf_counter(), cpu_seconds()
         if engine == "local":
             report = run([source], output, settings, engine="local")
-            workers, worker_cpu = [peak_mb(resource.RUSAGE_CHILDREN)], 0.0
+            workers = [peak_mb(resource.RUSAGE_CHILDREN)]
         else:
             from distributed import Client, LocalCluster
 
@@ -126,9 +126,11 @@ def measure_run(lines: list[str], settings: object, engine: str) -> dict[str, ob
                 report = run([source], output, settings, engine="dask",
                              scheduler=cluster.scheduler_address)
                 workers = sorted(client.run(peak_mb).values())
-                worker_cpu = sum(client.run(cpu_seconds).values())
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "cpu": cpu_seconds() - cpu + worker_cpu,
+        written = sum(path.stat().st_size for path in output.rglob("*.parquet")) / 1e6
+    # The cluster's nannies have reaped its workers, and this process the nannies: their
+    # CPU time is in RUSAGE_CHILDREN now, as a pool's is.
+    return {"seconds": seconds, "cpu": cpu_seconds() - cpu, "parquet_mb": written,
             "documents": report.documents + report.present,
             "events": report.events, "sentences_written": report.sentences,
             "main_mb": peak_mb(), "worker_mb": workers}
@@ -195,6 +197,9 @@ def main() -> None:
                   f"{1000 * cpu / stories:>9.0f}{raw_cpu / cpu:>7.0%}"
                   f"{result.get('events', ''):>8}{result['load']:>6.1f}  "
                   f"{result['main_mb']:.0f} / {workers}")
+        if "parquet_mb" in results["local"]:
+            print(f"Parquet written: {results['local']['parquet_mb']:.1f} MB "
+                  f"({results['local']['sentences_written']} sentences)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """One dyad's timeline, key events and network over a synthetic Parquet dataset of 10M
-events, read in place (the dataset as a store: engine/reader.py).
+events, read in place (the dataset as a store: `store.open_dataset`).
 
 The dataset has the layout `detente run` writes (documents and events, Hive-partitioned
 by publication year and month, three events a document over 25 years), with actor codes
@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 
 from detente.engine import dataset
+from detente.store import DATASET_MANIFEST, is_dataset
 
 FOLDER = Path(tempfile.gettempdir()) / "detente-bench-parquet"
 CODES = ["USA", "CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND", "ISR", "IRN", "UKR", "TUR",
@@ -89,7 +90,7 @@ def generate(root: Path, events: int) -> None:
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.parquet"))
     line = {"part": "synthetic", "inputs": [], "files": files,
             "documents": -(-events // 3), "events": events}
-    (root / dataset.MANIFEST).write_text(json.dumps(line) + "\n", encoding="utf-8")
+    (root / DATASET_MANIFEST).write_text(json.dumps(line) + "\n", encoding="utf-8")
 
 
 def documents(root: Path) -> int:
@@ -118,7 +119,7 @@ def main() -> None:
     parser.add_argument("--dyad", nargs=2, default=["USA", "CHN"])
     args = parser.parse_args()
     root = args.folder
-    if args.fresh or not dataset.is_dataset(root):
+    if args.fresh or not is_dataset(root):
         shutil.rmtree(root, ignore_errors=True)
         started = time.perf_counter()
         generate(root, args.events)

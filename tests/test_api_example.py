@@ -27,14 +27,14 @@ DOCUMENTS = [
     ("2014-03-18", "Japan announces first sanctions over Crimea", [
         ("Japan announced sanctions against Russia on Tuesday over the annexation of Crimea.",
          [("JPN", "RUS", "SANCTION", None)]),
-        ("Chief Cabinet Secretary Yoshihide Suga said Tokyo had suspended talks on easing "
-         "visa requirements.", [("JPN", "RUS", "SANCTION", None)]),
+        (("Chief Cabinet Secretary Yoshihide Suga said Tokyo had suspended talks on easing "
+          "visa requirements."), [("JPN", "RUS", "SANCTION", None)]),
         ("Russia annexed Crimea from Ukraine this month.", [("RUS", "UKR", "COERCE", "2014-03")]),
         ("Moscow criticised the decision.", [("RUS", "JPN", "ACCUSE", None)]),
     ]),
     ("2014-08-05", "Japan freezes assets of Crimea officials", [
-        ("The Japanese government froze the assets of 40 individuals linked to the "
-         "annexation.", [("JPN", "RUS", "SANCTION", None)]),
+        (("The Japanese government froze the assets of 40 individuals linked to the "
+          "annexation."), [("JPN", "RUS", "SANCTION", None)]),
         ("Russia's foreign ministry said it would respond to the measures.",
          [("RUS", "JPN", "THREATEN", None)]),
         ("Officials in Tokyo said the step was coordinated with the G7.", []),
@@ -45,8 +45,8 @@ DOCUMENTS = [
         ("Tokyo lodged a formal protest with Moscow.", [("JPN", "RUS", "ACCUSE", None)]),
     ]),
     ("2016-12-16", "Abe hosts Putin in Nagato", [
-        ("Prime Minister Shinzo Abe hosted President Vladimir Putin at a hot spring resort "
-         "in Nagato.", [("JPN", "RUS", "CONSULT", None)]),
+        (("Prime Minister Shinzo Abe hosted President Vladimir Putin at a hot spring resort "
+          "in Nagato."), [("JPN", "RUS", "CONSULT", None)]),
         ("The two leaders agreed to start talks on joint economic activities on the islands.",
          [("JPN", "RUS", "AGREE", None), ("RUS", "JPN", "AGREE", None)]),
         ("Japan will fund projects in the Russian Far East.", [("JPN", "RUS", "COOPERATE", None)]),

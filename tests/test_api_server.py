@@ -94,7 +94,7 @@ def test_ingest_into_a_served_database_fails_at_once_saying_what_to_do(
     article.write_text("Japan protested to Russia over the drills.\n", encoding="utf-8")
     result = subprocess.run([str(DETENTE), "ingest", str(article), "--db", str(db)],
                             cwd=tmp_path, env=clean_env(), capture_output=True, text=True,
-                            timeout=120)
+                            timeout=120, check=False)
     assert result.returncode == 3, result.stderr
     message = " ".join(result.stderr.split())
     assert "in use by another process" in message
@@ -125,10 +125,10 @@ def test_reads_stay_answered_while_the_server_ingests(served_db: tuple[str, Path
 
     def upload() -> None:
         answer["upload"] = httpx.post(f"{base}/api/documents", timeout=120, files=[
-            ("files", ("a.txt", b"Date: 2016-05-06\n\nPrime Minister Shinzo Abe met "
-                                b"President Vladimir Putin in Sochi on Friday.\n")),
-            ("files", ("b.txt", b"Date: 2016-09-02\n\nJapan and Russia signed an agreement "
-                                b"on economic cooperation in Vladivostok on Friday.\n")),
+            ("files", ("a.txt", (b"Date: 2016-05-06\n\nPrime Minister Shinzo Abe met "
+                                 b"President Vladimir Putin in Sochi on Friday.\n"))),
+            ("files", ("b.txt", (b"Date: 2016-09-02\n\nJapan and Russia signed an agreement "
+                                 b"on economic cooperation in Vladivostok on Friday.\n"))),
         ])
 
     before = httpx.get(f"{base}/api/health").json()["counts"]["documents"]
@@ -182,8 +182,8 @@ def test_an_upload_while_a_notebook_holds_the_file_is_refused_then_accepted(
     import duckdb
 
     base, db = served_db
-    upload = [("files", ("later.txt", b"Date: 2017-04-27\n\nPrime Minister Shinzo Abe met "
-                                      b"President Vladimir Putin in Moscow on Thursday.\n"))]
+    upload = [("files", ("later.txt", (b"Date: 2017-04-27\n\nPrime Minister Shinzo Abe met "
+                                       b"President Vladimir Putin in Moscow on Thursday.\n")))]
     with duckdb.connect(str(db), read_only=True):
         busy = httpx.post(f"{base}/api/documents", files=upload, timeout=120)
     assert busy.status_code == 409, busy.text

@@ -294,3 +294,102 @@ def test_upload_by_file_input_and_by_drag_and_drop(page: object, base_url: str,
     expect(result.locator("li a")).to_have_text(re.compile("Japan protested to Russia"))
     shot(page, "8-after-drop")
     page.watch.check()
+
+
+def downloaded_csv(page: object, button: object) -> list[dict[str, str]]:
+    """Click a "Download CSV" button and read the file it gives."""
+    import csv
+
+    with page.expect_download() as info:
+        button.click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def test_the_goldstein_line_counts_per_document_and_the_csv_of_the_chart(
+        page: object, base_url: str) -> None:
+    import httpx
+
+    open_dashboard(page, base_url, "#/dyad?a=JPN&b=RUS&by=year")
+    expect(page.locator("#timeline-chart svg .mark-line path")).to_have_count(1)
+    expect(page.locator("#timeline-chart svg")).to_contain_text("Mean Goldstein score")
+    page.select_option("#measure", "per_documents")
+    expect(page.locator("#chart-title")).to_contain_text("per 100 documents")
+    assert "measure=per_documents" in page.url
+    page.wait_for_selector("#timeline-chart svg .mark-rect path")
+    expect(page.locator("#timeline-chart svg")).to_contain_text("Events per 100 documents")
+    shot(page, "10-dyad-per-documents")
+    rows = downloaded_csv(page, page.locator(".chart-card .csv-download"))
+    served = httpx.get(f"{base_url}/api/timeline", params={"a": "JPN", "b": "RUS",
+                                                           "by": "year"}).json()
+    both = [r for r in served["rows"] if r["direction"] == "both"]
+    assert [r["period"] for r in rows] == [r["period"] for r in both]
+    for shown, row in zip(rows, both, strict=True):
+        assert int(shown["events"]) == row["events"]
+        assert int(shown["documents"]) == row["documents"]
+        expected = round(100 * row["events"] / row["documents"], 2) if row["documents"] else None
+        assert (float(shown["events_per_100_documents"]) if shown["events_per_100_documents"]
+                else None) == expected
+    # The events listed under the chart download as they are shown.
+    page.select_option("#period", "2016")
+    table = page.locator("#period-events table.events tbody tr")
+    expect(table).to_have_count(4)
+    events = downloaded_csv(page, page.locator("#period-events .csv-download"))
+    assert len(events) == 4 and {e["date"] for e in events} == {"2016-12-16"}
+    page.watch.check()
+
+
+def test_several_dyads_compared_and_downloaded(page: object, base_url: str) -> None:
+    import httpx
+
+    page.goto(f"{base_url}/#/compare?d=JPN-RUS,RUS-UKR&by=year")
+    page.wait_for_selector("#compare-chart svg .mark-line path")
+    expect(page.locator("#dyad-chips li")).to_have_count(2)
+    page.select_option("#add-a", "JPN")
+    page.select_option("#add-b", "UKR")
+    page.click("#add-dyad")
+    expect(page.locator("#dyad-chips li")).to_have_count(3)
+    expect(page.locator("table.compare-table thead th")).to_have_text(
+        ["Period", "JPN ↔ RUS", "RUS ↔ UKR", "JPN ↔ UKR"])
+    page.wait_for_selector("#compare-chart svg .mark-line path")
+    expect(page.locator("#compare-chart svg .mark-line path")).to_have_count(3)
+    assert "d=JPN-RUS%2CRUS-UKR%2CJPN-UKR" in page.url
+    page.select_option("#compare-measure", "goldstein")
+    expect(page.locator("#compare-title")).to_have_text("Mean Goldstein score by year")
+    shot(page, "11-compare-dyads")
+    rows = downloaded_csv(page, page.locator(".chart-card .csv-download"))
+    assert {r["dyad"] for r in rows} == {"JPN-RUS", "RUS-UKR", "JPN-UKR"}
+    served = httpx.get(f"{base_url}/api/timeline", params={"a": "JPN", "b": "RUS",
+                                                           "by": "year"}).json()
+    assert [(r["period"], int(r["events"])) for r in rows if r["dyad"] == "JPN-RUS"] == [
+        (r["period"], r["events"]) for r in served["rows"] if r["direction"] == "both"]
+    page.get_by_role("button", name="Remove RUS ↔ UKR").click()
+    expect(page.locator("#dyad-chips li")).to_have_count(2)
+    page.watch.check()
+
+
+def test_the_actor_network_links_to_its_dyads(page: object, base_url: str) -> None:
+    import httpx
+
+    network = httpx.get(f"{base_url}/api/network").json()
+    page.goto(f"{base_url}/#/network")
+    expect(page.locator("#network-graph .node circle")).to_have_count(len(network["nodes"]))
+    pairs = {tuple(sorted((e["source"], e["target"]))) for e in network["edges"]
+             if e["source"] != e["target"]}
+    expect(page.locator("#network-graph line.link")).to_have_count(len(pairs))
+    expect(page.locator("table.network-table tbody tr")).to_have_count(len(pairs))
+    shot(page, "12-network")
+    rows = downloaded_csv(page, page.locator(".csv-download"))
+    assert {(r["a"], r["b"]) for r in rows} == pairs
+    assert sum(int(r["events"]) for r in rows) == sum(
+        e["events"] for e in network["edges"] if e["source"] != e["target"])
+    page.get_by_role("link", name="JPN ↔ RUS").click()
+    expect(page.locator("#chart-title")).to_contain_text("JPN ↔ RUS")
+    page.watch.check()
+
+
+def test_swagger_ui_runs_under_the_page_policy(page: object, base_url: str) -> None:
+    page.goto(f"{base_url}/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/api/export")).to_be_visible()
+    expect(page.locator(".opblock")).to_have_count(11)
+    page.watch.check()

@@ -1,4 +1,4 @@
-"""`detente run` and `detente load` on the command line (cli_run.register on a typer app),
+"""`detente run` and `detente load` on the command line (the `detente` app),
 a run on an existing dask scheduler, settings, and the errors that name their fix."""
 
 from __future__ import annotations
@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from detente import library
-from detente.cli_run import register
+from detente.cli.main import app as detente_app
 from detente.engine import load, run
 from detente.errors import ConfigError, InputError, NotFoundError, StoreError
 from detente.settings import Settings, load_settings
@@ -22,10 +21,8 @@ TEXT = "Chile signed a trade agreement with Peru in Lima on Tuesday."
 
 
 @pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    return app
+def app():
+    return detente_app
 
 
 def fast(**flags: object) -> Settings:
@@ -70,9 +67,11 @@ def test_run_reports_bad_input_before_it_starts(app, tmp_path):
         assert result.exit_code == InputError.exit_code and words in result.output
     result = runner.invoke(app, ["run", str(tmp_path), "-o", str(output), "--scheduler",
                                  "tcp://127.0.0.1:1"])
-    assert result.exit_code == ConfigError.exit_code and "--engine dask" in result.output
+    assert result.exit_code == ConfigError.exit_code
+    assert "--scheduler: 'tcp://127.0.0.1:1' needs the dask engine" in result.output
     result = runner.invoke(app, ["run", str(tmp_path), "-o", str(output), "--engine", "spark"])
-    assert result.exit_code == ConfigError.exit_code and "local or dask" in result.output
+    assert result.exit_code == ConfigError.exit_code
+    assert "--engine: 'spark' is not an engine" in result.output
 
 
 def test_run_refuses_a_folder_that_holds_something_else(tmp_path):

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from detente.engine import dataset, inputs, run
+from detente.engine import inputs, run
 from detente.ingest.parallel import WorkerPool, in_order
 from detente.settings import Settings, load_settings
-from detente.store import open_store
+from detente.store import DATASET_MANIFEST, dataset_parts, open_store
 
 COUNTRIES = ["Brazil", "Argentina", "Chile", "Peru", "Canada", "Mexico", "Egypt", "Kenya",
              "Nigeria", "France", "Spain", "Italy"]
@@ -87,10 +87,10 @@ def test_a_rerun_skips_the_inputs_done_and_codes_new_ones(clean, tmp_path):
     source, done = clean
     output = tmp_path / "dataset"
     shutil.copytree(done, output)
-    manifest = (output / dataset.MANIFEST).read_bytes()
+    manifest = (output / DATASET_MANIFEST).read_bytes()
     again = run([source], output, fast())
     assert (again.inputs, again.skipped, again.documents, again.parts) == (0, 12, 0, 0)
-    assert (output / dataset.MANIFEST).read_bytes() == manifest
+    assert (output / DATASET_MANIFEST).read_bytes() == manifest
     extra = tmp_path / "extra.txt"
     extra.write_text("Kenya recalled its ambassador from Nigeria on Friday.", encoding="utf-8")
     more = run([source, extra], output, fast())
@@ -117,10 +117,10 @@ def test_a_half_written_part_is_dropped_and_its_inputs_coded_again(clean, tmp_pa
     shutil.copytree(done, output)
     # As a kill leaves it: the third part's line cut short, its files (and the fourth's)
     # written but not listed, and a temporary file half written.
-    lines = (output / dataset.MANIFEST).read_text(encoding="utf-8").splitlines()
+    lines = (output / DATASET_MANIFEST).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 12
     cut = "\n".join(lines[:2]) + "\n" + lines[2][:40]
-    (output / dataset.MANIFEST).write_text(cut, encoding="utf-8")
+    (output / DATASET_MANIFEST).write_text(cut, encoding="utf-8")
     stray = output / "events" / "year=2021" / "month=1" / ".part-0123456789abcdef.parquet.tmp"
     stray.write_bytes(b"PAR1 half")
     with open_store(output) as store:  # readers see the finished parts only
@@ -130,7 +130,7 @@ def test_a_half_written_part_is_dropped_and_its_inputs_coded_again(clean, tmp_pa
     assert not stray.exists()
     for table in TABLES:
         assert rows(output, table) == rows(done, table), table
-    assert len(dataset.parts(output)) == 12
+    assert len(dataset_parts(output)) == 12
 
 
 @pytest.mark.subprocess
@@ -145,7 +145,7 @@ def test_a_run_killed_with_sigkill_loses_and_duplicates_nothing(clean, tmp_path)
             load_settings({{"fast": True, "workers": 1}}, env={{}}), part_documents=1)
     """)
     child = subprocess.Popen([sys.executable, "-c", script])
-    manifest = output / dataset.MANIFEST
+    manifest = output / DATASET_MANIFEST
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and child.poll() is None:
         if manifest.exists() and manifest.read_bytes().count(b"\n") >= 3:
@@ -153,7 +153,7 @@ def test_a_run_killed_with_sigkill_loses_and_duplicates_nothing(clean, tmp_path)
             break
         time.sleep(0.01)
     assert child.wait() == -signal.SIGKILL, "the run ended before it could be killed"
-    finished = len(dataset.parts(output))
+    finished = len(dataset_parts(output))
     assert 3 <= finished < 12
     report = run([source], output, fast())
     assert report.skipped == finished

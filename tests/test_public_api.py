@@ -14,7 +14,7 @@ HEAVY = ("altair", "duckdb", "networkx", "onnxruntime", "polars", "spacy", "vl_c
 
 EXPECTED = {
     "ActorRef", "DetenteError", "Document", "DocumentDetail", "DocumentInfo", "Event",
-    "EventFilter",
+    "EventFilter", "DocumentList", "EventList",
     "IngestReport", "InputError", "Location", "NotFoundError", "Sentence", "Settings",
     "StoreError", "__version__", "code", "doc", "docs", "events", "ingest", "load_settings",
     "open_store", "DemoAnalysis", "ExportReport", "KeyEvent", "Network", "NetworkEdge",

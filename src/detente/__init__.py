@@ -20,8 +20,9 @@ from detente.version import __version__
 
 __all__ = [
     "ActorRef", "DemoAnalysis", "DetenteError", "Document", "DocumentDetail", "DocumentInfo",
-    "Event", "EventFilter", "ExportReport", "IngestReport", "InputError", "KeyEvent",
-    "Location", "Network", "NetworkEdge", "NetworkNode", "NotFoundError", "Sentence",
+    "DocumentList", "Event", "EventFilter", "EventList", "ExportReport", "IngestReport",
+    "InputError", "KeyEvent", "Location", "Network", "NetworkEdge", "NetworkNode",
+    "NotFoundError", "Sentence",
     "Settings", "StoreError", "Timeline", "TimelineRow", "UnknownActorError", "__version__",
     "code", "doc", "docs", "events", "export", "ingest", "key_events", "load_settings",
     "network", "open_store", "timeline",
@@ -33,6 +34,7 @@ exports(__name__, {
     "detente.errors": ("DetenteError", "InputError", "NotFoundError", "StoreError",
                        "UnknownActorError"),
     "detente.export": ("ExportReport", "export"),
+    "detente.frames": ("DocumentList", "EventList"),
     "detente.ingest.pipeline": ("IngestReport",),
     "detente.library": ("code", "doc", "docs", "events", "ingest"),
     "detente.records": ("ActorRef", "Document", "DocumentDetail", "DocumentInfo", "Event",
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
         UnknownActorError,
     )
     from detente.export import ExportReport, export
+    from detente.frames import DocumentList, EventList
     from detente.ingest.pipeline import IngestReport
     from detente.library import code, doc, docs, events, ingest
     from detente.records import (

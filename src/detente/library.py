@@ -31,7 +31,6 @@ from detente.records import (
     Document,
     DocumentDetail,
     DocumentInfo,
-    Event,
     IngestError,
 )
 from detente.settings import Settings

@@ -9,16 +9,17 @@ them side by side, each in its own snapshot, while one writer writes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 
 from detente.errors import NotFoundError, SchemaVersionError, StoreError, StoreLockedError
-from detente.served import refuse_if_served
 from detente.records import (
     ActorRef,
     Document,
@@ -28,6 +29,7 @@ from detente.records import (
     StoredMention,
     range_end,
 )
+from detente.served import refuse_if_served
 
 SCHEMA_VERSION = 3
 
@@ -363,7 +365,7 @@ def _row_event(row: dict[str, Any]) -> Event:
 @contextmanager
 def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
     """Open (creating and migrating if needed) the DuckDB store at `path`; a folder is a
-    Parquet dataset written by `detente run`, opened read-only in place (engine/reader.py).
+    Parquet dataset written by `detente run`, read in place (`open_dataset`).
 
     >>> with open_store(":memory:") as store:
     ...     store.count("documents")
@@ -371,8 +373,6 @@ def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
     """
     name = str(path)
     if name != ":memory:" and Path(name).is_dir():
-        from detente.engine.reader import open_dataset  # a Parquet dataset, read in place
-
         with open_dataset(Path(name)) as dataset:
             yield dataset
         return
@@ -420,6 +420,142 @@ def open_error(name: str, exc: duckdb.Error) -> StoreError:
                           hint="Check the path, or pass another --db file.")
     return StoreError(f"{name} is not a detente DuckDB database: {exc}",
                       hint="Pass another --db file; detente will create it.")
+
+
+# -- Parquet datasets, read in place ----------------------------------------------------
+# `detente run` (detente.engine) writes a dataset: a folder per table, Hive-partitioned by
+# publication month, the store's columns in each, and a manifest of the finished parts,
+# one JSON line each. Every read command opens one as a store: an in-memory DuckDB whose
+# tables are views over the files the manifest lists.
+
+DATASET_MARKER = "_detente.json"
+DATASET_MANIFEST = "_manifest.jsonl"
+# Dataset folder → store table: the store's `actors` are the dataset's `mentions`.
+DATASET_TABLES = {"documents": "documents", "sentences": "sentences", "mentions": "actors",
+                  "events": "events", "ingest_errors": "ingest_errors"}
+
+
+@dataclass(frozen=True)
+class DatasetPart:
+    """One finished part of a dataset, as its manifest line records it."""
+
+    key: str
+    inputs: tuple[str, ...]
+    files: tuple[str, ...]
+    documents: int
+    events: int
+
+
+def is_dataset(path: Path) -> bool:
+    return (path / DATASET_MARKER).is_file()
+
+
+def not_a_dataset(path: Path) -> StoreError:
+    return StoreError(f"{path} is a folder but not a detente Parquet dataset (it has no "
+                      f"{DATASET_MARKER})",
+                      hint="Pass a DuckDB file, or a folder written by `detente run INPUT... "
+                           "--output DIR`.")
+
+
+def dataset_parts(root: Path) -> list[DatasetPart]:
+    """The finished parts, in the order they were written; a last line cut short by a
+    crash is no finished part."""
+    manifest = root / DATASET_MANIFEST
+    if not manifest.exists():
+        return []
+    found = []
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        found.append(DatasetPart(data["part"], tuple(data["inputs"]), tuple(data["files"]),
+                                 data["documents"], data["events"]))
+    return found
+
+
+def dataset_files(root: Path, done: Sequence[DatasetPart], folder: str) -> list[Path]:
+    """The Parquet files of one table in the finished parts `done`."""
+    prefix = folder + "/"
+    return [root / name for part in done for name in part.files if name.startswith(prefix)]
+
+
+@lru_cache(maxsize=1)
+def table_columns() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each dataset folder's (column, DuckDB type) pairs: its store table's, in order."""
+    with open_store(":memory:") as store:
+        return {folder: tuple((row[0], row[1]) for row in
+                              store.con.execute(f"DESCRIBE {table}").fetchall())
+                for folder, table in DATASET_TABLES.items()}
+
+
+def dataset_sql(root: Path, done: Sequence[DatasetPart], folder: str) -> str | None:
+    """A SELECT of one table's files in the parts `done`, with its store table's columns
+    and types; None when there are none. Every file of a table has those columns, so only
+    the first file's schema is read to open it."""
+    paths = dataset_files(root, done, folder)
+    if not paths:
+        return None
+    listed = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
+    columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"'
+                        for name, kind in table_columns()[folder])
+    return f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = false)"
+
+
+class DatasetStore(Store):
+    """A store over a Parquet dataset: it reads as any store, and refuses writes."""
+
+    def add_document(self, doc: Document, sentences: Sequence[Sentence],
+                     events: Sequence[Event] = (),
+                     mentions: Sequence[StoredMention] = ()) -> bool:
+        self.refuse()
+
+    def add_events(self, events: Sequence[Event]) -> int:
+        self.refuse()
+
+    def record_error(self, input_name: str, code: str, message: str, hint: str = "") -> None:
+        self.refuse()
+
+    def refuse(self) -> NoReturn:
+        raise StoreError(f"{self.path} is a Parquet dataset, which detente reads but does "
+                         "not write into",
+                         hint=f"Add documents with `detente run INPUT... --output {self.path}`, "
+                              f"or `detente load {self.path} --db FILE` and ingest into FILE.")
+
+    def cursor(self) -> DatasetStore:
+        return DatasetStore(self.con.cursor(), self.path, self.names)
+
+    def recording_as(self, names: Mapping[str, str]) -> DatasetStore:
+        return DatasetStore(self.con.cursor(), self.path, names)
+
+
+@contextmanager
+def open_dataset(root: Path) -> Iterator[DatasetStore]:
+    """The dataset at `root` as a read-only store, over the parts finished when it opens."""
+    if not is_dataset(root):
+        raise not_a_dataset(root)
+    con = duckdb.connect(":memory:")
+    # Footers read once per connection: a timeline asks several questions of every file.
+    con.execute("SET parquet_metadata_cache = true")
+    store = DatasetStore(con, str(root))
+    try:
+        store.migrate()  # the store's tables, empty: kept for a table with no files yet
+        done = dataset_parts(root)
+        for folder, table in DATASET_TABLES.items():
+            sql = dataset_sql(root, done, folder)
+            if sql is None:
+                continue
+            con.execute(f"DROP TABLE {table}")
+            try:
+                con.execute(f"CREATE VIEW {table} AS {sql}")
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot read the Parquet dataset {root}: {exc}",
+                                 hint="Check that its files are complete (a copy cut "
+                                      "short?); `detente run` on it again repairs a run "
+                                      "that was killed.") from exc
+        yield store
+    finally:
+        con.close()
 
 
 DbLike = str | Path | Store

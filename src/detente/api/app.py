@@ -277,6 +277,7 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
     from detente.version import __version__
 
     held = ExitStack()  # what the app itself opened, closed at shutdown
+    access: Access
     if isinstance(source, Store):
         chosen, access = settings or Settings(db=Path(source.path)), Shared(source)
     else:

@@ -42,7 +42,8 @@ router = APIRouter(prefix="/api", responses={
     409: {"model": models.ErrorBody, "description": "The database is held for writing by "
                                                     "another process; try again later"},
 })
-NOT_FOUND = {404: {"model": models.ErrorBody, "description": "No such document"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": models.ErrorBody, "description": "No such document"}}
 
 
 def answers(model: type[models.Model], description: str) -> dict[int | str, dict[str, Any]]:

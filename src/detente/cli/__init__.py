@@ -7,6 +7,7 @@
 | `actors` | actors resolve, list, import; eval actors |
 | `analysis` | timeline, key-events, network, export |
 | `serve` | serve |
+| `run` | run, load (the scale engine) |
 | `train` | train, classify, eval gsr, docs, corpus, plv |
 
 Imports go one way: `main` imports the command modules, which import `common`, which

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from detente.cli import actors, analysis, serve, train
+from detente.cli import run as run_cli
 from detente.cli.common import (
     ActorsOption,
     ConfigOption,
@@ -300,3 +301,5 @@ app.command("key-events")(analysis.key_events_command)
 app.command("network")(analysis.network_command)
 app.command("export")(analysis.export_command)
 app.command("serve")(serve.serve_command)
+app.command("run")(run_cli.run_command)
+app.command("load")(run_cli.load_command)

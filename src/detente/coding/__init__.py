@@ -23,4 +23,7 @@ def load_coder(settings: Settings) -> EventCoder:
     known = load_known_events(tuple(settings.known_events))
     if settings.fast:
         return EventCoder(resolver, load_classifier(fast=True), known=known)
-    return load_extractor(resolver, known=known)
+    # With a worker per core, each onnxruntime session keeps to one thread: more would
+    # only contend for the same cores (and one thread measured faster even alone).
+    threads = 1 if settings.worker_count > 1 else None
+    return load_extractor(resolver, known=known, threads=threads)

@@ -452,11 +452,13 @@ class PairExtractor(EventCoder):
 
 
 def load_extractor(resolver, models_dir: Path | None = None,
-                   known: Sequence[KnownEvent] | None = None) -> PairExtractor:
-    """The shipped extractor (models/extractor), or a clear error if it is absent."""
+                   known: Sequence[KnownEvent] | None = None,
+                   threads: int | None = None) -> PairExtractor:
+    """The shipped extractor (models/extractor), or a clear error if it is absent;
+    `threads` caps onnxruntime's threads (None: its default, one per core)."""
     folder = (Path(models_dir) if models_dir is not None else MODELS_DIR) / EXTRACTOR_DIR
     if not (folder / "config.json").is_file():
         raise ModelMissingError(
             f"no event extractor model in {folder}",
             hint="build one with `detente train --kind extractor`, or use --fast")
-    return PairExtractor(resolver, PairScorer(folder), known=known)
+    return PairExtractor(resolver, PairScorer(folder, threads), known=known)

@@ -17,45 +17,29 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from detente.engine.tables import PARTITION_COLUMNS, PARTITIONED, TABLES
+from detente.engine.tables import PARTITION_COLUMNS, PARTITIONED
 from detente.errors import StoreError, StoreLockedError
-from detente.store import SCHEMA_VERSION
+from detente.store import (
+    DATASET_MANIFEST,
+    DATASET_MARKER,
+    DATASET_TABLES,
+    SCHEMA_VERSION,
+    DatasetPart,
+    dataset_files,
+    dataset_parts,
+    is_dataset,
+)
 
-MARKER = "_detente.json"
-MANIFEST = "_manifest.jsonl"
 LOCK = "_run.lock"
 FORMAT = "detente-parquet"
 # A null partition value, as Hive (and DuckDB, reading it back as NULL) writes it.
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
-
-
-@dataclass(frozen=True)
-class Part:
-    """One finished part, as its manifest line records it."""
-
-    key: str
-    inputs: tuple[str, ...]
-    files: tuple[str, ...]
-    documents: int
-    events: int
-
-
-def is_dataset(path: Path) -> bool:
-    return (path / MARKER).is_file()
-
-
-def not_a_dataset(path: Path) -> StoreError:
-    return StoreError(f"{path} is a folder but not a detente Parquet dataset (it has no "
-                      f"{MARKER})",
-                      hint="Pass a DuckDB file, or a folder written by `detente run INPUT... "
-                           "--output DIR`.")
 
 
 def create(root: Path) -> None:
@@ -65,12 +49,12 @@ def create(root: Path) -> None:
         return
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise StoreError(f"{root} exists and is not a detente Parquet dataset",
-                         hint="Pass a new or empty folder to --output, or the folder of an "
-                              "earlier run to add to it.")
+                         hint="write to a new or empty folder, or to the folder of an "
+                              "earlier run to add to it", input="output")
     root.mkdir(parents=True, exist_ok=True)
     marker = {"format": FORMAT, "schema_version": SCHEMA_VERSION,
-              "tables": sorted(TABLES), "partitioned_by": list(PARTITION_COLUMNS)}
-    write_atomically(root / MARKER, json.dumps(marker, indent=2).encode("utf-8"))
+              "tables": sorted(DATASET_TABLES), "partitioned_by": list(PARTITION_COLUMNS)}
+    write_atomically(root / DATASET_MARKER, json.dumps(marker, indent=2).encode("utf-8"))
 
 
 @contextmanager
@@ -82,45 +66,22 @@ def writing(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise StoreLockedError(f"another `detente run` is writing to {root}",
-                                   hint="Wait for it to finish, or pass another --output "
-                                        "folder.") from exc
+                                   hint="wait for it to finish, or write to another "
+                                        "folder", input="output") from exc
         yield
 
 
-def parts(root: Path) -> list[Part]:
-    """The finished parts, in the order they were written. A last line cut short by a
-    crash is not a finished part."""
-    manifest = root / MANIFEST
-    if not manifest.exists():
-        return []
-    found = []
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        found.append(Part(data["part"], tuple(data["inputs"]), tuple(data["files"]),
-                          data["documents"], data["events"]))
-    return found
-
-
-def files(root: Path, done: Sequence[Part], folder: str) -> list[Path]:
-    """The Parquet files of one table in the finished parts `done`."""
-    prefix = folder + "/"
-    return [root / name for part in done for name in part.files if name.startswith(prefix)]
-
-
-def prepare(root: Path) -> list[Part]:
+def prepare(root: Path) -> list[DatasetPart]:
     """Before a run writes: cut a manifest line a killed run left unfinished, remove
     temporary files and orphan parts, and return the finished parts."""
-    manifest = root / MANIFEST
+    manifest = root / DATASET_MANIFEST
     if manifest.exists():
         text = manifest.read_bytes()
         if text and not text.endswith(b"\n"):
             write_atomically(manifest, text[:text.rfind(b"\n") + 1])
-    done = parts(root)
+    done = dataset_parts(root)
     listed = {name for part in done for name in part.files}
-    for folder in TABLES:
+    for folder in DATASET_TABLES:
         for path in (root / folder).rglob("*"):
             name = path.relative_to(root).as_posix()
             if path.is_file() and name not in listed:
@@ -128,16 +89,16 @@ def prepare(root: Path) -> list[Part]:
     return done
 
 
-def doc_ids(root: Path, done: Sequence[Part]) -> set[str]:
+def doc_ids(root: Path, done: Sequence[DatasetPart]) -> set[str]:
     """The ids of the documents in the finished parts `done`."""
     found: set[str] = set()
-    for path in files(root, done, "documents"):
+    for path in dataset_files(root, done, "documents"):
         found.update(pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist())
     return found
 
 
 def write_part(root: Path, key: str, tables: dict[str, pa.Table], inputs: Sequence[str]
-               ) -> Part:
+               ) -> DatasetPart:
     """Write one part: each table's rows into its partitions' files, then the manifest
     line that makes them visible."""
     written = []
@@ -145,11 +106,11 @@ def write_part(root: Path, key: str, tables: dict[str, pa.Table], inputs: Sequen
         for relative, rows in partitions(folder, key, table):
             write_atomically(root / relative, parquet_bytes(rows))
             written.append(relative)
-    part = Part(key, tuple(inputs), tuple(written), tables["documents"].num_rows,
-                tables["events"].num_rows)
+    part = DatasetPart(key, tuple(inputs), tuple(written), tables["documents"].num_rows,
+                       tables["events"].num_rows)
     line = json.dumps({"part": part.key, "inputs": part.inputs, "files": part.files,
                        "documents": part.documents, "events": part.events})
-    with (root / MANIFEST).open("a", encoding="utf-8") as manifest:
+    with (root / DATASET_MANIFEST).open("a", encoding="utf-8") as manifest:
         manifest.write(line + "\n")
         manifest.flush()
         os.fsync(manifest.fileno())

@@ -7,11 +7,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from detente.engine.dataset import is_dataset, not_a_dataset, parts
-from detente.engine.reader import source_sql
-from detente.engine.tables import TABLES, store_columns
 from detente.errors import NotFoundError, StoreError
-from detente.store import open_store
+from detente.store import (
+    DATASET_TABLES,
+    dataset_parts,
+    dataset_sql,
+    is_dataset,
+    not_a_dataset,
+    open_store,
+    table_columns,
+)
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,16 @@ def load(dataset: str | Path, db: str | Path) -> LoadReport:
     root = Path(dataset)
     if not root.exists():
         raise NotFoundError(f"no Parquet dataset at {root}",
-                            hint="Write one with `detente run INPUT... --output DIR`.")
+                            hint="write one with `detente run` (detente.engine.run)",
+                            input="dataset")
     if not is_dataset(root):
         raise not_a_dataset(root)
     if Path(db).is_dir():
         raise StoreError(f"{db} is a folder; `load` writes into a DuckDB file",
-                         hint="Pass --db FILE.duckdb (created if it does not exist).")
-    done = parts(root)
-    sources = {folder: source_sql(root, done, folder) for folder in TABLES}
+                         hint="name a DuckDB file (created if it does not exist)",
+                         input="db")
+    done = dataset_parts(root)
+    sources = {folder: dataset_sql(root, done, folder) for folder in DATASET_TABLES}
     with open_store(db) as store:
         con = store.con
         before = {table: store.count(table) for table in ("documents", "events",
@@ -55,9 +62,9 @@ def load(dataset: str | Path, db: str | Path) -> LoadReport:
                 con.execute("CREATE OR REPLACE TEMP TABLE loading AS SELECT doc_id FROM "
                             f"({sources['documents']}) WHERE doc_id NOT IN "
                             "(SELECT doc_id FROM documents)")
-                for folder, table in TABLES.items():
+                for folder, table in DATASET_TABLES.items():
                     if folder != "ingest_errors" and sources[folder] is not None:
-                        names = ", ".join(f'"{name}"' for name, _ in store_columns()[folder])
+                        names = ", ".join(f'"{name}"' for name, _ in table_columns()[folder])
                         # An event id is unique store-wide: kept once, as ingest keeps it.
                         keep = " ON CONFLICT DO NOTHING" if table == "events" else ""
                         con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM "

@@ -27,12 +27,12 @@ import pyarrow.compute as pc
 
 from detente.engine import dataset
 from detente.engine.inputs import Input, key_of, plan, tasks
-from detente.engine.tables import TABLES
 from detente.engine.tasks import TaskResult, code_task
 from detente.errors import ConfigError, DetenteError
 from detente.ingest.parallel import Stage, WorkerPool, in_order, stopped
 from detente.ingest.pipeline import Failure, Progress
 from detente.settings import Settings
+from detente.store import DATASET_TABLES
 
 Engine = Literal["local", "dask"]
 ENGINES = ("local", "dask")
@@ -84,10 +84,13 @@ def run(inputs: Sequence[str | Path], output_dir: str | Path, settings: Settings
     (20000, 5126)
     """
     if engine not in ENGINES:
-        raise ConfigError(f"unknown engine {engine!r}", hint="Use --engine local or dask.")
+        raise ConfigError(f"engine: {engine!r} is not an engine",
+                          hint="use local (a process pool here) or dask (dask.distributed)",
+                          input="engine")
     if scheduler and engine != "dask":
-        raise ConfigError("a scheduler address needs the dask engine",
-                          hint="Add --engine dask, or leave out --scheduler.")
+        raise ConfigError(f"scheduler: {scheduler!r} needs the dask engine",
+                          hint="set engine to dask, or leave the scheduler out",
+                          input="scheduler,engine")
     root = Path(output_dir)
     planned = plan(inputs, settings.max_doc_mb * 1_000_000)
     dataset.create(root)
@@ -165,7 +168,7 @@ class PartWriter:
             return
         inputs = [item.key for group, _ in self.pending for item in group]
         tables = {folder: pa.concat_tables([found[folder] for _, found in self.pending])
-                  for folder in TABLES}
+                  for folder in DATASET_TABLES}
         dataset.write_part(self.root, key_of("|".join(inputs)), tables, inputs)
         self.report.parts += 1
         self.pending, self.documents = [], 0

@@ -1,25 +1,20 @@
-"""The tables of a Parquet dataset: the DuckDB store's tables, column for column and type
-for type (read from the store's own schema, so that a migration carries over), plus the
-partition columns `year` and `month` of each document's publication date.
-
-A dataset folder holds one sub-folder per table; the store's `actors` table (the actor
-mentions) is the dataset's `mentions`.
+"""The rows of a Parquet dataset's tables: the DuckDB store's tables, column for column
+and type for type (read from the store's own schema, `store.table_columns`, so that a
+migration carries over), plus the partition columns `year` and `month` of each
+document's publication date. The store's `actors` table is the dataset's `mentions`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import pyarrow as pa
 
 from detente.ingest.pipeline import Coded, Failure
-from detente.store import flat_event, open_store
+from detente.store import DATASET_TABLES, flat_event, table_columns
 
-# Dataset folder → store table; the first four are partitioned by publication month.
-TABLES = {"documents": "documents", "sentences": "sentences", "mentions": "actors",
-          "events": "events", "ingest_errors": "ingest_errors"}
+# The tables partitioned by their document's publication month (not ingest_errors).
 PARTITIONED = ("documents", "sentences", "mentions", "events")
 PARTITION_COLUMNS = ("year", "month")
 
@@ -28,25 +23,16 @@ ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64
                "TIMESTAMP": pa.timestamp("us")}
 
 
-@lru_cache(maxsize=1)
-def store_columns() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Each dataset table's (column, DuckDB type) pairs, in the store's order."""
-    with open_store(":memory:") as store:
-        return {folder: tuple((row[0], row[1]) for row in
-                              store.con.execute(f"DESCRIBE {table}").fetchall())
-                for folder, table in TABLES.items()}
-
-
 def schema(folder: str) -> pa.Schema:
     """The Arrow schema of a table's Parquet files (partition columns are in the path)."""
-    return pa.schema([(name, ARROW_TYPES[kind]) for name, kind in store_columns()[folder]])
+    return pa.schema([(name, ARROW_TYPES[kind]) for name, kind in table_columns()[folder]])
 
 
 def coded_tables(coded: Sequence[Coded], failures: Sequence[Failure],
                  written_at: dt.datetime) -> dict[str, pa.Table]:
     """The rows of coded documents and failed inputs, as the store would write them, each
     with its document's publication `year` and `month` (null when undated)."""
-    rows: dict[str, list[dict[str, object]]] = {folder: [] for folder in TABLES}
+    rows: dict[str, list[dict[str, object]]] = {folder: [] for folder in DATASET_TABLES}
     for item in coded:
         doc = item.doc
         month = {"year": doc.date.year if doc.date else None,

@@ -109,6 +109,7 @@ def fit_fast(examples: Sequence[Example], seed: int = 13) -> TfidfClassifier:
     synthetic stories (the only source with current PLOVER mode names), over
     the word block only, which keeps the shipped file small.
     """
+    require_sklearn()
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -164,6 +165,17 @@ def save_fast(model: TfidfClassifier, output_dir: Path) -> Path:
     path = output_dir / FAST_MODEL
     model.save(path)
     return path
+
+
+def require_sklearn() -> None:
+    """Fitting TF-IDF models needs scikit-learn, which only the `[train]` extra installs
+    (the shipped models run on numpy alone)."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise ModelMissingError(
+            "training TF-IDF models needs scikit-learn, which is not installed",
+            hint="pip install -e '.[train]'") from exc
 
 
 # --- MiniLM ------------------------------------------------------------------------

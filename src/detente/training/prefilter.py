@@ -40,6 +40,9 @@ def units(examples: Sequence[SentenceExample]) -> tuple[list[str], list[int]]:
 def fit_prefilter(texts: Sequence[str], labels: Sequence[int], seed: int = SEED
                   ) -> TfidfClassifier:
     """TF-IDF over masked word 1-2-grams, balanced logistic regression; columns NONE, EVENT."""
+    from detente.training.classifier import require_sklearn
+
+    require_sklearn()
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 

@@ -1,5 +1,5 @@
-// A short API reference drawn from the server's own OpenAPI document (offline; no
-// Swagger UI from a CDN).
+// A short API reference drawn from the server's own OpenAPI document; the full one is
+// Swagger UI at /docs, served from this server (no CDN).
 
 import { getJSON } from "./api.js";
 import { errorBox, h, replace } from "./dom.js";
@@ -9,7 +9,7 @@ export async function renderApi(main) {
   replace(main, h("div", { class: "page-head" }, heading,
     h("p", { class: "lede" }, "Every view of this dashboard is drawn from these JSON routes. " +
       "The full description is ", h("a", { href: "/api/openapi.json" }, "/api/openapi.json"),
-    ". Errors always have the shape ",
+    ", to try in ", h("a", { href: "/docs" }, "Swagger UI"), ". Errors always have the shape ",
     h("code", {}, '{"ok": false, "error": "...", "status": 400, "code": "E100", "hint": "..."}'),
     ".")));
   let spec;

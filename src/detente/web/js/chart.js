@@ -106,7 +106,7 @@ function spec(rows, by, selected, width, measure) {
       mark: { type: "line", color: "#1f2937", strokeWidth: 2, cursor: "pointer",
         point: { filled: true, size: 36, color: "#1f2937" } },
       encoding: {
-        x: { field: "start", type: "temporal", timeUnit: TIME_UNITS[by] },
+        x: { field: "start", type: "temporal", timeUnit: TIME_UNITS[by], bandPosition: 0.5 },
         y: { field: "goldstein", type: "quantitative", scale: { domain: [-10, 10] },
           title: "Mean Goldstein score (line)", axis: { orient: "right", grid: false } },
         tooltip: [
