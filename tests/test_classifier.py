@@ -150,7 +150,7 @@ def test_classify_lines_keeps_order_and_reports_bad_lines(fast: TfidfClassifier)
     assert [r["id"] for r in out] == ["a", 2, "c", "d"]
     assert out[0]["plover"] == "SANCTION" and out[3]["plover"] == "CONSULT"
     assert set(out[0]) == {"id", "plover", "mode", "cameo", "confidence"}
-    assert "not JSON" in out[1]["error"]
+    assert out[1]["error"].startswith("line 2: malformed JSON")
     assert "sentence" in out[2]["error"]
 
 

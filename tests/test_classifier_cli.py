@@ -33,7 +33,7 @@ def test_classify_reads_jsonl_and_reports_bad_lines(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert lines[0]["id"] == 1 and lines[0]["plover"] == "SANCTION"
-    assert lines[1] == {"id": 2, "error": "line 2: expected a JSON object"}
+    assert lines[1] == {"id": 2, "error": "line 2: a JSONL line must be a JSON object, not a list"}
 
 
 def test_classify_from_stdin_to_stdout() -> None:

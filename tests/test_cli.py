@@ -183,6 +183,22 @@ def test_eval_docs_on_a_small_fixture(tmp_path):
 
 
 @pytest.mark.slow
+def test_eval_docs_names_jsonl_documents_by_their_record_id(tmp_path):
+    # An id that looks like the display name "file:1 (id ...)" must survive as it is.
+    ident = "brief (id 7)"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": ident, "date": "2022-04-09", "text":
+                                "Chile on Friday expelled eight Peruvian diplomats."}) + "\n")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc": ident, "source": "CHL", "target": "PER",
+                                "plover": "SANCTION", "date": "2022-04-08"}) + "\n")
+    result = runner.invoke(app, ["eval", "docs", str(gold), "--docs", str(feed), "--fast",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["matched"] == 1
+
+
+@pytest.mark.slow
 def test_eval_gsr_on_a_small_fixture(tmp_path):
     records = [{"id": "DOCUMENT"},
                {"id": "r1", "event": "DEMAND", "date": "2000-01-01",

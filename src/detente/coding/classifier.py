@@ -32,6 +32,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from detente.errors import InputError, ModelMissingError
+from detente.jsonio import json_object
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 FAST_MODEL = "tfidf.npz"
@@ -497,13 +498,12 @@ def _cameo(raw_type: str, mode: str | None) -> str | None:
         return cameo_for(raw_type, None)
 
 
+#: What a line of `detente classify`'s input holds (named in its errors).
+CLASSIFY_LINE = 'Each line: {"id", "sentence", "source", "target"}.'
+
+
 def _parse_line(line: str, number: int) -> tuple[object, ClassifyItem]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"line {number}: not JSON ({exc.msg})") from exc
-    if not isinstance(record, dict):
-        raise InputError(f"line {number}: expected a JSON object")
+    record = json_object(line, f"line {number}", hint=CLASSIFY_LINE) or {}
     ident = record.get("id", number)
     fields_ = {}
     for key in ("sentence", "source", "target"):
@@ -563,7 +563,7 @@ def classify_lines(
 def _guess_id(line: str, number: int) -> object:
     # Keep the caller's id on a record that parses as JSON but is otherwise invalid.
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
+        record = json_object(line, f"line {number}", hint=CLASSIFY_LINE)
+    except InputError:
         return number
-    return record.get("id", number) if isinstance(record, dict) else number
+    return record.get("id", number) if record is not None else number

@@ -20,6 +20,8 @@ from detente.date_input import read_day
 from detente.errors import InputError
 from detente.evaluation.scoring import FoundKey, GoldKey, Report, ScoredDocument, score
 from detente.ingest.pipeline import Coded, DocumentCoder, prepared, process, raw_documents
+from detente.ingest.readers import RawDoc
+from detente.jsonio import json_lines
 from detente.records import Document, Event
 
 Key = tuple[str, str, str]  # (source code, target code, PLOVER type)
@@ -96,14 +98,19 @@ def evaluate_docs(gold_path: Path, docs: Sequence[str | Path], coder: DocumentCo
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for line in _read_gold(gold_path):
         by_doc.setdefault(line["doc"], []).append(line)
-    documents = [d for d in prepared(raw_documents(docs, max_bytes))
-                 if isinstance(d, Document)]
+    raws = list(raw_documents(docs, max_bytes))
+    names: dict[str, str] = {}  # doc_id -> the document's name in the gold file
+    documents = []
+    for raw, doc in zip(raws, prepared(raws), strict=True):
+        if isinstance(doc, Document) and isinstance(raw, RawDoc):
+            names[doc.doc_id] = gold_name(raw)
+            documents.append(doc)
     scored = []
     for coded in process(documents, coder):
         if not isinstance(coded, Coded):
             continue  # a document that failed: its gold events count as missed
         doc, events = coded.doc, coded.events
-        name = doc_name(doc)
+        name = names[doc.doc_id]
         if name in by_doc:
             scored.append(_scored(name, by_doc.pop(name), [found_key(e) for e in events],
                                   doc.date.isoformat() if doc.date else None))
@@ -119,11 +126,9 @@ def _scored(name: str, lines: list[dict[str, Any]], found: list[FoundKey],
     return ScoredDocument(name, lines[0].get("kind", "docs"), gold, found, published)
 
 
-def doc_name(doc: Document) -> str:
-    """A document's name in gold files: the JSONL id, else the file name."""
-    if doc.fmt == "jsonl" and "(id " in doc.path:
-        return doc.path.rsplit("(id ", 1)[1].rstrip(")")
-    return Path(doc.path).name
+def gold_name(raw: RawDoc) -> str:
+    """A document's name in gold files: its JSONL record's id, else the file name."""
+    return raw.meta.get("id") or Path(raw.name).name
 
 
 def _read_gold(path: Path) -> list[dict[str, Any]]:
@@ -133,14 +138,9 @@ def _read_gold(path: Path) -> list[dict[str, Any]]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the gold file ({exc.strerror})",
                          hint="Pass a JSONL file of gold events.") from exc
-    for number, line in enumerate(raw, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: malformed JSON ({exc.msg})",
-                             hint='Each line: {"doc", "quote", "source", "target", '
-                                  '"plover", "date"}.') from exc
-        lines.append(record)
+    for item in json_lines(raw, str(path), hint='Each line: {"doc", "quote", "source", '
+                                                '"target", "plover", "date"}.'):
+        if isinstance(item, InputError):
+            raise item
+        lines.append(item[1])
     return lines

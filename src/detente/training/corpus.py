@@ -28,7 +28,8 @@ from pathlib import Path
 
 from detente.coding.ontology import PLOVER_TYPES, cameo_table, normalise_type
 from detente.date_input import parse_date
-from detente.errors import CorpusError
+from detente.errors import CorpusError, InputError
+from detente.jsonio import json_object
 from detente.training.data import default_shared_dir
 
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "data" / "annotations"
@@ -320,12 +321,12 @@ def read_records(paths: Iterable[Path], required: Sequence[str] = RECORD_FIELDS
         except OSError as exc:
             raise CorpusError(f"{path}: cannot read the batch file ({exc.strerror})") from exc
         for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+                record = json_object(line, f"{path}:{number}", hint="")
+            except InputError as exc:
+                raise CorpusError(exc.message) from exc
+            if record is None:
+                continue
             missing = [f for f in required if f not in record]
             if missing:
                 raise CorpusError(f"{path}:{number}: a stored record needs "
