@@ -3,9 +3,12 @@
 Codes N Reuters stories as ingest does (parse, actors, events, dates; store writes left
 out, so the share below is an upper bound of dedup's share of ingest), then times, per
 document: (1) the near-duplicate check (normalise, shingle, MinHash, LSH query and
-insert) and (2) clustering of the document's events into canonical events. A last run
-replays the coded events `--repeat` times with dates spread over ten years, to show the
-cost per report as the event index grows.
+insert) and (2) clustering of the document's events into canonical events. Then, as
+ingest runs it (`detente.dedup.state`): the coded stories stored into a DuckDB file
+without deduplication and again with it (link, cluster, and the signature and cluster
+ids written with each document), and the state loaded back from the second store, as
+the next ingest loads it. A last run replays the coded events `--repeat` times with
+dates spread over ten years, to show the cost per report as the event index grows.
 
     .venv/bin/python benchmarks/bench_dedup.py [--stories 400] [--fast] [--repeat 50]
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -26,8 +30,10 @@ from bench_pipeline import CORPUS, stories
 from detente.coding import load_coder
 from detente.dedup.documents import DocumentIndex
 from detente.dedup.events import EventClusters, EventReport, lead_end
+from detente.dedup.state import Deduplicator
 from detente.ingest.pipeline import Coded, process
 from detente.settings import load_settings
+from detente.store import open_store
 
 
 def coded_stories(path: Path, limit: int, fast: bool) -> tuple[list[Coded], float]:
@@ -60,6 +66,33 @@ def spread(reports: list[EventReport], copies: int) -> list[EventReport]:
             out.append(replace(r, event_id=f"{r.event_id}-{copy}", doc_id=f"{r.doc_id}-{copy}",
                                date=date, date_end=None))
     return out
+
+
+def store_twice(coded: list[Coded], folder: Path) -> tuple[float, float, float]:
+    """Seconds to store the coded stories without and with deduplication (as ingest does
+    it: each document linked, its events clustered, all in its transaction), and to load
+    the deduplicated store's state back."""
+    plain, deduped = folder / "plain.duckdb", folder / "deduped.duckdb"
+    with open_store(plain) as store:
+        started = time.perf_counter()
+        for c in coded:
+            store.add_document(c.doc, c.sentences, c.events, c.mentions)
+        without = time.perf_counter() - started
+    with open_store(deduped) as store:
+        started = time.perf_counter()
+        dedup = Deduplicator.load(store)
+        for c in coded:
+            copy = dedup.link(c.doc.doc_id, c.doc.text).copy_of is not None
+            clusters = {} if copy else dedup.cluster_events(c.doc, c.events)
+            parts = ([], [], []) if copy else (c.sentences, c.events, c.mentions)
+            link = dedup.stored(c.doc.doc_id, c.doc.source, c.doc.date)
+            store.add_document(c.doc, *parts, link=link, clusters=clusters,
+                               happenings=dedup.changed())
+        with_dedup = time.perf_counter() - started
+        started = time.perf_counter()
+        Deduplicator.load(store)
+        load = time.perf_counter() - started
+    return without, with_dedup, load
 
 
 def main() -> None:
@@ -102,6 +135,13 @@ def main() -> None:
             ("event clustering", event_time, f"{len(clusters)} ev"),
             ("both", doc_time + event_time, "")):
         print(f"{label:<34}{1000 * took / n:>9.3f}{took / coding:>17.2%}{found:>8}")
+    with tempfile.TemporaryDirectory() as folder:
+        without, with_dedup, load = store_twice(stored, Path(folder))
+    m = len(stored)
+    print(f"store writes, {m} documents: {1000 * without / m:.2f} ms/doc without dedup, "
+          f"{1000 * with_dedup / m:.2f} ms/doc with it (+{1000 * (with_dedup - without) / m:.2f}"
+          f" ms/doc, {(with_dedup - without) / (coding + without):.2%} of coding and storing);"
+          f" loading the state back: {1000 * load:.0f} ms")
     if args.repeat:
         grown = spread(reports, args.repeat)
         clusters = EventClusters()

@@ -4,10 +4,13 @@ events, read in place (the dataset as a store: `store.open_dataset`).
 The dataset has the layout `detente run` writes (documents and events, Hive-partitioned
 by publication year and month, three events a document over 25 years), with actor codes
 skewed as in news: the first codes of the list are the most frequent, as the USA and
-China are in GDELT. It is generated into a temporary folder (never the repository) and
-kept for the next run unless --fresh.
+China are in GDELT. The columns it does not set (the ids deduplication adds) are NULL, as
+in a store written before deduplication: each event is a canonical event of its own. It
+is generated into a temporary folder (never the repository) and kept for the next run
+unless --fresh.
 
     .venv/bin/python benchmarks/bench_timeline_parquet.py [--events 10000000] [--fresh]
+        [--view both|canonical|raw]
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from detente.engine import dataset
-from detente.store import DATASET_MANIFEST, is_dataset
+from detente.store import DATASET_MANIFEST, is_dataset, table_columns
 
 FOLDER = Path(tempfile.gettempdir()) / "detente-bench-parquet"
 CODES = ["USA", "CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND", "ISR", "IRN", "UKR", "TUR",
@@ -55,8 +59,7 @@ def generate(root: Path, events: int) -> None:
     source, target = pick.format(n=len(CODES), x="i"), pick.format(n=len(CODES), x="i * 31 + 7")
     kind = "1 + CAST(hash(i * 13) % 16 AS INTEGER)"
     con = duckdb.connect()
-    con.execute(f"""
-        COPY (
+    events_sql = f"""
             SELECT substr(md5(CAST(i AS VARCHAR)), 1, 16) AS event_id,
                    substr(md5(CAST(doc AS VARCHAR) || 'd'), 1, 16) AS doc_id,
                    CAST(i % 3 AS INTEGER) AS sentence_index, 0 AS char_start, 90 AS char_end,
@@ -73,24 +76,33 @@ def generate(root: Path, events: int) -> None:
                    0.9 AS confidence, '' AS location_code, '' AS location_place,
                    'synthetic.v1' AS coder, year(day) AS year, month(day) AS month
             FROM (SELECT i, doc, {day} AS day, {source} AS s, {target} AS t, {kind} AS k
-                  FROM (SELECT range AS i, range // 3 AS doc FROM range({events})))
-        ) TO '{root / "events"}' (FORMAT parquet, PARTITION_BY (year, month),
-                                  FILENAME_PATTERN 'part-synthetic-{{i}}')""")
-    con.execute(f"""
-        COPY (
+                  FROM (SELECT range AS i, range // 3 AS doc FROM range({events})))"""
+    documents_sql = f"""
             SELECT substr(md5(CAST(doc AS VARCHAR) || 'd'), 1, 16) AS doc_id,
                    'Synthetic story ' || doc AS title, 'synthetic' AS source, '' AS url,
                    'synthetic.jsonl' AS path, day AS date, FALSE AS date_inferred,
                    'metadata' AS date_reason, 'jsonl' AS fmt, '' AS text,
                    TIMESTAMP '2025-01-01' AS ingested_at, 'day' AS date_precision,
                    year(day) AS year, month(day) AS month
-            FROM (SELECT doc, {day} AS day FROM range({-(-events // 3)}) AS r(doc))
-        ) TO '{root / "documents"}' (FORMAT parquet, PARTITION_BY (year, month),
-                                     FILENAME_PATTERN 'part-synthetic-{{i}}')""")
+            FROM (SELECT doc, {day} AS day FROM range({-(-events // 3)}) AS r(doc))"""
+    for folder, sql in (("events", events_sql), ("documents", documents_sql)):
+        con.execute(f"""
+            COPY ({with_store_columns(con, folder, sql)})
+            TO '{root / folder}' (FORMAT parquet, PARTITION_BY (year, month),
+                                  FILENAME_PATTERN 'part-synthetic-{{i}}')""")
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.parquet"))
     line = {"part": "synthetic", "inputs": [], "files": files,
             "documents": -(-events // 3), "events": events}
     (root / DATASET_MANIFEST).write_text(json.dumps(line) + "\n", encoding="utf-8")
+
+
+def with_store_columns(con: duckdb.DuckDBPyConnection, folder: str, sql: str) -> str:
+    """`sql` with the other columns of the store's table for `folder`, NULL (as in rows
+    stored before those columns were added), so that the dataset has them all."""
+    given = {row[0] for row in con.execute(f"DESCRIBE {sql}").fetchall()}
+    extra = "".join(f', CAST(NULL AS {kind}) AS "{name}"'
+                    for name, kind in table_columns()[folder] if name not in given)
+    return f"SELECT *{extra} FROM ({sql})"
 
 
 def documents(root: Path) -> int:
@@ -101,13 +113,16 @@ def documents(root: Path) -> int:
 
 
 def timed(label: str, call: Callable[[], Any], repeat: int = 3) -> Any:
-    """Run `call` `repeat` times; print each time (the first includes cold caches)."""
-    times = []
+    """Run `call` `repeat` times; print each run's wall-clock time (the first includes cold
+    caches), then the CPU time of the fastest (DuckDB's threads included), which moves less
+    with what else the machine runs."""
+    runs = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = call()
-        times.append(time.perf_counter() - started)
-    print(f"{label:<34}" + " ".join(f"{t:>7.2f}" for t in times) + "  s")
+        runs.append((time.perf_counter() - started, time.process_time() - cpu))
+    print(f"{label:<42}" + " ".join(f"{wall:>7.2f}" for wall, _ in runs)
+          + f"  s; CPU {min(runs)[1]:.2f} s")
     return result
 
 
@@ -117,6 +132,8 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=FOLDER)
     parser.add_argument("--fresh", action="store_true", help="generate the dataset again")
     parser.add_argument("--dyad", nargs=2, default=["USA", "CHN"])
+    parser.add_argument("--view", choices=["both", "canonical", "raw"], default="both",
+                        help="the view(s) of the events to ask (default: both)")
     args = parser.parse_args()
     root = args.folder
     if args.fresh or not is_dataset(root):
@@ -138,14 +155,21 @@ def main() -> None:
         dyad = store.one("SELECT count(*) FROM events WHERE (source_code = ? AND target_code = ?)"
                          " OR (source_code = ? AND target_code = ?)", [a, b, b, a])[0]
     print(f"{total} events; {a}-{b}: {dyad} events (both directions)")
-    print(f"{'question':<34}{'runs (the first cold)':>23}")
+    print(f"{'question':<42}{'runs (the first cold)':>23}")
     timed("open the dataset, count documents", lambda: documents(root))
-    timed(f"timeline {a} {b} by month", lambda: timeline(root, a, b, by="month"))
-    timed(f"timeline {a} {b} by year", lambda: timeline(root, a, b, by="year"))
-    timed(f"key events {a} {b} (top 10)", lambda: key_events(root, a, b, top=10))
-    timed(f"events {a}->{b}, first 100", lambda: library.events(root, source=a, target=b,
-                                                              limit=100))
-    timed("network, all events", lambda: network(root), repeat=2)
+    # Each question in the canonical view (the default: one event per happening) and in
+    # the raw view (every report, what detente read before deduplication).
+    for raw in {"both": (False, True), "canonical": (False,), "raw": (True,)}[args.view]:
+        view = ", raw" if raw else ""
+        timed(f"timeline {a} {b} by month{view}", partial(timeline, root, a, b, by="month",
+                                                          raw=raw))
+        timed(f"timeline {a} {b} by year{view}", partial(timeline, root, a, b, by="year",
+                                                         raw=raw))
+        timed(f"key events {a} {b} (top 10){view}", partial(key_events, root, a, b, top=10,
+                                                            raw=raw))
+        timed(f"events {a}->{b}, first 100{view}", partial(library.events, root, source=a,
+                                                           target=b, limit=100, raw=raw))
+        timed(f"network, all events{view}", partial(network, root, raw=raw), repeat=2)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from example_stores import Spec, add_document, fill, make_db
 from detente import query
 from detente.analysis import key_events, network, timeline
 from detente.dates import period_key
+from detente.dedup.state import Deduplicator
 from detente.errors import BadDateError, InputError, UnknownActorError
 from detente.settings import Settings
 from detente.store import open_store
@@ -180,7 +181,7 @@ def test_open_store_and_memory_database():
         fill(store)
         t = timeline(store, "JPN", "RUS", by="year")
         assert t.total_events == 8 and t.historical == 1
-        assert key_events(store, "JPN", "RUS", top=1)[0].label == "JPN SANCTION RUS"
+        assert key_events(store, "JPN", "RUS", top=1, raw=True)[0].label == "JPN SANCTION RUS"
         assert network(store).events == 13
 
 
@@ -253,8 +254,21 @@ def test_since_before_the_span_keeps_the_users_range(history_db):
 
 # -- key events -----------------------------------------------------------------------------
 
-def test_key_event_ranking(db):
-    found = key_events(db, "JPN", "RUS", top=10)
+@pytest.fixture(scope="module", params=["canonical", "raw"])
+def key_events_of(request, db, tmp_path_factory):
+    """Key events as ranked from canonical events (the store deduplicated: the two March
+    2014 sanction reports one happening), and from the raw reports grouped by month (the
+    store as stored before deduplication): the same answers here."""
+    if request.param == "raw":
+        return lambda *args, **kwargs: key_events(db, *args, raw=True, **kwargs)
+    path = make_db(tmp_path_factory.mktemp("clustered") / "events.duckdb")[0]
+    with open_store(path) as store:
+        Deduplicator.load(store)
+    return lambda *args, **kwargs: key_events(path, *args, **kwargs)
+
+
+def test_key_event_ranking(key_events_of):
+    found = key_events_of("JPN", "RUS", top=10)
     assert [k.label for k in found[:4]] == [
         "JPN SANCTION RUS", "JPN SUPPORT RUS", "RUS COOPERATE JPN", "JPN SANCTION RUS"]
     assert [k.rank for k in found] == list(range(1, len(found) + 1))
@@ -269,25 +283,25 @@ def test_key_event_ranking(db):
     assert found[3].sources == 1
 
 
-def test_mutual_events_are_listed_once(db):
-    found = key_events(db, "JPN", "RUS", top=10)
+def test_mutual_events_are_listed_once(key_events_of):
+    found = key_events_of("JPN", "RUS", top=10)
     consults = [k for k in found if k.plover == "CONSULT"]
     assert len(consults) == 1 and consults[0].mutual
     assert consults[0].actors == "RUS <-> JPN"  # the higher-ranked direction names the pair
     assert len(found) == 7  # 8 clusters, the mirrored CONSULT shown once
 
 
-def test_key_events_top_range_and_errors(db):
-    assert len(key_events(db, "JPN", "RUS", top=2)) == 2
-    late = key_events(db, "JPN", "RUS", since="2016-01-01")
+def test_key_events_top_range_and_errors(key_events_of):
+    assert len(key_events_of("JPN", "RUS", top=2)) == 2
+    late = key_events_of("JPN", "RUS", since="2016-01-01")
     assert {k.date[:4] for k in late} == {"2016"}
-    assert key_events(db, "JPN", "CHN") == []
+    assert key_events_of("JPN", "CHN") == []
     with pytest.raises(InputError) as caught:
-        key_events(db, "JPN", "RUS", top=0)
+        key_events_of("JPN", "RUS", top=0)
     assert caught.value.message == "top: must be at least 1, got 0"
     with pytest.raises(UnknownActorError):
-        key_events(db, "Atlantis", "RUS")
-    data = json.loads(json.dumps(key_events(db, "JPN", "RUS", top=1)[0].to_dict()))
+        key_events_of("Atlantis", "RUS")
+    data = json.loads(json.dumps(key_events_of("JPN", "RUS", top=1)[0].to_dict()))
     assert data["actors"] == "JPN -> RUS" and data["date_start"] == "2014-03-18"
 
 

@@ -91,6 +91,30 @@ def test_a_later_copy_gets_the_earliest_document_of_the_cluster():
     assert index.clusters() == {"accord": ["accord", "accord-edited", "edited-repost"]}
 
 
+def test_place_names_the_closest_document_and_how_close():
+    index = DocumentIndex()
+    minhash, size = index.minhash(ACCORD)
+    assert index.place("accord", minhash, size) is None
+    index.add("accord-edited", wire_edit(ACCORD))
+    minhash, size = index.minhash(repost(wire_edit(ACCORD)))
+    match = index.place("edited-repost", minhash, size)
+    assert match is not None and (match.canonical_id, match.closest) == ("accord",
+                                                                         "accord-edited")
+    assert match.similarity >= 0.8  # the same text as the edited copy
+
+
+def test_removing_the_first_document_hands_its_cluster_to_the_next():
+    index = DocumentIndex()
+    for doc_id, text in (("accord", ACCORD), ("accord-edited", wire_edit(ACCORD)),
+                         ("water-talks", WATER_TALKS), ("accord-repost", repost(ACCORD))):
+        index.add(doc_id, text)
+    index.remove("accord")
+    assert "accord" not in index and len(index) == 3
+    assert index.clusters() == {"accord-edited": ["accord-edited", "accord-repost"],
+                                "water-talks": ["water-talks"]}
+    assert index.add("accord", ACCORD) == "accord-edited"  # found again, now a later copy
+
+
 def test_rows_round_trip_and_the_restored_index_keeps_growing():
     index = DocumentIndex()
     for doc_id, text in (("accord", ACCORD), ("water-talks", WATER_TALKS),

@@ -88,6 +88,19 @@ def test_another_type_or_direction_is_another_event():
     assert ids == ["ban", "protest", "reply"]
 
 
+def test_a_removed_report_leaves_its_cluster_to_the_others():
+    clusters, ids = clustered(report("a", "d1", "2024-06-11", JUNE),
+                              report("b", "d2", "2024-06-11", JUNE_AGAIN, source_text="Oslo"))
+    assert ids == ["a", "a"] and "a" in clusters
+    clusters.remove("a")
+    assert "a" not in clusters and clusters.cluster_of("b") == "a"  # the id stays
+    [event] = clusters.canonical()
+    assert event.event_ids == ("b",)
+    clusters.remove("b")
+    assert len(clusters) == 0
+    assert clusters.add(report("c", "d3", "2024-06-11", JUNE)) == "c"  # nothing left to join
+
+
 def test_reports_of_one_document_are_never_merged():
     _, ids = clustered(report("first", "d1", "2024-06-11", JUNE),
                        report("second", "d1", "2024-06-11", JUNE_AGAIN))

@@ -13,10 +13,10 @@ import pytest
 from detente import library
 from detente.engine import load, run
 from detente.settings import Settings, load_settings
-from detente.store import open_store
+from detente.store import EventFilter, open_store
 
-# Short documents of several formats, months and years; one undated, one empty, one
-# JSONL line malformed and one repeating an earlier line's text.
+# Short documents of several formats, months and years; one undated, one empty, one a
+# repost of another, one JSONL line malformed and one repeating an earlier line's text.
 FILES = {
     "brazil.txt": """Title: Brazil and Argentina sign a trade pact
 Date: 2019-03-14
@@ -40,6 +40,19 @@ Pakistan rejected the accusation and summoned the Indian envoy in Islamabad.
 The United Nations urged both countries to show restraint.
 """,
     "empty.txt": "",
+    # brazil.txt as a wire service reposts it: coded once, stored as a copy
+    "brazil_wire.txt": """Title: Brazil, Argentina agree to cut car and steel tariffs
+Date: 2019-03-14
+Source: Pampas Wire
+
+By Lucia Ferreyra
+
+BUENOS AIRES (Reuters) - Brazilian President Jair Bolsonaro met Argentine President Mauricio Macri in Buenos Aires on Thursday.
+The two governments signed an agreement to cut tariffs on cars and steel.
+Argentina also promised to buy more Brazilian wheat next year.
+
+(Reporting by Lucia Ferreyra; Editing by Tomas Reed)
+""",
 }
 SANCTIONS = ("Canada imposed sanctions on Venezuela on Monday over the disputed election. "
              "Venezuela condemned the Canadian sanctions as illegal.")
@@ -57,7 +70,8 @@ LINES = [
 ]
 # Columns whose value is the time of writing, not of the document.
 WRITE_TIMES = {"ingested_at", "recorded_at"}
-TABLES = ("documents", "sentences", "actors", "events", "ingest_errors")
+TABLES = ("documents", "sentences", "actors", "events", "doc_signatures", "event_clusters",
+          "ingest_errors")
 
 
 def write_corpus(folder: Path) -> Path:
@@ -116,8 +130,12 @@ def test_ingest_run_local_and_run_dask_store_the_same_rows(ingested, local_datas
         assert rows(local_dataset, table) == rows(ingested, table), table
         assert rows(dask_dataset, table) == rows(ingested, table), table
     with open_store(ingested, read_only=True) as store:
-        assert store.count("documents") == 6
+        assert store.count("documents") == 7
         assert store.count("events") >= 10
+        copies = store.query("SELECT d.doc_id, d.copy_of, o.title FROM documents d "
+                             "JOIN documents o ON o.doc_id = d.copy_of")
+        assert [c["title"] for c in copies] == ["Brazil and Argentina sign a trade pact"]
+        assert store.count_events(EventFilter(doc_id=copies[0]["doc_id"], raw=True)) == 0
         assert {e["input"].rsplit("/", 1)[-1] for e in store.errors()} == {
             "empty.txt", "feed.jsonl:3"}
 
@@ -148,7 +166,7 @@ def test_workers_code_in_a_pool_as_in_process(corpus, ingested, tmp_path):
 
     report = library.ingest([corpus], settings=fast(db=db, workers=2, batch_size=1),
                             progress=count_workers)
-    assert len(report.added) == 6 and max(workers_seen) == 2
+    assert len(report.added) == 7 and max(workers_seen) == 2
     for table in TABLES:
         assert rows(db, table) == rows(ingested, table), table
     more = ("Kenya recalled its ambassador from Nigeria on Friday.",
@@ -200,11 +218,11 @@ def test_serve_answers_from_a_dataset(ingested, local_dataset):
 def test_load_brings_a_dataset_into_a_store_once(ingested, local_dataset, tmp_path):
     db = tmp_path / "loaded.duckdb"
     first = load(local_dataset, db)
-    assert (first.added, first.present, first.errors) == (6, 0, 2)
+    assert (first.added, first.present, first.errors) == (7, 0, 2)
     for table in TABLES:
         assert rows(db, table) == rows(ingested, table), table
     again = load(local_dataset, db)
-    assert (again.added, again.present, again.events, again.errors) == (0, 6, 0, 0)
+    assert (again.added, again.present, again.events, again.errors) == (0, 7, 0, 0)
     for table in TABLES:
         assert rows(db, table) == rows(ingested, table), table
 

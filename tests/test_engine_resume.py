@@ -28,16 +28,20 @@ ACTIONS = ["accused {b} of breaking the fishing agreement",
            "imposed sanctions on {b}",
            "signed a defence agreement with {b}",
            "expelled two diplomats from {b}"]
-TABLES = ("documents", "sentences", "actors", "events", "ingest_errors")
+TABLES = ("documents", "sentences", "actors", "events", "doc_signatures", "event_clusters",
+          "ingest_errors")
 
 
 def feed(count: int, start: int = 0) -> list[str]:
-    """JSONL lines of short, distinct, dated documents over several months."""
+    """JSONL lines of short, distinct, dated documents over several months (distinct
+    enough that none is a near duplicate of another: each has a filing line of its own)."""
     lines = []
     for number in range(start, start + count):
         a, b = COUNTRIES[number % 12], COUNTRIES[(number * 5 + 1) % 12]
         action = ACTIONS[number % 4].format(b=b)
-        text = f"{a} {action} on Monday, officials said in report number {number + 1}."
+        text = (f"{a} {action} on Monday, officials said in report number {number + 1}. "
+                f"The report was filed as {number * 7919 % 10007} under section "
+                f"{number * 31 % 97} of volume {number * 13 % 41} by clerk {number % 23}.")
         lines.append(json.dumps({"id": f"r{number}", "date": f"2021-{number % 12 + 1:02d}-15",
                                  "text": text}))
     return lines

@@ -37,7 +37,11 @@ def files(db, tmp_path_factory):
 def test_columns_are_the_events_then_the_document(files):
     frame = pl.read_parquet(files / "events.parquet")
     assert tuple(frame.columns) == (*EVENT_COLUMNS, "doc_date", "doc_date_precision",
-                                    "doc_title", "doc_url")
+                                    "doc_title", "doc_url", "cluster_id", "reports", "articles",
+                                    "sources", "first_report", "last_report", "root")
+    # a store written without deduplication: each event its own happening, told once
+    assert frame["cluster_id"].to_list() == frame["event_id"].to_list()
+    assert set(zip(frame["reports"], frame["articles"], frame["sources"])) == {(1, 1, 1)}
     talks = frame.filter(pl.col("cameo") == "042").row(0, named=True)
     assert (talks["doc_date"], talks["doc_date_precision"], talks["doc_title"],
             talks["doc_url"]) == (dt.date(2019, 5, 10), "day", "talks",

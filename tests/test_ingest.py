@@ -219,7 +219,10 @@ def test_missing_path_named(tmp_path):
 def test_kill_9_mid_ingest_then_rerun_completes(tmp_path):
     folder = tmp_path / "many"
     for i in range(60):
-        write(folder / f"doc{i:03}.txt", ARTICLE.replace("Tuesday", f"day number {i}"))
+        # a filing line of its own: no document is a near copy of another, so all are coded
+        write(folder / f"doc{i:03}.txt", ARTICLE.replace("Tuesday", f"day number {i}")
+              + f"\nFiled as {i * 7919 % 10007}, section {i * 31 % 97}, volume {i * 13 % 41}, "
+                f"clerk {i % 23}, desk {i * 17 % 59}.\n")
     db = tmp_path / "k.duckdb"
     cmd = [sys.executable, "-m", "detente.cli", "ingest", str(folder), "--db", str(db), "--quiet"]
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -43,7 +43,8 @@ EVENT_TYPES: dict[str, str] = {
 DOCUMENT_TYPES: dict[str, str] = {
     "doc_id": "str", "title": "str", "source": "str", "url": "str", "path": "str",
     "date": "date", "date_end": "date", "date_precision": "str", "date_inferred": "bool",
-    "date_reason": "str", "sentences": "int64", "events": "int64",
+    "date_reason": "str", "sentences": "int64", "events": "int64", "canonical_id": "str",
+    "copy_of": "str", "cluster_size": "int64",
 }
 # How many characters of an ISO date each precision keeps.
 ISO_LENGTH = {"year": 4, "month": 7, "day": 10}

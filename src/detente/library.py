@@ -142,7 +142,9 @@ def code(
 
 def docs(db: DbLike) -> DocumentList:
     """Every stored document, oldest first: a list of `DocumentInfo`, which also converts
-    (`.to_pandas()`, `.to_polars()`, `.to_arrow()`, with a typed `date`).
+    (`.to_pandas()`, `.to_polars()`, `.to_arrow()`, with a typed `date`). Each names the
+    canonical document of its near-duplicate cluster, the size of that cluster, and, for
+    a copy stored without coding, the document it copies.
 
     >>> [d.title for d in docs("detente.duckdb")][:1]  # doctest: +SKIP
     ['Japan joins G7 sanctions']
@@ -153,13 +155,15 @@ def docs(db: DbLike) -> DocumentList:
         doc_id=r["doc_id"], title=r["title"] or "", source=r["source"] or "",
         url=r["url"] or "", path=r["path"] or "", date=r["date"],
         date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]),
-        date_reason=r["date_reason"] or "", sentences=r["sentences"], events=r["events"])
+        date_reason=r["date_reason"] or "", sentences=r["sentences"], events=r["events"],
+        canonical_id=r["canonical_id"], copy_of=r["copy_of"], cluster_size=r["cluster_size"])
         for r in rows)
 
 
 def doc(db: DbLike, doc_id: str) -> DocumentDetail:
-    """One stored document with its text, sentences and events; NotFoundError when the
-    store has no document with that id.
+    """One stored document with its text, sentences and the events coded from it (every
+    report, as the raw view has them; a copy, stored without coding, has none: see its
+    `copy_of`); NotFoundError when the store has no document with that id.
 
     >>> doc("detente.duckdb", "3f2a9c01d4e5b6a7").document.title  # doctest: +SKIP
     'Japan joins G7 sanctions'
@@ -167,14 +171,15 @@ def doc(db: DbLike, doc_id: str) -> DocumentDetail:
     with reading(db) as store:
         row = store.document(doc_id)
         sentences = store.sentences(doc_id)
-        found = store.events(EventFilter(doc_id=doc_id))
+        found = store.events(EventFilter(doc_id=doc_id, raw=True))
     document = Document(
         doc_id=row["doc_id"], text=row["text"] or "", title=row["title"] or "",
         source=row["source"] or "", url=row["url"] or "", path=row["path"] or "",
         date=row["date"], date_inferred=bool(row["date_inferred"]),
         date_reason=row["date_reason"] or "", fmt=row["fmt"] or "",
         date_precision=row["date_precision"])
-    return DocumentDetail(document, tuple(sentences), tuple(found), row["ingested_at"])
+    return DocumentDetail(document, tuple(sentences), tuple(found), row["ingested_at"],
+                          canonical_id=row["canonical_id"], copy_of=row["copy_of"])
 
 
 def errors(db: DbLike) -> list[IngestError]:
@@ -193,7 +198,8 @@ def errors(db: DbLike) -> list[IngestError]:
 @dataclass(frozen=True)
 class EventPage:
     """One page of the events matching filters: `filters` as read (stored codes, current
-    type names, days), `total` matches in all, and the page's `events`."""
+    type names, days, and the view: `raw` or canonical), `total` matches in all, and the
+    page's `events`."""
 
     filters: EventFilter
     total: int
@@ -205,7 +211,7 @@ class EventPage:
                 "filters": {"source": f.source, "target": f.target, "type": f.plover,
                             "since": f.since.isoformat() if f.since else None,
                             "until": f.until.isoformat() if f.until else None,
-                            "doc_id": f.doc_id},
+                            "doc_id": f.doc_id, "raw": f.raw},
                 "events": [e.to_dict() for e in self.events]}
 
 
@@ -220,13 +226,14 @@ def event_page(
     limit: int | None = None,
     offset: int = 0,
     *,
+    raw: bool = False,
     settings: Settings | None = None,
 ) -> EventPage:
     """`events` with the filters as read and the number of all matches, for paging."""
     settings = query.given(settings)
     with reading(db) as store:
         where = query.event_filter(store, settings, source=source, target=target, type=type,
-                                   since=since, until=until, doc_id=doc_id)
+                                   since=since, until=until, doc_id=doc_id, raw=raw)
         found = store.events(where, limit=limit, offset=offset)
         total = len(found) if limit is None and not offset else store.count_events(where)
     return EventPage(where, total, EventList(found))
@@ -243,6 +250,7 @@ def events(
     limit: int | None = None,
     offset: int = 0,
     *,
+    raw: bool = False,
     settings: Settings | None = None,
 ) -> EventList:
     """Stored events matching the filters, in date order: a list of `Event`, which also
@@ -252,8 +260,12 @@ def events(
     DEMAND are read as current ones), `since` and `until` dates of any precision ("2014"
     runs from its first day to its last).
 
+    One event per happening: of the reports of one happening (several articles, or a
+    document and its copies) the best-dated stands for them all (`canonical_events`);
+    `raw=True` lists every report. With `doc_id`, the happenings that document reports.
+
     >>> [e.plover for e in events("detente.duckdb", source="Japan", since="2014")][:1]  # doctest: +SKIP
     ['SANCTION']
     """
     return event_page(db, source, target, type, since, until, doc_id, limit, offset,
-                      settings=settings).events
+                      raw=raw, settings=settings).events

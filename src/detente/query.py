@@ -217,13 +217,30 @@ def date_range(since: str | dt.date | None, until: str | dt.date | None,
 def event_filter(store: Store, settings: Settings, *, source: str | None = None,
                  target: str | None = None, type: str | None = None,
                  since: str | dt.date | None = None, until: str | dt.date | None = None,
-                 doc_id: str | None = None) -> EventFilter:
+                 doc_id: str | None = None, raw: bool = False) -> EventFilter:
     """The filters of `detente events`, `export` and `GET /api/events`, from what the
-    user typed: actor codes or names, a PLOVER type, partial dates."""
+    user typed: actor codes or names, a PLOVER type, partial dates; and the view: one
+    canonical event per happening, or with `raw` every report of it (see `view`)."""
     from detente.store import EventFilter
 
     first, last = date_range(since, until, settings)
     return EventFilter(source=actor(source, "source", store, settings),
                        target=actor(target, "target", store, settings),
                        plover=plover_type(type), since=first, until=last,
-                       doc_id=doc_id or None)
+                       doc_id=doc_id or None, raw=view(raw))
+
+
+def view(raw: bool) -> bool:
+    """The `raw` switch every surface shares (library keyword `raw`, CLI `--raw`, HTTP
+    `raw=true`): False, the default, reads canonical events, one per happening however
+    many articles report it (`canonical_events`); True reads every report (`events`), as
+    detente did before deduplication.
+
+    >>> view(False), view(True)
+    (False, True)
+    """
+    if not isinstance(raw, bool):
+        raise about(InputError(f"raw: expected true or false, got {raw!r}",
+                               hint="Leave it out for canonical events, or set it to true "
+                                    "for every report."), "raw")
+    return raw

@@ -198,7 +198,11 @@ class StoredMention:
 
 @dataclass(frozen=True)
 class DocumentInfo:
-    """A stored document's metadata with its sentence and event counts (`detente docs`)."""
+    """A stored document's metadata with its sentence and event counts (`detente docs`),
+    and its place among near duplicates: `canonical_id` is the first document of its
+    cluster (its own id when it is the first; None when stored before deduplication and
+    not linked yet), `cluster_size` the documents in the cluster, and `copy_of` the coded
+    document a copy repeats (a copy is stored without being coded)."""
 
     doc_id: str
     title: str
@@ -211,6 +215,9 @@ class DocumentInfo:
     date_reason: str
     sentences: int
     events: int
+    canonical_id: str | None = None
+    copy_of: str | None = None
+    cluster_size: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = json_ready(asdict(self))
@@ -221,16 +228,20 @@ class DocumentInfo:
 class DocumentDetail:
     """One stored document with its sentences and events (`detente doc ID`,
     `GET /api/docs/{id}`). Sentence and event offsets count characters of `document.text`,
-    so a page can highlight each event in place."""
+    so a page can highlight each event in place. `canonical_id` and `copy_of` place it
+    among near duplicates, as in `DocumentInfo`."""
 
     document: Document
     sentences: tuple[Sentence, ...]
     events: tuple[Event, ...]
     ingested_at: dt.datetime | None = None
+    canonical_id: str | None = None
+    copy_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"document": {**self.document.to_dict(),
-                             "ingested_at": json_ready(self.ingested_at)},
+                             "ingested_at": json_ready(self.ingested_at),
+                             "canonical_id": self.canonical_id, "copy_of": self.copy_of},
                 "sentences": [{"index": s.index, "start": s.start, "end": s.end, "text": s.text}
                               for s in self.sentences],
                 "events": [e.to_dict() for e in self.events]}

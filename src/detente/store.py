@@ -31,7 +31,10 @@ from detente.records import (
 )
 from detente.served import refuse_if_served
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# An event told in its article's first sentences is in its lead (GDELT's IsRootEvent; the
+# `canonical_events` view of migration 4 writes it as 3).
+LEAD_SENTENCES = 3
 
 # Each migration takes the schema from version i to i+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -86,6 +89,40 @@ MIGRATIONS: tuple[str, ...] = (
            d.title AS doc_title, d.url AS doc_url, d.source AS doc_source, d.path AS doc_path
     FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id;
     """,
+    # 4: stories, not reports (detente.dedup). Each document's near-duplicate cluster
+    # (`canonical_id`, and `copy_of` for a copy stored without coding) with its MinHash
+    # signature in `doc_signatures`; each event's cluster of reports of one happening
+    # (`cluster_id`), with the counts of those told more than once in `event_clusters`;
+    # and `canonical_events`, one row per happening. NULL ids: stored before (the next
+    # ingest fills them; until then each event is its own happening).
+    """
+    ALTER TABLE documents ADD COLUMN canonical_id VARCHAR;
+    ALTER TABLE documents ADD COLUMN copy_of VARCHAR;
+    ALTER TABLE documents ADD COLUMN similarity DOUBLE;
+    CREATE TABLE doc_signatures (
+        doc_id VARCHAR PRIMARY KEY, position BIGINT, signature BLOB, shingles INTEGER
+    );
+    ALTER TABLE events ADD COLUMN cluster_id VARCHAR;
+    CREATE TABLE event_clusters (
+        cluster_id VARCHAR PRIMARY KEY, version BIGINT, event_id VARCHAR, reports BIGINT,
+        articles BIGINT, sources BIGINT, first_report DATE, last_report DATE, root BOOLEAN
+    );
+    CREATE OR REPLACE VIEW events_with_documents AS
+    SELECT e.*, d.date AS doc_date, d.date_precision AS doc_date_precision,
+           d.title AS doc_title, d.url AS doc_url, d.source AS doc_source, d.path AS doc_path
+    FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id;
+    -- a happening told once has no row in event_clusters: it is its event, counted once
+    CREATE VIEW canonical_events AS
+    SELECT e.* REPLACE (coalesce(e.cluster_id, e.event_id) AS cluster_id),
+           coalesce(c.reports, 1) AS reports, coalesce(c.articles, 1) AS articles,
+           coalesce(c.sources, 1) AS sources, coalesce(c.first_report, d.date) AS first_report,
+           coalesce(c.last_report, d.date) AS last_report,
+           coalesce(c.root, coalesce(e.sentence_index, 0) < 3) AS root
+    FROM events e
+    LEFT JOIN event_clusters c ON c.cluster_id = e.cluster_id
+    LEFT JOIN documents d ON d.doc_id = e.doc_id
+    WHERE c.cluster_id IS NULL OR c.event_id = e.event_id;
+    """,
 )
 
 EVENT_COLUMNS = (
@@ -100,7 +137,10 @@ EVENT_COLUMNS = (
 
 @dataclass(frozen=True)
 class EventFilter:
-    """Filters shared by `events`, exports and the HTTP API."""
+    """Filters shared by `events`, exports and the HTTP API, and the view they read:
+    canonical events (one per happening, `canonical_events`) unless `raw`, which reads
+    every report (`events`). In the canonical view, `doc_id` picks the happenings that
+    document reports (or, for a copy, the document it copies)."""
 
     source: str | None = None
     target: str | None = None
@@ -108,15 +148,29 @@ class EventFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     doc_id: str | None = None
+    raw: bool = False
+
+    @property
+    def table(self) -> str:
+        """The table or view the events are read from."""
+        return event_table(self.raw)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = ["TRUE"]
         params: list[Any] = []
         for column, value in (("source_code", self.source), ("target_code", self.target),
-                              ("plover", self.plover), ("doc_id", self.doc_id)):
+                              ("plover", self.plover)):
             if value:
                 clauses.append(f"{column} = ?")
-                params.append(value.upper() if column != "doc_id" else value)
+                params.append(value.upper())
+        if self.doc_id and self.raw:
+            clauses.append("doc_id = ?")
+            params.append(self.doc_id)
+        elif self.doc_id:
+            clauses.append("cluster_id IN (SELECT coalesce(cluster_id, event_id) FROM events"
+                           " WHERE doc_id = ? OR doc_id = (SELECT copy_of FROM documents"
+                           " WHERE doc_id = ?))")
+            params += [self.doc_id, self.doc_id]
         if self.since:
             clauses.append("date_start >= ?")
             params.append(self.since)
@@ -124,6 +178,47 @@ class EventFilter:
             clauses.append("date_start <= ?")
             params.append(self.until)
         return " AND ".join(clauses), params
+
+
+def event_table(raw: bool) -> str:
+    """Where a view's events are: `events` (every report) or `canonical_events`."""
+    return "events" if raw else "canonical_events"
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """A document's place among near duplicates (detente.dedup), stored with it: the
+    canonical document of its cluster (its own id when it is the first), the coded
+    document it copies (None when it was coded itself), its estimated similarity with the
+    closest earlier document of the cluster (None for the first), and its MinHash
+    `signature` over `shingles` shingles, the `position`-th in the index (no signature:
+    a text without words to compare, in no index)."""
+
+    canonical_id: str
+    copy_of: str | None = None
+    similarity: float | None = None
+    signature: bytes | None = None
+    shingles: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class EventCluster:
+    """A happening told more than once, as `event_clusters` keeps it: its representative
+    report (`event_id`), the `reports` of it (an event, and each copy of its article), the
+    distinct `articles` and publishers (`sources`), the first and last publication date,
+    and whether one report is in its article's lead (`root`). `version` orders the
+    changes of a cluster (a Parquet dataset keeps every version; the latest counts)."""
+
+    cluster_id: str
+    version: int
+    event_id: str
+    reports: int
+    articles: int
+    sources: int
+    first_report: dt.date | None
+    last_report: dt.date | None
+    root: bool
 
 
 class Store:
@@ -181,20 +276,30 @@ class Store:
         sentences: Sequence[Sentence],
         events: Sequence[Event] = (),
         mentions: Sequence[StoredMention] = (),
+        *,
+        link: DocumentLink | None = None,
+        clusters: Mapping[str, str] | None = None,
+        happenings: Sequence[EventCluster] = (),
     ) -> bool:
-        """Store a document with its parts in one transaction; False if already stored."""
+        """Store a document with its parts in one transaction, with its place among near
+        duplicates (`link`), each event's cluster (`clusters`: event id → cluster id) and
+        the happenings whose counts it changes, when given; False if already stored."""
         if self.has_document(doc.doc_id):
             return False
         doc = replace(doc, path=renamed(doc.path, self.names))
+        place = link or DocumentLink(canonical_id="")
         con = self.con
         with self.transaction():
             con.execute(
                 "INSERT INTO documents (doc_id, title, source, url, path, date, date_precision,"
-                " date_inferred, date_reason, fmt, text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " date_inferred, date_reason, fmt, text, canonical_id, copy_of, similarity)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [doc.doc_id, doc.title, doc.source, doc.url, doc.path, doc.date,
-                 doc.date_precision, doc.date_inferred, doc.date_reason, doc.fmt, doc.text],
+                 doc.date_precision, doc.date_inferred, doc.date_reason, doc.fmt, doc.text,
+                 place.canonical_id or None, place.copy_of, place.similarity],
             )
+            if place.signature is not None:
+                self._insert_signatures([(doc.doc_id, place)])
             if sentences:
                 con.executemany(
                     "INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
@@ -206,26 +311,65 @@ class Store:
                     [[m.doc_id, m.sentence_index, m.char_start, m.char_end, m.text, m.code,
                       m.sector, m.name, m.kind, m.reason] for m in mentions],
                 )
-            self._insert_events(events)
+            self._insert_events(events, clusters or {})
+            self._replace_clusters(happenings)
         return True
 
     def add_events(self, events: Sequence[Event]) -> int:
         """Insert events (skipping ids already stored); returns how many were new."""
         with self.transaction():
-            return self._insert_events(events)
+            return self._insert_events(events, {})
 
-    def _insert_events(self, events: Sequence[Event]) -> int:
-        rows = {e.event_id: _event_row(e) for e in events}
+    def _insert_events(self, events: Sequence[Event], clusters: Mapping[str, str]) -> int:
+        rows = {e.event_id: [*_event_row(e), clusters.get(e.event_id)] for e in events}
         if not rows:
             return 0
-        placeholders = ", ".join("?" for _ in EVENT_COLUMNS)
+        columns = (*EVENT_COLUMNS, "cluster_id")
+        placeholders = ", ".join("?" for _ in columns)
         before = self.count("events")
         self.con.executemany(
-            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({placeholders})"
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({placeholders})"
             " ON CONFLICT DO NOTHING",
             list(rows.values()),
         )
         return self.count("events") - before
+
+    def _insert_signatures(self, links: Sequence[tuple[str, DocumentLink]]) -> None:
+        self.con.executemany(
+            "INSERT INTO doc_signatures VALUES (?, ?, ?, ?)",
+            [[doc_id, link.position, link.signature, link.shingles] for doc_id, link in links])
+
+    def _replace_clusters(self, happenings: Sequence[EventCluster]) -> None:
+        if happenings:
+            self.con.executemany(
+                "INSERT OR REPLACE INTO event_clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[h.cluster_id, h.version, h.event_id, h.reports, h.articles, h.sources,
+                  h.first_report, h.last_report, h.root] for h in happenings])
+
+    def link_documents(self, links: Sequence[tuple[str, DocumentLink]],
+                       clusters: Mapping[str, str],
+                       happenings: Sequence[EventCluster] = ()) -> None:
+        """Record the places of stored documents among near duplicates, their events'
+        clusters and the counts of the happenings told more than once (documents and
+        events stored before deduplication), in one transaction."""
+        with self.transaction():
+            self._replace_clusters(happenings)
+            if links:
+                self.con.executemany(
+                    "UPDATE documents SET canonical_id = ?, copy_of = ?, similarity = ?"
+                    " WHERE doc_id = ?",
+                    [[link.canonical_id, link.copy_of, link.similarity, doc_id]
+                     for doc_id, link in links])
+                self._insert_signatures([(doc_id, link) for doc_id, link in links
+                                         if link.signature is not None])
+            if clusters:
+                self.con.execute("CREATE OR REPLACE TEMP TABLE new_clusters "
+                                 "(event_id VARCHAR, cluster_id VARCHAR)")
+                self.con.executemany("INSERT INTO new_clusters VALUES (?, ?)",
+                                     [list(pair) for pair in clusters.items()])
+                self.con.execute("UPDATE events SET cluster_id = n.cluster_id FROM new_clusters n"
+                                 " WHERE events.event_id = n.event_id")
+                self.con.execute("DROP TABLE new_clusters")
 
     def record_error(self, input_name: str, code: str, message: str, hint: str = "") -> None:
         """Record a failed input once: the same failure again (a re-run, a retried
@@ -262,7 +406,9 @@ class Store:
         return self.query(
             """
             SELECT d.doc_id, d.title, d.source, d.url, d.path, d.date, d.date_precision,
-                   d.date_inferred, d.date_reason, d.fmt,
+                   d.date_inferred, d.date_reason, d.fmt, d.canonical_id, d.copy_of,
+                   count(*) OVER (PARTITION BY coalesce(d.canonical_id, d.doc_id))
+                       AS cluster_size,
                    (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS sentences,
                    (SELECT count(*) FROM events e WHERE e.doc_id = d.doc_id) AS events
             FROM documents d ORDER BY d.date NULLS LAST, d.title, d.doc_id
@@ -285,7 +431,7 @@ class Store:
     def events(self, where: EventFilter = EventFilter(), limit: int | None = None,
                offset: int = 0) -> list[Event]:
         clause, params = where.where()
-        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {clause}"
+        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM {where.table} WHERE {clause}"
                " ORDER BY date_start NULLS LAST, doc_id, sentence_index, char_start, event_id")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -295,7 +441,7 @@ class Store:
 
     def count_events(self, where: EventFilter = EventFilter()) -> int:
         clause, params = where.where()
-        return self.one(f"SELECT count(*) FROM events WHERE {clause}", params)[0]
+        return self.one(f"SELECT count(*) FROM {where.table} WHERE {clause}", params)[0]
 
     def errors(self) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM ingest_errors ORDER BY recorded_at")
@@ -432,7 +578,11 @@ DATASET_MARKER = "_detente.json"
 DATASET_MANIFEST = "_manifest.jsonl"
 # Dataset folder → store table: the store's `actors` are the dataset's `mentions`.
 DATASET_TABLES = {"documents": "documents", "sentences": "sentences", "mentions": "actors",
-                  "events": "events", "ingest_errors": "ingest_errors"}
+                  "events": "events", "doc_signatures": "doc_signatures",
+                  "event_clusters": "event_clusters", "ingest_errors": "ingest_errors"}
+# A dataset keeps every version of a cluster's counts (its parts are never rewritten);
+# the store, and a dataset read as one, the latest.
+VERSIONED = {"event_clusters": ("cluster_id", "version")}
 
 
 @dataclass(frozen=True)
@@ -491,23 +641,35 @@ def table_columns() -> dict[str, tuple[tuple[str, str], ...]]:
 
 def dataset_sql(root: Path, done: Sequence[DatasetPart], folder: str) -> str | None:
     """A SELECT of one table's files in the parts `done`, with its store table's columns
-    and types; None when there are none. Every file of a table has those columns, so only
-    the first file's schema is read to open it."""
+    and types (of a VERSIONED table, each key's latest row); None when there are none.
+    Every file of a table has those columns, so only the first file's schema is read to
+    open it."""
     paths = dataset_files(root, done, folder)
     if not paths:
         return None
     listed = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
     columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"'
                         for name, kind in table_columns()[folder])
-    return f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = false)"
+    sql = f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = false)"
+    if folder in VERSIONED:
+        key, version = VERSIONED[folder]
+        sql += f" QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {version} DESC) = 1"
+    return sql
 
 
 class DatasetStore(Store):
     """A store over a Parquet dataset: it reads as any store, and refuses writes."""
 
     def add_document(self, doc: Document, sentences: Sequence[Sentence],
-                     events: Sequence[Event] = (),
-                     mentions: Sequence[StoredMention] = ()) -> bool:
+                     events: Sequence[Event] = (), mentions: Sequence[StoredMention] = (),
+                     *, link: DocumentLink | None = None,
+                     clusters: Mapping[str, str] | None = None,
+                     happenings: Sequence[EventCluster] = ()) -> bool:
+        self.refuse()
+
+    def link_documents(self, links: Sequence[tuple[str, DocumentLink]],
+                       clusters: Mapping[str, str],
+                       happenings: Sequence[EventCluster] = ()) -> None:
         self.refuse()
 
     def add_events(self, events: Sequence[Event]) -> int:

@@ -29,29 +29,31 @@ def dyad_clause(a: str, b: str, both_directions: bool, alias: str = ""
     return one, [a, b]
 
 
-def historical_sql(alias: str = "") -> str:
+def historical_sql(alias: str = "", table: str = "events") -> str:
     """SQL that is true for a historical event (see HISTORY_YEARS): one dated more than
     HISTORY_YEARS years before its document's publication date. An event whose document
     has no date is never historical. `alias` is the events table's, like "e."; without
-    one the columns are qualified as `events.`, so the subquery cannot capture them.
+    one the columns are qualified by the `table` read (`store.event_table`), so the
+    subquery cannot capture them.
 
     >>> historical_sql("e.")  # doctest: +ELLIPSIS
     'EXISTS (SELECT 1 FROM documents hist_doc WHERE hist_doc.doc_id = e.doc_id AND ...)'
     """
-    ref = alias or "events."
+    ref = alias or f"{table}."
     return ("EXISTS (SELECT 1 FROM documents hist_doc WHERE hist_doc.doc_id = "
             f"{ref}doc_id AND {ref}date_start < hist_doc.date - INTERVAL {HISTORY_YEARS} YEAR)")
 
 
 def dyad_where(a: str, b: str, both_directions: bool, since: dt.date | None,
-               until: dt.date | None, alias: str = "", *, history: bool = True
-               ) -> tuple[str, list[Any]]:
-    """The WHERE clause of a dyad's analysable events: dated, not negated, in range;
-    without `history`, not historical either."""
+               until: dt.date | None, alias: str = "", *, history: bool = True,
+               table: str = "events") -> tuple[str, list[Any]]:
+    """The WHERE clause of a dyad's analysable events in `table` (`events`, or
+    `canonical_events`): dated, not negated, in range; without `history`, not historical
+    either."""
     clause, params = dyad_clause(a, b, both_directions, alias)
     clauses = [clause, f"NOT coalesce({alias}negated, FALSE)", f"{alias}date_start IS NOT NULL"]
     if not history:
-        clauses.append(f"NOT {historical_sql(alias)}")
+        clauses.append(f"NOT {historical_sql(alias, table)}")
     if since:
         clauses.append(f"{alias}date_start >= ?")
         params.append(since)

@@ -31,14 +31,15 @@ class DemoAnalysis:
 
 
 def demo_analysis(db: DbLike, out_dir: str | Path, a: str = "JPN", b: str = "RUS",
-                  by: str = "quarter", top: int = 8, *,
+                  by: str = "quarter", top: int = 8, *, raw: bool = False,
                   settings: Settings | None = None) -> DemoAnalysis:
     """Timeline and key events of a dyad (JPN–RUS) and the actor network, with plots.
 
     The corpus also reports the dyad's history (1855, 1945, 1956): the key events list
     keeps it, while the timeline leaves it out by default (see `timeline`), since it
     would stretch the quarterly series over 160 years of empty periods.
-    Writes `jpn-rus-timeline.png`, `jpn-rus-timeline.svg` and `network.png`.
+    Writes `jpn-rus-timeline.png`, `jpn-rus-timeline.svg` and `network.png`. Each
+    happening counts once (canonical events); `raw=True` counts every report.
 
     >>> demo = demo_analysis("detente-demo.duckdb", Path("demo-out"))  # doctest: +SKIP
     >>> [p.name for p in demo.plots]  # doctest: +SKIP
@@ -49,9 +50,9 @@ def demo_analysis(db: DbLike, out_dir: str | Path, a: str = "JPN", b: str = "RUS
         raise InputError(f"{out} is a file, not a folder", hint="Pass a folder for the plots.")
     out.mkdir(parents=True, exist_ok=True)
     with reading(db) as store:
-        series = timeline(store, a, b, by=by, settings=settings)
-        ranked = key_events(store, a, b, top=top, settings=settings)
-        graph = network(store, settings=settings)
+        series = timeline(store, a, b, by=by, raw=raw, settings=settings)
+        ranked = key_events(store, a, b, top=top, raw=raw, settings=settings)
+        graph = network(store, settings=settings, raw=raw)
     stem = f"{series.a.lower()}-{series.b.lower()}-timeline"
     plots = (plot_timeline(series, out / f"{stem}.png"),
              plot_timeline(series, out / f"{stem}.svg"),

@@ -1,8 +1,9 @@
 """Key events of a dyad: the largest Goldstein scores, the most reported, the first of a kind.
 
-Each stored event is one document's report. Reports of the same happening are
-grouped into one cluster: same source, target and PLOVER type in the same month
-(the same year for year-only dates). A cluster is scored by
+A cluster is one happening: a canonical event (`canonical_events`), its documents the
+articles that report it. In the raw view (`raw=True`) each stored event is one
+document's report, and reports are grouped into one cluster by source, target and
+PLOVER type in the same month (the same year for year-only dates). A cluster is scored by
 
     |Goldstein| + 1.5 per extra reporting document (at most 3) + 2 if first of its kind
 
@@ -22,14 +23,23 @@ import polars as pl
 
 from detente import query
 from detente.analysis.common import dyad_where
+from detente.analysis.key_ranking import (
+    EXTRA_SOURCE_BONUS,
+    FIRST_OF_KIND_BONUS,
+    MAX_EXTRA_SOURCES,
+    Cluster,
+    Ranking,
+    SentenceKey,
+    rank_clusters,
+    report_details,
+)
 from detente.jsonio import json_ready
 from detente.settings import Settings
 from detente.store import DbLike, Store, reading
 
-EXTRA_SOURCE_BONUS = 1.5
-MAX_EXTRA_SOURCES = 3
-FIRST_OF_KIND_BONUS = 2.0
-PRECISION_RANK = {"day": 2, "month": 1, "year": 0}
+# The head of the ranking first read holds 2 × top clusters and these: room for the
+# mirrored clusters skipped on the way, read again 4 times as long when they fill it.
+HEAD_SPARE = 8
 
 
 @dataclass(frozen=True)
@@ -87,10 +97,12 @@ def key_events(
     both_directions: bool = True,
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
+    raw: bool = False,
     settings: Settings | None = None,
 ) -> list[KeyEvent]:
     """The `top` most significant events between two actors (codes or names, names read
-    with the actor files of `settings`), best first.
+    with the actor files of `settings`), best first: canonical events, each with the
+    articles that report it, or with `raw=True` every report, grouped by month.
 
     >>> [k.label for k in key_events("detente.duckdb", "JPN", "RUS", top=2)]  # doctest: +SKIP
     ['JPN SANCTION RUS', 'RUS COERCE JPN']
@@ -100,7 +112,8 @@ def key_events(
     first, last = query.date_range(since, until, settings)
     with reading(db) as store:
         code_a, code_b = query.dyad(a, b, store, settings)
-        return rank_key_events(store, code_a, code_b, top, both_directions, first, last)
+        return rank_key_events(store, code_a, code_b, top, both_directions, first, last,
+                               raw=query.view(raw))
 
 
 def key_events_frame(events: list[KeyEvent]) -> pl.DataFrame:
@@ -109,92 +122,79 @@ def key_events_frame(events: list[KeyEvent]) -> pl.DataFrame:
 
 
 def rank_key_events(store: Store, a: str, b: str, top: int, both_directions: bool,
-                    since: dt.date | None, until: dt.date | None, *, history: bool = True
-                    ) -> list[KeyEvent]:
+                    since: dt.date | None, until: dt.date | None, *, history: bool = True,
+                    raw: bool = False) -> list[KeyEvent]:
     """Rank the dyad's clusters (codes already resolved); without `history`, historical
-    events are left out, as in a timeline that leaves them out."""
+    events are left out, as in a timeline that leaves them out.
+
+    DuckDB groups and ranks the clusters; here, going down the ranking, a cluster that
+    mirrors one already chosen (B→A from the same sentence) marks it `mutual` instead of
+    taking a place, so the head of the ranking read grows until it fills `top` places."""
     if top < 1:
         return []
-    where, params = dyad_where(a, b, both_directions, since, until, alias="e.",
-                               history=history)
-    rows = store.query(
-        f"""
-        SELECT e.event_id, e.doc_id, e.sentence_index, e.evidence, e.date, e.date_precision,
-               e.date_start, e.source_code, e.source_name, e.target_code, e.target_name,
-               e.plover, e.plover_mode, e.cameo, e.quad_class, e.goldstein, e.confidence,
-               d.title, d.url
-        FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id
-        WHERE {where}
-        ORDER BY e.date_start, e.event_id
-        """, params)
-    clusters: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        clusters.setdefault(_cluster_key(row), []).append(row)
-    # The earliest cluster of each (source, target, type) is the first of its kind.
-    firsts: dict[tuple[str, ...], tuple[dt.date, tuple[str, ...]]] = {}
-    for key, members in clusters.items():
-        kind, start = key[:3], min(m["date_start"] for m in members)
-        if kind not in firsts or start < firsts[kind][0]:
-            firsts[kind] = (start, key)
-    first_keys = {key for _, key in firsts.values()}
-    scored = [_score(key, members, key in first_keys) for key, members in clusters.items()]
-    scored.sort(key=lambda s: (-s["score"], s["rep"]["date_start"], s["rep"]["event_id"]))
-    chosen: list[dict[str, Any]] = []
-    sentences_taken: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for item in scored:
-        mirror = _mirror_of(item, sentences_taken)
+    where, params = dyad_where(a, b, both_directions, since, until)
+    head = 2 * top + HEAD_SPARE
+    while True:
+        ranking = rank_clusters(store, where, params, history=history, head=head, raw=raw)
+        chosen, mutual = _choose(ranking, top)
+        if len(chosen) == top or head >= ranking.clusters:
+            break
+        head *= 4
+    details = report_details(store, [c.rep for c in chosen])
+    return [_key_event(rank, cluster, i in mutual, details[cluster.rep["event_id"]])
+            for rank, (i, cluster) in enumerate(enumerate(chosen), start=1)]
+
+
+def _choose(ranking: Ranking, top: int) -> tuple[list[Cluster], set[int]]:
+    """The first `top` clusters of the ranking that mirror none chosen before them, and
+    the indexes of those that a later cluster mirrors."""
+    chosen: list[Cluster] = []
+    mutual: set[int] = set()
+    # Each two-way sentence of a chosen cluster, to the index of the last one holding it.
+    taken: dict[SentenceKey, int] = {}
+    for cluster in ranking.head:
+        mirror = _mirror_of(cluster, chosen, taken)
         if mirror is not None:
-            mirror["mutual"] = True
-            continue
-        if len(chosen) < top:
-            chosen.append(item)
-            for m in item["members"]:
-                sentences_taken[(m["doc_id"], m["sentence_index"], m["plover"])] = item
-    return [_key_event(rank, item) for rank, item in enumerate(chosen, start=1)]
+            mutual.add(mirror)
+        elif len(chosen) < top:
+            taken.update((sentence, len(chosen)) for sentence in cluster.sentences)
+            chosen.append(cluster)
+    if len(chosen) == top:  # else the caller reads a longer head
+        for cluster in ranking.mirrors:
+            mirror = _mirror_of(cluster, chosen, taken)
+            if mirror is not None:
+                mutual.add(mirror)
+    return chosen, mutual
 
 
-def _cluster_key(row: dict[str, Any]) -> tuple[str, ...]:
-    date = row["date"] or ""
-    when = date[:4] if row["date_precision"] == "year" else date[:7]
-    return (row["source_code"], row["target_code"], row["plover"], when)
-
-
-def _score(key: tuple[str, ...], members: list[dict[str, Any]], first: bool) -> dict[str, Any]:
-    rep = max(members, key=lambda m: (m["confidence"] or 0.0,
-                                      PRECISION_RANK.get(m["date_precision"] or "", -1),
-                                      -m["date_start"].toordinal(), m["event_id"]))
-    documents = len({m["doc_id"] for m in members})
-    goldstein = rep["goldstein"] or 0.0
-    extra = min(documents - 1, MAX_EXTRA_SOURCES)
-    score = abs(goldstein) + EXTRA_SOURCE_BONUS * extra + (FIRST_OF_KIND_BONUS if first else 0)
-    reasons = [f"Goldstein {goldstein:+.1f}"]
-    if documents > 1:
-        reasons.append(f"reported in {documents} documents")
-    if first:
-        reasons.append(f"first {rep['plover']} {key[0]}->{key[1]}")
-    return {"rep": rep, "members": members, "documents": documents, "first": first,
-            "score": round(score, 3), "reasons": tuple(reasons), "mutual": False}
-
-
-def _mirror_of(item: dict[str, Any], taken: dict[tuple[Any, ...], dict[str, Any]]
-               ) -> dict[str, Any] | None:
-    """The chosen cluster this one mirrors (B→A from the same sentence), if any."""
-    for m in item["members"]:
-        other = taken.get((m["doc_id"], m["sentence_index"], m["plover"]))
-        if other is not None and other["rep"]["source_code"] == m["target_code"]:
-            return other
+def _mirror_of(cluster: Cluster, chosen: list[Cluster], taken: dict[SentenceKey, int]
+               ) -> int | None:
+    """The index of the chosen cluster this one mirrors (B→A from the same sentence)."""
+    for sentence in cluster.sentences:
+        index = taken.get(sentence)
+        if index is not None and chosen[index].source == cluster.target:
+            return index
     return None
 
 
-def _key_event(rank: int, item: dict[str, Any]) -> KeyEvent:
-    rep = item["rep"]
+def _key_event(rank: int, cluster: Cluster, mutual: bool, details: dict[str, Any]
+               ) -> KeyEvent:
+    rep = cluster.rep | details
+    goldstein = rep["goldstein"] or 0.0
+    extra = min(cluster.documents - 1, MAX_EXTRA_SOURCES)
+    score = (abs(goldstein) + EXTRA_SOURCE_BONUS * extra
+             + (FIRST_OF_KIND_BONUS if cluster.first else 0))
+    reasons = [f"Goldstein {goldstein:+.1f}"]
+    if cluster.documents > 1:
+        reasons.append(f"reported in {cluster.documents} documents")
+    if cluster.first:
+        reasons.append(f"first {rep['plover']} {cluster.source}->{cluster.target}")
     return KeyEvent(
         rank=rank, event_id=rep["event_id"], date=rep["date"], date_start=rep["date_start"],
         plover=rep["plover"] or "", plover_mode=rep["plover_mode"] or "",
-        cameo=rep["cameo"] or "", quad_class=rep["quad_class"],
-        goldstein=rep["goldstein"] or 0.0, source=rep["source_code"],
-        source_name=rep["source_name"] or "", target=rep["target_code"],
-        target_name=rep["target_name"] or "", evidence=rep["evidence"] or "",
-        doc_id=rep["doc_id"], title=rep["title"] or "", url=rep["url"] or "",
-        sources=item["documents"], first_of_kind=item["first"], mutual=item["mutual"],
-        score=item["score"], reasons=item["reasons"])
+        cameo=rep["cameo"] or "", quad_class=rep["quad_class"], goldstein=goldstein,
+        source=rep["source_code"], source_name=rep["source_name"] or "",
+        target=rep["target_code"], target_name=rep["target_name"] or "",
+        evidence=rep["evidence"] or "", doc_id=rep["doc_id"], title=rep["title"] or "",
+        url=rep["url"] or "", sources=cluster.documents, first_of_kind=cluster.first,
+        mutual=mutual, score=round(score, 3), reasons=tuple(reasons))

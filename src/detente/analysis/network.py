@@ -9,6 +9,9 @@ Goldstein sum and mean. Centrality is computed on the graph without self-loops
 - `strength`: events sent plus events received;
 - `pagerank`: PageRank over edges weighted by event count;
 - `betweenness`: betweenness centrality with distance 1/events (frequent ties are short).
+
+Events are canonical events, one per happening however many articles report it;
+`raw=True` counts every report.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from detente.analysis.common import range_text
 from detente.frames import arrow_table, to_pandas, to_polars
 from detente.jsonio import json_ready
 from detente.settings import Settings
-from detente.store import DbLike, reading
+from detente.store import DbLike, event_table, reading
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,11 @@ class Network:
     events: int = 0
     untargeted: int = 0
     message: str = ""
+    raw: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"since": json_ready(self.since), "until": json_ready(self.until), "sectors": self.sectors,
-                "events": self.events, "untargeted": self.untargeted, "message": self.message,
+                "raw": self.raw, "events": self.events, "untargeted": self.untargeted, "message": self.message,
                 "nodes": [n.to_dict() for n in self.nodes],
                 "edges": [e.to_dict() for e in self.edges]}
 
@@ -131,15 +135,19 @@ def network(
     until: dt.date | str | None = None,
     sectors: bool = False,
     settings: Settings | None = None,
+    *,
+    raw: bool = False,
 ) -> Network:
     """The directed actor graph of the stored events, with centrality per node; `since`
     and `until` are dates of any precision, read as `settings` says (day first or not).
+    Each happening counts once; `raw=True` counts every report of it.
 
     >>> net = network("detente.duckdb", since="2014-01-01")  # doctest: +SKIP
     >>> [n.id for n in net.nodes][:3]  # doctest: +SKIP
     ['JPN', 'RUS', 'USA']
     """
     since, until = query.date_range(since, until, query.given(settings))
+    table = event_table(query.view(raw))
     clauses, params = ["NOT coalesce(negated, FALSE)"], []
     if since:
         clauses.append("date_start >= ?")
@@ -157,12 +165,12 @@ def network(
                    count(*) AS n,
                    coalesce(sum(goldstein), 0) AS gs, count(goldstein) AS gn,
                    count_if(quad_class IN (1, 2)) AS coop, count_if(quad_class IN (3, 4)) AS conf
-            FROM events WHERE {where} AND target_code IS NOT NULL AND source_code IS NOT NULL
+            FROM {table} WHERE {where} AND target_code IS NOT NULL AND source_code IS NOT NULL
             GROUP BY ALL
             """, params).fetchall()
         untargeted = store.one(
-            f"SELECT count(*) FROM events WHERE {where} AND target_code IS NULL", params)[0]
-    return build_network(groups, since, until, sectors, untargeted)
+            f"SELECT count(*) FROM {table} WHERE {where} AND target_code IS NULL", params)[0]
+    return build_network(groups, since, until, sectors, untargeted, raw)
 
 
 def node_id(code: str, sector: str) -> str:
@@ -170,7 +178,7 @@ def node_id(code: str, sector: str) -> str:
 
 
 def build_network(groups: list[tuple[Any, ...]], since: dt.date | None, until: dt.date | None,
-                  sectors: bool, untargeted: int) -> Network:
+                  sectors: bool, untargeted: int, raw: bool = False) -> Network:
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     parts: dict[str, tuple[str, str]] = {}
     for source, ss, target, ts, n, gs, gn, coop, conf in groups:
@@ -214,4 +222,5 @@ def build_network(groups: list[tuple[Any, ...]], since: dt.date | None, until: d
     message = "" if total else (f"No events with a target{range_text(since, until)} in the "
                                 "store; ingest documents first, or widen the since-until range.")
     return Network(nodes=tuple(nodes), edges=tuple(edge_list), since=since, until=until,
-                   sectors=sectors, events=total, untargeted=untargeted, message=message)
+                   sectors=sectors, events=total, untargeted=untargeted, message=message,
+                   raw=raw)

@@ -1,5 +1,9 @@
 """Dyad timelines: per period, events per quad class and Goldstein totals, A→B, B→A, both.
 
+A timeline counts canonical events, one per happening however many articles report it
+(`canonical_events`); with `raw=True` it counts every report, as detente did before
+deduplication.
+
 By default a timeline leaves out historical events (dated more than HISTORY_YEARS years
 before their article, see `common.historical_sql`), so its periods run over the years the
 dyad's news covers; it counts what it left out, and `history=True` brings them in.
@@ -27,7 +31,7 @@ from detente.errors import InputError
 from detente.frames import Tabular, arrow_table
 from detente.jsonio import json_ready
 from detente.settings import Settings
-from detente.store import DbLike, Store, reading
+from detente.store import DbLike, Store, event_table, reading
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -50,7 +54,9 @@ class TimelineRow:
     in a monthly series), placed in the period holding the date's first day.
     `documents` is the store's volume in the period: the documents published in it, of
     any dyad (a document dated to its year only counts in its first period), so that
-    `events / documents` compares periods that the news covered unevenly."""
+    `events / documents` compares periods that the news covered unevenly; in the
+    canonical view a cluster of near duplicates counts once in each period it has a
+    document in."""
 
     period: str
     start: dt.date
@@ -89,7 +95,8 @@ class Timeline(Tabular):
 
     `historical` counts the historical events in the range, dated from
     `historical_first` to `historical_last`; they are in the series only with
-    `history`, and `history_note` says when they were left out."""
+    `history`, and `history_note` says when they were left out. `raw` says whether it
+    counts every report or canonical events (the default)."""
 
     a: str
     b: str
@@ -108,6 +115,7 @@ class Timeline(Tabular):
     historical: int = 0
     historical_first: dt.date | None = None
     historical_last: dt.date | None = None
+    raw: bool = False
 
     @property
     def empty(self) -> bool:
@@ -144,7 +152,7 @@ class Timeline(Tabular):
             "message": self.message, "history": self.history, "historical": self.historical,
             "historical_first": json_ready(self.historical_first),
             "historical_last": json_ready(self.historical_last), "history_note": self.history_note,
-            "rows": [r.to_dict() for r in self.rows],
+            "raw": self.raw, "rows": [r.to_dict() for r in self.rows],
             "key_events": [k.to_dict() for k in self.key_events],
         }
 
@@ -169,6 +177,7 @@ def timeline(
     *,
     history: bool = False,
     labels: int = 6,
+    raw: bool = False,
     settings: Settings | None = None,
 ) -> Timeline:
     """Events between two actors per period, by quad class, with Goldstein sums and means.
@@ -183,6 +192,9 @@ def timeline(
     left out and counted unless `history`; the periods then run from the first to the
     last period holding the other events, or from `since` to `until` where given.
 
+    Each happening counts once, however many articles report it; `raw=True` counts every
+    report (see `detente.query.view`).
+
     >>> t = timeline("detente.duckdb", "Japan", "RUS", by="year")  # doctest: +SKIP
     >>> [(r.period, r.events) for r in t.series("both")][:2]  # doctest: +SKIP
     [('2013', 4), ('2014', 11)]
@@ -190,24 +202,26 @@ def timeline(
     settings = query.given(settings)
     period = query.period(by)
     first, last = query.date_range(since, until, settings)
+    table = event_table(query.view(raw))
     with reading(db) as store:
         code_a, code_b = query.dyad(a, b, store, settings)
-        counts = _period_counts(store, code_a, code_b, period, both_directions, first, last,
-                                history)
-        undated = _undated(store, code_a, code_b, both_directions)
-        past = _historical(store, code_a, code_b, both_directions, first, last)
+        counts = _period_counts(store, table, code_a, code_b, period, both_directions, first,
+                                last, history)
+        undated = _undated(store, table, code_a, code_b, both_directions)
+        past = _historical(store, table, code_a, code_b, both_directions, first, last)
         marks = rank_key_events(store, code_a, code_b, labels, both_directions, first, last,
-                                history=history)
-        volume = _volume(store, period)
+                                history=history, raw=raw)
+        volume = _volume(store, period, raw)
     return build_timeline(code_a, code_b, period, both_directions, first, last, counts,
                           undated, tuple(marks), history=history, historical=past,
-                          volume=volume)
+                          volume=volume, raw=raw)
 
 
-def _period_counts(store: Store, a: str, b: str, by: Period, both_directions: bool,
-                   since: dt.date | None, until: dt.date | None, history: bool
-                   ) -> list[tuple[Any, ...]]:
-    where, params = dyad_where(a, b, both_directions, since, until, history=history)
+def _period_counts(store: Store, table: str, a: str, b: str, by: Period,
+                   both_directions: bool, since: dt.date | None, until: dt.date | None,
+                   history: bool) -> list[tuple[Any, ...]]:
+    where, params = dyad_where(a, b, both_directions, since, until, history=history,
+                               table=table)
     coarse = list(COARSER[by]) or [""]
     marks = ", ".join("?" for _ in coarse)
     # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here.
@@ -216,36 +230,39 @@ def _period_counts(store: Store, a: str, b: str, by: Period, both_directions: bo
         SELECT source_code, target_code, date_trunc('{by}', date_start)::DATE AS start,
                quad_class, count(*) AS n, coalesce(sum(goldstein), 0) AS gs,
                count(goldstein) AS gn, count_if(date_precision IN ({marks})) AS imprecise
-        FROM events WHERE {where}
+        FROM {table} WHERE {where}
         GROUP BY ALL ORDER BY start
         """,
         [*coarse, *params],
     ).fetchall()
 
 
-def _volume(store: Store, by: Period) -> dict[dt.date, int]:
-    """The number of stored documents published in each period, by its first day."""
+def _volume(store: Store, by: Period, raw: bool) -> dict[dt.date, int]:
+    """The number of stored documents (or, in the canonical view, of clusters of near
+    duplicates) published in each period, by its first day."""
+    counted = "*" if raw else "DISTINCT coalesce(canonical_id, doc_id)"
     rows = store.con.execute(
-        f"SELECT date_trunc('{by}', date)::DATE, count(*) FROM documents"
+        f"SELECT date_trunc('{by}', date)::DATE, count({counted}) FROM documents"
         " WHERE date IS NOT NULL GROUP BY ALL").fetchall()
     return {period_start(start, by): n for start, n in rows}
 
 
-def _historical(store: Store, a: str, b: str, both_directions: bool, since: dt.date | None,
-                until: dt.date | None) -> tuple[int, dt.date | None, dt.date | None]:
+def _historical(store: Store, table: str, a: str, b: str, both_directions: bool,
+                since: dt.date | None, until: dt.date | None
+                ) -> tuple[int, dt.date | None, dt.date | None]:
     """How many of the dyad's events in range are historical, and their first and last date."""
-    where, params = dyad_where(a, b, both_directions, since, until)
+    where, params = dyad_where(a, b, both_directions, since, until, table=table)
     rows = store.con.execute(
-        "SELECT count(*), min(date_start), max(date_start) FROM events"
-        f" WHERE {where} AND {historical_sql()}", params).fetchall()
+        f"SELECT count(*), min(date_start), max(date_start) FROM {table}"
+        f" WHERE {where} AND {historical_sql(table=table)}", params).fetchall()
     count, first, last = rows[0]  # an aggregate without GROUP BY: always one row
     return count, first, last
 
 
-def _undated(store: Store, a: str, b: str, both_directions: bool) -> int:
+def _undated(store: Store, table: str, a: str, b: str, both_directions: bool) -> int:
     clause, params = dyad_clause(a, b, both_directions)
     rows = store.con.execute(
-        f"SELECT count(*) FROM events WHERE {clause} AND date_start IS NULL"
+        f"SELECT count(*) FROM {table} WHERE {clause} AND date_start IS NULL"
         " AND NOT coalesce(negated, FALSE)", params).fetchall()
     return int(rows[0][0])
 
@@ -254,7 +271,7 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
                    until: dt.date | None, counts: list[tuple[Any, ...]], undated: int,
                    marks: tuple[KeyEvent, ...], *, history: bool = False,
                    historical: tuple[int, dt.date | None, dt.date | None] = (0, None, None),
-                   volume: dict[dt.date, int] | None = None) -> Timeline:
+                   volume: dict[dt.date, int] | None = None, raw: bool = False) -> Timeline:
     """Fold (source, target, start, quad, n, sum, n_scored, imprecise) groups into rows.
     `historical` is (count, first date, last date) of the range's historical events;
     `volume` the documents published per period, by the period's first day."""
@@ -312,4 +329,4 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
                     periods=tuple(period_key(s, by) for s in starts), rows=tuple(rows),
                     key_events=marks, total_events=total, undated=undated, message=message,
                     directions=tuple(directions), history=history, historical=historical[0],
-                    historical_first=historical[1], historical_last=historical[2])
+                    historical_first=historical[1], historical_last=historical[2], raw=raw)

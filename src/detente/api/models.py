@@ -68,6 +68,11 @@ class DocumentInfo(Model):
     date_reason: str
     sentences: int
     events: int
+    canonical_id: str | None = Field(description="The first document of its cluster of "
+                                                 "near duplicates (its own id when first).")
+    copy_of: str | None = Field(description="For a copy, stored without coding: the coded "
+                                            "document it repeats.")
+    cluster_size: int = Field(description="Documents in its cluster of near duplicates.")
 
 
 class Documents(Ok):
@@ -124,6 +129,8 @@ class Filters(Model):
     since: dt.date | None
     until: dt.date | None
     doc_id: str | None
+    raw: bool = Field(description="Every report (true), or one canonical event per "
+                                  "happening (false).")
 
 
 class Events(Ok):
@@ -147,6 +154,8 @@ class Document(Model):
     fmt: str
     date_precision: Precision | None
     ingested_at: dt.datetime | None
+    canonical_id: str | None
+    copy_of: str | None
 
 
 class Sentence(Model):
@@ -224,7 +233,8 @@ class TimelineRow(Model):
     net_cooperation: int
     imprecise: int
     documents: int = Field(description="Stored documents published in the period (the "
-                                       "volume to normalise counts by).")
+                                       "volume to normalise counts by); in the canonical "
+                                       "view, clusters of near duplicates.")
 
 
 class Timeline(Ok):
@@ -244,6 +254,8 @@ class Timeline(Ok):
     historical_first: dt.date | None
     historical_last: dt.date | None
     history_note: str
+    raw: bool = Field(description="Counts of every report (true), or of canonical events, "
+                                  "one per happening (false).")
     rows: list[TimelineRow]
     key_events: list[KeyEvent]
 
@@ -275,6 +287,8 @@ class Network(Ok):
     since: dt.date | None
     until: dt.date | None
     sectors: bool
+    raw: bool = Field(description="Counts of every report (true), or of canonical events, "
+                                  "one per happening (false).")
     events: int
     untargeted: int
     message: str
@@ -295,6 +309,8 @@ class Resolved(Ok):
 
 class Upload(Ok):
     added: list[str] = Field(description="Ids of the documents stored now.")
+    copies: list[str] = Field(description="Those of them that copy a coded document: "
+                                          "stored linked to it, not coded again.")
     present: list[str] = Field(description="Ids of documents that were already stored.")
     failures: list[Failure]
     sentences: int

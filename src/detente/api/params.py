@@ -34,3 +34,6 @@ By = Annotated[str, Query(max_length=10, description="month, quarter or year.")]
 History = Annotated[bool, Query(description="Include historical events: dated more than "
                                             f"{HISTORY_YEARS} years before their article "
                                             "(left out and counted by default).")]
+Raw = Annotated[bool, Query(description="Every report: one event per article that tells it, "
+                                        "as stored, instead of one canonical event per "
+                                        "happening (the default).")]

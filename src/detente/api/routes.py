@@ -28,6 +28,7 @@ from detente.api.params import (
     History,
     Limit,
     Offset,
+    Raw,
     Since,
     Until,
 )
@@ -115,14 +116,17 @@ def events(
                                         description="Only this document's events.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    raw: Raw = False,
 ) -> dict[str, Any]:
     """Stored events in date order, with `total` (all matches) for paging and the
-    `filters` as read (actor codes, current type names, days).
+    `filters` as read (actor codes, current type names, days): one per happening (its
+    best-dated report; with `doc_id`, those the document reports), or with `raw=true`
+    every report.
 
     Example: `GET /api/events?source=Japan&target=RUS&type=SANCTION&since=2014&until=2014`
     """
     page = library.event_page(store, source, target, type, since, until, doc_id, limit,
-                              offset, settings=settings)
+                              offset, raw=raw, settings=settings)
     return {"ok": True, "limit": limit, "offset": offset, **page.to_dict()}
 
 
@@ -138,15 +142,16 @@ def errors(store: StoreDep) -> dict[str, Any]:
             response_model=None, responses=answers(models.Timeline, "The dyad's series"))
 def timeline(store: StoreDep, settings: SettingsDep, a: ActorA, b: ActorB, by: By = "month",
              both: Both = True, since: Since = None, until: Until = None,
-             history: History = False) -> dict[str, Any]:
+             history: History = False, raw: Raw = False) -> dict[str, Any]:
     """Events between A and B per period, by quad class, with Goldstein sums, for
     A→B, B→A and both; plus the dyad's key events for labels. Historical events are
-    left out unless `history=true`; `historical` and `history_note` say how many.
+    left out unless `history=true`; `historical` and `history_note` say how many. Each
+    happening counts once, however many articles report it, unless `raw=true`.
 
     Example: `GET /api/timeline?a=JPN&b=RUS&by=month`
     """
     result = analysis.timeline(store, a, b, by=by, both_directions=both, since=since,
-                               until=until, history=history, settings=settings)
+                               until=until, history=history, raw=raw, settings=settings)
     return {"ok": True, **result.to_dict()}
 
 
@@ -154,14 +159,16 @@ def timeline(store: StoreDep, settings: SettingsDep, a: ActorA, b: ActorB, by: B
             response_model=None, responses=answers(models.KeyEvents, "The ranked events"))
 def key_events(store: StoreDep, settings: SettingsDep, a: ActorA, b: ActorB,
                top: Annotated[int, Query(ge=1, le=100, description="How many.")] = 10,
-               both: Both = True, since: Since = None, until: Until = None) -> dict[str, Any]:
+               both: Both = True, since: Since = None, until: Until = None,
+               raw: Raw = False) -> dict[str, Any]:
     """The `top` events between A and B, ranked by Goldstein magnitude, sources and
-    firsts, each with its evidence sentence and document.
+    firsts, each with its evidence sentence and document; with `raw=true`, from every
+    report rather than from canonical events.
 
     Example: `GET /api/key-events?a=JPN&b=RUS&top=5`
     """
     ranked = analysis.key_events(store, a, b, top=top, both_directions=both, since=since,
-                                 until=until, settings=settings)
+                                 until=until, raw=raw, settings=settings)
     return {"ok": True, "total": len(ranked), "key_events": [k.to_dict() for k in ranked]}
 
 
@@ -170,14 +177,15 @@ def key_events(store: StoreDep, settings: SettingsDep, a: ActorA, b: ActorB,
 def network(store: StoreDep, settings: SettingsDep, since: Since = None, until: Until = None,
             sectors: Annotated[bool, Query(description="One node per actor and sector "
                                                        "(JPN GOV) instead of per code.")] = False,
-            ) -> dict[str, Any]:
+            raw: Raw = False) -> dict[str, Any]:
     """Actors as nodes (events sent and received, centrality) and directed edges with
-    event counts, cooperation, conflict and Goldstein totals.
+    event counts, cooperation, conflict and Goldstein totals; each happening counts once
+    unless `raw=true`.
 
     Example: `GET /api/network?since=2022`
     """
     result = analysis.network(store, since=since, until=until, sectors=sectors,
-                              settings=settings)
+                              settings=settings, raw=raw)
     return {"ok": True, **result.to_dict()}
 
 
@@ -233,9 +241,12 @@ def export(
     until: Until = None,
     doc_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                                         description="Only this document's events.")] = None,
+    raw: Raw = False,
 ) -> FileResponse:
     """The events matching the filters of `GET /api/events`, every one of them, written
-    as `detente export --format FORMAT` writes them (see the README's Exports section).
+    as `detente export --format FORMAT` writes them (see the README's Exports section):
+    one row per happening, with its reports, articles and sources, or with `raw=true`
+    one row per report.
 
     Example: `GET /api/export?format=parquet&source=Japan&since=2014`, then in Python
     `pandas.read_parquet(io.BytesIO(response.content))`.
@@ -246,7 +257,7 @@ def export(
     path = folder / f"detente-events.{SUFFIXES[format]}"
     try:
         report = write(store, format, path, source=source, target=target, type=type,
-                       since=since, until=until, doc_id=doc_id, settings=settings)
+                       since=since, until=until, doc_id=doc_id, raw=raw, settings=settings)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -15,6 +15,7 @@ from detente.cli.common import (
     ConfigOption,
     DbOption,
     PlotOption,
+    RawOption,
     ShortFormat,
     SinceOption,
     SourceOption,
@@ -52,12 +53,14 @@ def timeline_command(
                                         "(the whole timeline) or csv (one row per period "
                                         "and direction).")] = "table",
     plot: PlotOption = None,
+    raw: RawOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Events between two actors per period: counts per quad class, Goldstein sum and
     mean, and net cooperation (cooperation minus conflict events). Periods run over the
-    events' span; historical events are left out unless --history.
+    events' span; historical events are left out unless --history. Each happening counts
+    once, however many articles report it, unless --raw.
 
     Example: detente timeline Japan Russia --by quarter --plot jpn-rus.png
     """
@@ -66,7 +69,7 @@ def timeline_command(
     fmt = check_format(format, ("table", "json", "csv"))
     settings = settings_from(config, db=db)
     result = run(lambda: timeline(settings.db, a, b, by=by, both_directions=both_directions,
-                                  since=since, until=until, history=history,
+                                  since=since, until=until, history=history, raw=raw,
                                   settings=settings))
     if plot is not None:
         _wrote(run(lambda: plot_timeline(result, plot)))
@@ -89,6 +92,7 @@ def key_events_command(
     since: SinceOption = None,
     until: UntilOption = None,
     format: ShortFormat = "table",
+    raw: RawOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -102,7 +106,7 @@ def key_events_command(
     fmt = check_format(format, ("table", "json"))
     settings = settings_from(config, db=db)
     found = run(lambda: key_events(settings.db, a, b, top=top, since=since, until=until,
-                                   settings=settings))
+                                   raw=raw, settings=settings))
     if fmt == "json":
         print_json([k.to_dict() for k in found])
     elif not found:
@@ -123,6 +127,7 @@ def network_command(
                                         "and strongest ties) or json (the whole graph).")
                       ] = "table",
     plot: PlotOption = None,
+    raw: RawOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -136,7 +141,7 @@ def network_command(
     fmt = check_format(format, ("table", "json"))
     settings = settings_from(config, db=db)
     graph = run(lambda: network(settings.db, since=since, until=until, sectors=sectors,
-                                settings=settings))
+                                settings=settings, raw=raw))
     if plot is not None:
         _wrote(run(lambda: plot_network(graph, plot, top=top)))
     if fmt == "json":
@@ -165,10 +170,13 @@ def export_command(
     day_only: Annotated[bool, typer.Option("--day-only", help="Leave out events dated to a "
                                            "month or a year only (GDELT, ICEWS and POLECAT "
                                            "write them at the first day).")] = False,
+    raw: RawOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Write stored events to a file, filtered like `detente events`.
+    """Write stored events to a file, filtered like `detente events`: one row per
+    happening, with how many reports, articles and sources tell it (GDELT's NumMentions,
+    NumArticles, NumSources), or with --raw one row per report.
 
     Example: detente export --format gdelt --output jpn.tsv --source JPN
     """
@@ -177,7 +185,7 @@ def export_command(
     settings = settings_from(config, db=db)
     report = run(lambda: export(settings.db, format, output, source=source, target=target,
                                 type=type, since=since, until=until, header=header,
-                                day_only=day_only, settings=settings))
+                                day_only=day_only, raw=raw, settings=settings))
     out.print(f"Wrote {report.events} event(s) to {report.path} ({report.fmt}).",
               highlight=False)
     if report.skipped:

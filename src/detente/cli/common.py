@@ -67,6 +67,9 @@ ActorA = Annotated[str, typer.Argument(help="First actor: an ISO 3166 alpha-3 co
                                        show_default=False)]
 ActorB = Annotated[str, typer.Argument(help="Second actor, in the same forms (RUS, Russia).",
                                        metavar="B", show_default=False)]
+RawOption = Annotated[bool, typer.Option(
+    "--raw", help="Count every report: one event per article that tells it, as stored, "
+                  "instead of one canonical event per happening (the default).")]
 PlotOption = Annotated[Path | None, typer.Option(
     "--plot", help="Also draw the result to this file: .png, .svg or .html (drawn "
                    "offline, no browser needed).")]

@@ -21,6 +21,7 @@ from detente.cli.common import (
     DbOption,
     FastOption,
     QuietOption,
+    RawOption,
     SinceOption,
     SourceOption,
     TableFormat,
@@ -111,6 +112,9 @@ def ingest(
 def print_ingest_report(report: IngestReport) -> None:
     out.print(f"Ingested {len(report.added)} new document(s) into {report.db}: "
               f"{report.sentences} sentences, {report.events} events.", highlight=False)
+    if report.copies:
+        out.print(f"{len(report.copies)} of them copy a stored document: linked to it, not "
+                  "coded again (`detente docs` shows the clusters).", highlight=False)
     if report.present:
         out.print(f"{len(report.present)} document(s) were already stored; unchanged.")
     if report.coder is None:
@@ -128,7 +132,9 @@ def print_ingest_report(report: IngestReport) -> None:
 @app.command()
 def docs(db: DbOption = None, config: ConfigOption = None, format: TableFormat = "table"
          ) -> None:
-    """List stored documents with their dates and sentence and event counts."""
+    """List stored documents with their dates and sentence and event counts, and their
+    clusters of near duplicates: the first document of the cluster and its size, and for
+    a copy (stored without coding) the document it repeats."""
     from detente import library
 
     fmt = check_format(format, ("table", "json", "csv"))
@@ -137,9 +143,16 @@ def docs(db: DbOption = None, config: ConfigOption = None, format: TableFormat =
     for row in rows:
         row["id"] = row["doc_id"][:10]
         row["inferred"] = "yes" if row["date_inferred"] else ""
-    print_rows(rows, fmt, ["id", "title", "source", "date", "inferred", "sentences", "events"]
-               if fmt == "table" else list(rows[0]) if rows else ["doc_id"],
-               title=f"Documents in {settings.db}")
+    columns = list(rows[0]) if rows else ["doc_id"]
+    if fmt == "table":
+        columns = ["id", "title", "source", "date", "inferred", "sentences", "events",
+                   "cluster", "copy of"]
+        for row in rows:
+            # the cluster's first document and size, for documents with near duplicates
+            row["cluster"] = (f"{(row['canonical_id'] or row['doc_id'])[:10]} "
+                              f"({row['cluster_size']})" if row["cluster_size"] > 1 else "")
+            row["copy of"] = (row["copy_of"] or "")[:10]
+    print_rows(rows, fmt, columns, title=f"Documents in {settings.db}")
 
 
 @app.command()
@@ -165,7 +178,10 @@ def doc(
     document = detail.document
     for label, value in (("title", document.title), ("id", document.doc_id),
                          ("date", document.date), ("source", document.source),
-                         ("url", document.url), ("path", document.path)):
+                         ("url", document.url), ("path", document.path),
+                         ("cluster of", detail.canonical_id if detail.canonical_id != doc_id
+                          else None),
+                         ("copy of", detail.copy_of)):
         if value:
             out.print(f"{label}: {value}", highlight=False, markup=False)
     out.print("")
@@ -265,18 +281,20 @@ def events(
     until: UntilOption = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1,
                                               help="At most this many events.")] = None,
+    raw: RawOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
     format: TableFormat = "table",
 ) -> None:
-    """List stored events with their evidence sentences."""
+    """List stored events with their evidence sentences: one per happening (its
+    best-dated report), or with --raw every report."""
     from detente import library
     from detente.store import flat_event
 
     fmt = check_format(format, ("table", "json", "csv"))
     settings = settings_from(config, db=db)
     found = run(lambda: library.events(settings.db, source, target, type, since, until,
-                                       limit=limit, settings=settings))
+                                       limit=limit, raw=raw, settings=settings))
     if fmt == "json":
         print_json([e.to_dict() for e in found])
     elif fmt == "csv":

@@ -27,6 +27,7 @@ from detente.cli.common import (
 )
 from detente.settings import HELP
 
+
 def run_command(
     inputs: Annotated[list[str], typer.Argument(
         help="Files, folders (recursive), glob patterns (quoted: 'news/*.jsonl') or JSONL "

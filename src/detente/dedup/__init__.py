@@ -2,7 +2,8 @@
 boilerplate) and repeated reports of one happening, merged into canonical events.
 
 Both indexes grow one document or report at a time and keep a state a store can hold
-(`DocumentIndex.rows`, `EventClusters.assignments`). `python -m detente.dedup.evaluate`
+(`DocumentIndex.rows`, `EventClusters.assignments`); `detente.dedup.state` runs them
+against a store, as ingest and `detente run` do. `python -m detente.dedup.evaluate`
 measures them on the evaluation set in data/dedup.
 """
 

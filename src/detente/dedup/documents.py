@@ -37,6 +37,10 @@ THRESHOLD = 0.3
 # with others of their template; they count as copies only when nearly identical.
 SHORT_SHINGLES = 30
 SHORT_THRESHOLD = 0.8
+# A document this similar to an earlier one repeats it (a repost, a copy in other
+# boilerplate, a wire copy with a word changed): ingest stores it linked to that document
+# and does not code it again. Below this, a near duplicate is linked and still coded.
+COPY_THRESHOLD = 0.8
 
 # Lines that name the outlet, the writer or the editors rather than tell the story.
 CREDIT_LINES = re.compile(
@@ -80,6 +84,16 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 
 @dataclass(frozen=True)
+class Match:
+    """Where a new document joined: the canonical document of the cluster, the indexed
+    document most similar to it (`closest`), and their estimated Jaccard similarity."""
+
+    canonical_id: str
+    closest: str
+    similarity: float
+
+
+@dataclass(frozen=True)
 class DocumentSignature:
     """One indexed document as stored: its id, the canonical document of its cluster
     (None when it is the first of its cluster), its MinHash signature as
@@ -117,6 +131,7 @@ class DocumentIndex:
         self._canonical: dict[str, str | None] = {}
         self._order: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
+        self._added = 0  # documents ever placed: their order, kept through removals
 
     def __len__(self) -> int:
         return len(self._hashes)
@@ -146,17 +161,39 @@ class DocumentIndex:
     def add(self, doc_id: str, text: str) -> str | None:
         """Index a document; returns the canonical id (the earliest indexed member) of
         the cluster it joins, or None when it repeats no indexed document."""
-        if doc_id in self._hashes:
-            raise InputError(f"document {doc_id!r} is already in the duplicate index",
-                             hint="Add each document once; look it up with canonical().")
         minhash, size = self.minhash(text)
         if not size:
             raise InputError(f"document {doc_id!r} has no words to compare",
                              hint="Index documents after cleaning, with their text.")
-        match = self.similar(minhash, size)
-        canonical = self.canonical(match[0][1]) if match else None
-        self._insert(doc_id, canonical, minhash, size)
-        return canonical
+        match = self.place(doc_id, minhash, size)
+        return match.canonical_id if match else None
+
+    def place(self, doc_id: str, minhash: MinHash, size: int) -> Match | None:
+        """Index a document by its MinHash over `size` (> 0) shingles (`minhash`); returns
+        the cluster it joins and its closest document, or None when it starts one."""
+        if doc_id in self._hashes:
+            raise InputError(f"document {doc_id!r} is already in the duplicate index",
+                             hint="Add each document once; look it up with canonical().")
+        found = self.similar(minhash, size)
+        match = None
+        if found:
+            score, closest = found[0]
+            match = Match(self.canonical(closest), closest, score)
+        self._insert(doc_id, match.canonical_id if match else None, minhash, size)
+        return match
+
+    def remove(self, doc_id: str) -> None:
+        """Take a document out (it could not be stored after all). The next member of a
+        cluster it was the canonical document of becomes the cluster's canonical one."""
+        self.canonical(doc_id)  # InputError when it is not indexed
+        self._lsh.remove(doc_id)
+        for table in (self._hashes, self._canonical, self._order, self._sizes):
+            del table[doc_id]
+        heir = None
+        for other, canonical in self._canonical.items():
+            if canonical == doc_id:
+                self._canonical[other] = heir
+                heir = heir or other
 
     def canonical(self, doc_id: str) -> str:
         """The canonical document of `doc_id`'s cluster (itself when it is the first)."""
@@ -172,12 +209,17 @@ class DocumentIndex:
             found.setdefault(self.canonical(doc_id), []).append(doc_id)
         return found
 
+    def row(self, doc_id: str) -> DocumentSignature:
+        """One indexed document's state, as stored."""
+        self.canonical(doc_id)  # InputError when it is not indexed
+        values = np.asarray(self._hashes[doc_id].hashvalues, dtype=SIGNATURE_DTYPE)
+        return DocumentSignature(doc_id, self._canonical[doc_id], values.tobytes(),
+                                 self._sizes[doc_id])
+
     def rows(self) -> Iterator[DocumentSignature]:
         """The index's state, one row per document in the order added."""
-        for doc_id, minhash in self._hashes.items():
-            values = np.asarray(minhash.hashvalues, dtype=SIGNATURE_DTYPE)
-            yield DocumentSignature(doc_id, self._canonical[doc_id], values.tobytes(),
-                                    self._sizes[doc_id])
+        for doc_id in self._hashes:
+            yield self.row(doc_id)
 
     @classmethod
     def from_rows(cls, rows: Iterable[DocumentSignature], threshold: float = THRESHOLD,
@@ -198,7 +240,8 @@ class DocumentIndex:
 
     def _insert(self, doc_id: str, canonical: str | None, minhash: MinHash, size: int
                 ) -> None:
-        self._order[doc_id] = len(self._order)
+        self._order[doc_id] = self._added
+        self._added += 1
         self._sizes[doc_id] = size
         self._hashes[doc_id] = minhash
         self._canonical[doc_id] = canonical

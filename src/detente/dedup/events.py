@@ -245,9 +245,13 @@ class EventClusters:
         self._by_year: dict[tuple[str, str, str], dict[int, list[str]]] = {}
         self._reports: dict[str, EventReport] = {}
         self._order: dict[str, int] = {}
+        self._added = 0  # reports ever placed: their order, kept through removals
 
     def __len__(self) -> int:
         return len(self._clusters)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._cluster_of
 
     def match(self, report: EventReport) -> str | None:
         """The cluster `report` would join: the one holding the most similar compatible
@@ -280,6 +284,29 @@ class EventClusters:
         self._place(report, cluster_id)
         return cluster_id
 
+    def remove(self, event_id: str) -> None:
+        """Take a report out (its document could not be stored after all); its cluster
+        keeps its id while other reports remain in it."""
+        cluster_id = self.cluster_of(event_id)
+        report = self._reports.pop(event_id)
+        cluster = self._clusters[cluster_id]
+        cluster.members.remove(report)
+        cluster.docs = {m.doc_id for m in cluster.members}
+        if not cluster.members:
+            del self._clusters[cluster_id]
+        for table in (self._cluster_of, self._order, self._stems):
+            del table[event_id]
+        for filed in self._by_year.get(report.block, {}).values():
+            if event_id in filed:
+                filed.remove(event_id)
+
+    def members(self, cluster_id: str) -> list[EventReport]:
+        """The reports of a cluster, in the order they were added."""
+        if cluster_id not in self._clusters:
+            raise InputError(f"no event cluster {cluster_id!r}",
+                             hint="Name a cluster id that cluster_of() gave.")
+        return list(self._clusters[cluster_id].members)
+
     def cluster_of(self, event_id: str) -> str:
         if event_id not in self._cluster_of:
             raise InputError(f"event {event_id!r} is not clustered",
@@ -311,7 +338,8 @@ class EventClusters:
         cluster.docs.add(report.doc_id)
         self._cluster_of[report.event_id] = cluster_id
         self._reports[report.event_id] = report
-        self._order[report.event_id] = len(self._order)
+        self._order[report.event_id] = self._added
+        self._added += 1
         self._stems[report.event_id] = evidence_stems(report)
         years = self._by_year.setdefault(report.block, {})
         for year in self._years(report, self.rules.window_days):

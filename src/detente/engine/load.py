@@ -10,6 +10,7 @@ from pathlib import Path
 from detente.errors import NotFoundError, StoreError
 from detente.store import (
     DATASET_TABLES,
+    VERSIONED,
     dataset_parts,
     dataset_sql,
     is_dataset,
@@ -63,13 +64,18 @@ def load(dataset: str | Path, db: str | Path) -> LoadReport:
                             f"({sources['documents']}) WHERE doc_id NOT IN "
                             "(SELECT doc_id FROM documents)")
                 for folder, table in DATASET_TABLES.items():
-                    if folder != "ingest_errors" and sources[folder] is not None:
-                        names = ", ".join(f'"{name}"' for name, _ in table_columns()[folder])
-                        # An event id is unique store-wide: kept once, as ingest keeps it.
-                        keep = " ON CONFLICT DO NOTHING" if table == "events" else ""
-                        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM "
-                                    f"({sources[folder]}) WHERE doc_id IN "
-                                    f"(SELECT doc_id FROM loading){keep}")
+                    if folder == "ingest_errors" or sources[folder] is None:
+                        continue
+                    names = ", ".join(f'"{name}"' for name, _ in table_columns()[folder])
+                    if folder in VERSIONED:  # a happening's latest counts, once
+                        con.execute(f"INSERT OR REPLACE INTO {table} ({names}) SELECT {names}"
+                                    f" FROM ({sources[folder]})")
+                        continue
+                    # An event id is unique store-wide: kept once, as ingest keeps it.
+                    keep = " ON CONFLICT DO NOTHING" if table == "events" else ""
+                    con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM "
+                                f"({sources[folder]}) WHERE doc_id IN "
+                                f"(SELECT doc_id FROM loading){keep}")
                 con.execute("DROP TABLE loading")
             if sources["ingest_errors"] is not None:
                 con.execute(

@@ -25,14 +25,16 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detente.dedup.state import Deduplicator
 from detente.engine import dataset
+from detente.engine.dedup import deduplicated
 from detente.engine.inputs import Input, key_of, plan, tasks
 from detente.engine.tasks import TaskResult, code_task
 from detente.errors import ConfigError, DetenteError
 from detente.ingest.parallel import Stage, WorkerPool, in_order, stopped
 from detente.ingest.pipeline import Failure, Progress
 from detente.settings import Settings
-from detente.store import DATASET_TABLES
+from detente.store import DATASET_TABLES, open_dataset
 
 Engine = Literal["local", "dask"]
 ENGINES = ("local", "dask")
@@ -45,9 +47,11 @@ Submit = Callable[..., "Future[Any]"]
 
 @dataclass
 class RunReport:
-    """What a run did. `failures` are inputs that could not be read, prepared or coded
-    (also written to `ingest_errors`); `retry` are inputs whose task failed (a worker
-    died): nothing of them is written, and the next run codes them again."""
+    """What a run did. `copies` of the `documents` written repeat a coded one (written
+    linked to it, without its rows); `failures` are inputs that could not be read,
+    prepared or coded (also written to `ingest_errors`); `retry` are inputs whose task
+    failed (a worker died): nothing of them is written, and the next run codes them
+    again."""
 
     output: str
     engine: str
@@ -55,6 +59,7 @@ class RunReport:
     inputs: int = 0
     skipped: int = 0
     documents: int = 0
+    copies: int = 0
     present: int = 0
     sentences: int = 0
     events: int = 0
@@ -108,7 +113,9 @@ def write(root: Path, planned: list[Input], settings: Settings, engine: Engine,
                        skipped=len(planned) - len(todo))
     if not todo:
         return report
-    writer = PartWriter(root, dataset.doc_ids(root, finished), part_documents, report)
+    with open_dataset(root) as written:
+        dedup = Deduplicator.load(written)
+    writer = PartWriter(root, dataset.doc_ids(root, finished), part_documents, report, dedup)
     stage = Stage(settings, events=True)
     with executor(engine, settings.worker_count, scheduler) as (submit, window):
         try:
@@ -129,11 +136,13 @@ def write(root: Path, planned: list[Input], settings: Settings, engine: Engine,
 
 class PartWriter:
     """Takes finished tasks in input order and writes them as parts of about
-    `part_documents` documents, leaving out documents the dataset already holds."""
+    `part_documents` documents, leaving out documents the dataset already holds, with
+    near duplicates linked and events clustered (`engine.dedup`)."""
 
     def __init__(self, root: Path, written: set[str], part_documents: int,
-                 report: RunReport) -> None:
+                 report: RunReport, dedup: Deduplicator) -> None:
         self.root = root
+        self.dedup = dedup
         self.written = written
         self.part_documents = part_documents
         self.report = report
@@ -146,15 +155,17 @@ class PartWriter:
         new = [doc_id for doc_id in ids if doc_id not in self.written]
         if len(new) < len(ids):
             keep = pa.array(new, pa.string())
-            tables = {folder: table if folder == "ingest_errors"
-                      else table.filter(pc.is_in(table["doc_id"], value_set=keep))
-                      for folder, table in tables.items()}
+            tables = {folder: table.filter(pc.is_in(table["doc_id"], value_set=keep))
+                      if "doc_id" in table.column_names and folder != "ingest_errors"
+                      else table for folder, table in tables.items()}
         self.written.update(new)
+        tables, copies = deduplicated(tables, self.dedup)
         self.pending.append((group, tables))
         self.documents += len(new)
         report = self.report
         report.inputs += len(group)
         report.documents += len(new)
+        report.copies += copies
         report.present += len(ids) - len(new) + result.repeated
         report.sentences += tables["sentences"].num_rows
         report.events += tables["events"].num_rows

@@ -15,12 +15,12 @@ from detente.ingest.pipeline import Coded, Failure
 from detente.store import DATASET_TABLES, flat_event, table_columns
 
 # The tables partitioned by their document's publication month (not ingest_errors).
-PARTITIONED = ("documents", "sentences", "mentions", "events")
+PARTITIONED = ("documents", "sentences", "mentions", "events", "doc_signatures")
 PARTITION_COLUMNS = ("year", "month")
 
 ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
                "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(),
-               "TIMESTAMP": pa.timestamp("us")}
+               "TIMESTAMP": pa.timestamp("us"), "BLOB": pa.binary()}
 
 
 def schema(folder: str) -> pa.Schema:
@@ -31,7 +31,8 @@ def schema(folder: str) -> pa.Schema:
 def coded_tables(coded: Sequence[Coded], failures: Sequence[Failure],
                  written_at: dt.datetime) -> dict[str, pa.Table]:
     """The rows of coded documents and failed inputs, as the store would write them, each
-    with its document's publication `year` and `month` (null when undated)."""
+    with its document's publication `year` and `month` (null when undated). Their places
+    among near duplicates are left empty, for the client's pass (`engine.dedup`)."""
     rows: dict[str, list[dict[str, object]]] = {folder: [] for folder in DATASET_TABLES}
     for item in coded:
         doc = item.doc

@@ -2,7 +2,7 @@
 
 | format | file | module |
 |---|---|---|
-| `parquet`, `csv`, `jsonl` | one flat row per event, with its document's date, title, URL | `tables.py` |
+| `parquet`, `csv`, `jsonl` | one flat row per event, with its document's date, title, URL and its reports' counts | `tables.py` |
 | `gdelt` | GDELT 2.0 event file: 61 columns, TSV, no header unless `header=True` | `gdelt.py` |
 | `icews` | ICEWS coded-event file: 20 columns, TSV with header | `icews.py` |
 | `plover` | PLOVER records (JSON array; JSON Lines when the name ends in `.jsonl`) | `plover.py` |
@@ -12,6 +12,9 @@ Codes and places come from data tables (`detente/data/`, described in its README
 `gazetteer.py` reads the countries and cities, `codes.py` the CAMEO/PLOVER actor codes,
 sectors and PLOVER scores. `common.py` holds what all formats share, including the rule
 for events dated to a month or a year only.
+
+A row is a canonical event (one happening, however many articles report it, with their
+counts); `raw=True` writes every report, as detente did before deduplication.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ def export(
     doc_id: str | None = None,
     header: bool = False,
     day_only: bool = False,
+    raw: bool = False,
     settings: Settings | None = None,
 ) -> ExportReport:
     """Write the events matching the filters (as `detente.events`) to `output`.
@@ -65,7 +69,9 @@ def export(
     `source`/`target` take codes or names, `type` a PLOVER type (older names too), `since`
     and `until` dates of any precision. `header=True` gives a GDELT file a header line
     (GDELT's own have none; the other formats always have one where they have columns).
-    `day_only=True` leaves out events dated to a month or a year only.
+    `day_only=True` leaves out events dated to a month or a year only. Each happening is
+    one row (its reports counted: GDELT's NumMentions, NumArticles, NumSources); `raw=True`
+    writes one row per report.
 
     >>> export("detente.duckdb", "gdelt", "events.tsv", source="JPN")  # doctest: +SKIP
     ExportReport(fmt='gdelt', path=PosixPath('events.tsv'), events=42, ...)
@@ -85,7 +91,8 @@ def export(
     settings = query.given(settings)
     with reading(db) as store:
         filters = query.event_filter(store, settings, source=source, target=target,
-                                     type=type, since=since, until=until, doc_id=doc_id)
+                                     type=type, since=since, until=until, doc_id=doc_id,
+                                     raw=raw)
         frame = joined(store, filters, day_only)
     temp = path.with_name(f".{path.name}.part")
     try:

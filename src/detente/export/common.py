@@ -22,7 +22,13 @@ from typing import Any
 
 import polars as pl
 
-from detente.store import EVENT_COLUMNS, EventFilter, Store
+from detente.store import EVENT_COLUMNS, LEAD_SENTENCES, EventFilter, Store
+
+# Each row's happening: its cluster of reports, and (GDELT's NumMentions, NumArticles,
+# NumSources, IsRootEvent) its reports, their articles and sources, the first and last
+# publication date, and whether some report is in its article's lead.
+CLUSTER_COLUMNS = ("cluster_id", "reports", "articles", "sources", "first_report",
+                   "last_report", "root")
 
 # IDs as integers stay below 2^53, so R, JavaScript and spreadsheets read them exactly.
 ID_HEX_DIGITS = 13
@@ -66,22 +72,37 @@ class ExportReport:
 
 
 def joined(store: Store, filters: EventFilter, day_only: bool = False) -> pl.DataFrame:
-    """Matching events with their document's metadata and sentence, in `events` order.
+    """Matching events with their document's metadata and sentence, and their cluster's
+    counts (CLUSTER_COLUMNS), in `events` order.
 
-    `doc_added_utc` is when the document was stored, in UTC: the store keeps the local
-    time of the machine that ingested it, read here in the same time zone.
+    In the canonical view a row is a happening: its representative report, with the
+    reports, articles and sources of the cluster; in the raw view a row is one report,
+    counted once (1, 1, 1), its own article's date as first and last report, and `root`
+    when it is in its article's lead. `doc_added_utc` is when the document was stored,
+    in UTC: the store keeps the local time of the machine that ingested it, read here in
+    the same time zone.
     """
     clause, params = filters.where()
     if day_only:
         clause += " AND date_precision = 'day'"
+    if filters.raw:
+        cluster = "coalesce(cluster_id, event_id) AS cluster_id"
+        counts = ("1::BIGINT AS reports, 1::BIGINT AS articles, 1::BIGINT AS sources, "
+                  "d.date AS first_report, d.date AS last_report, "
+                  f"coalesce(e.sentence_index, 0) < {LEAD_SENTENCES} AS root")
+    else:
+        cluster = ", ".join(CLUSTER_COLUMNS)
+        counts = ", ".join(f"e.{name}" for name in CLUSTER_COLUMNS[1:])
     return store.con.sql(
         f"""
-        SELECT e.*, d.date AS doc_date, d.date_precision AS doc_date_precision,
+        SELECT {', '.join(f'e.{name}' for name in EVENT_COLUMNS)},
+               d.date AS doc_date, d.date_precision AS doc_date_precision,
                d.title AS doc_title, d.url AS doc_url, d.path AS doc_path,
                d.source AS doc_source,
                timezone('UTC', d.ingested_at::TIMESTAMPTZ) AS doc_added_utc,
-               s.text AS sentence_text
-        FROM (SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {clause}) e
+               s.text AS sentence_text, e.cluster_id, {counts}
+        FROM (SELECT {', '.join(EVENT_COLUMNS)}, {cluster} FROM {filters.table}
+              WHERE {clause}) e
         LEFT JOIN documents d ON d.doc_id = e.doc_id
         LEFT JOIN sentences s ON s.doc_id = e.doc_id AND s.sentence_index = e.sentence_index
         ORDER BY e.date_start NULLS LAST, e.doc_id, e.sentence_index, e.char_start, e.event_id

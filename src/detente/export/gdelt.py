@@ -21,10 +21,14 @@ Written as GDELT writes them, so GDELT tools give the same numbers:
 - DATEADDED is when the document was stored, in UTC (YYYYMMDDHHMMSS);
 - SOURCEURL is the document's URL, else the name of the file it was read from.
 
-What GDELT has and detente does not: every row is one document's report, so NumMentions,
-NumSources and NumArticles are 1; IsRootEvent is 1 for events in the first three
-sentences (the lead); AvgTone is empty (detente does not score tone); Actor1Geo and
-Actor2Geo and the ADM codes of cities are empty.
+- a row is one happening (a canonical event): NumMentions counts its reports (a copy
+  of an article repeats each of its reports), NumArticles the articles and NumSources the
+  publishers that tell it, and IsRootEvent is 1 when one of its reports is in the first
+  three sentences (the lead) of its article. In the raw view (`raw=True`, `--raw`) a row
+  is one report: 1, 1 and 1, and IsRootEvent from its own sentence.
+
+What GDELT has and detente does not: AvgTone is empty (detente does not score tone);
+Actor1Geo and Actor2Geo and the ADM codes of cities are empty.
 """
 
 from __future__ import annotations
@@ -82,7 +86,6 @@ GDELT_COLUMNS: tuple[tuple[str, type[pl.DataType]], ...] = (
 )
 GDELT_SCHEMA: dict[str, type[pl.DataType]] = dict(GDELT_COLUMNS)
 
-LEAD_SENTENCES = 3
 # GDELT's geographic resolution types.
 COUNTRY, US_CITY, WORLD_CITY = 1, 3, 4
 
@@ -107,13 +110,14 @@ def gdelt_row(row: dict[str, Any]) -> dict[str, Any]:
         "MonthYear": day.year * 100 + day.month,
         "Year": day.year,
         "FractionDate": round(day.year + (day.month * 30 + day.day) / 365, 4),
-        "IsRootEvent": int((row["sentence_index"] or 0) < LEAD_SENTENCES),
+        "IsRootEvent": int(bool(row["root"])),
         "EventCode": cameo,
         "EventBaseCode": cameo[:3],
         "EventRootCode": cameo[:2],
         "QuadClass": cameo_quad_class(cameo) if cameo else row["quad_class"],
         "GoldsteinScale": row["goldstein"],
-        "NumMentions": 1, "NumSources": 1, "NumArticles": 1,
+        "NumMentions": row["reports"], "NumSources": row["sources"],
+        "NumArticles": row["articles"],
         "DATEADDED": int(added.strftime("%Y%m%d%H%M%S")) if added else None,
         "SOURCEURL": source_name(row),
     })

@@ -2,7 +2,10 @@
 
 The columns are the `events` table's (EVENTS.md §5, flattened: `source_code`,
 `source_sector` ...) followed by the reporting document's `doc_date` (its publication
-date, a DATE), `doc_date_precision`, `doc_title` and `doc_url`. Every missing value is a
+date, a DATE), `doc_date_precision`, `doc_title` and `doc_url`, then the happening's
+(`common.CLUSTER_COLUMNS`): `cluster_id`, the `reports`, `articles` and `sources` that
+tell it, the `first_report` and `last_report` dates, and `root` (told in an article's
+lead). A row is a canonical event, or with `raw` one report (counted 1, 1, 1). Every missing value is a
 NULL (an empty field in CSV, `null` in JSON), never an empty string; booleans are
 `true`/`false` in CSV and JSON. `date` keeps the text's precision as a string ("2014",
 "2014-03", "2014-03-18"), `date_start`/`date_end`/`doc_date` are typed dates (Parquet) or
@@ -16,11 +19,11 @@ from pathlib import Path
 
 import polars as pl
 
-from detente.export.common import Written
+from detente.export.common import CLUSTER_COLUMNS, Written
 from detente.store import EVENT_COLUMNS
 
 DOCUMENT_COLUMNS = ("doc_date", "doc_date_precision", "doc_title", "doc_url")
-TABLE_COLUMNS = (*EVENT_COLUMNS, *DOCUMENT_COLUMNS)
+TABLE_COLUMNS = (*EVENT_COLUMNS, *DOCUMENT_COLUMNS, *CLUSTER_COLUMNS)
 
 
 def table(frame: pl.DataFrame) -> pl.DataFrame:

@@ -12,6 +12,7 @@ spaCy gets batches of at most BATCH_CHARS characters, however long or many the i
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -56,10 +57,13 @@ class Failure:
 
 @dataclass
 class IngestReport:
-    """What an ingest did: new ids, ids already present, failures, event count."""
+    """What an ingest did: new ids (`copies` are those of the new documents that repeat a
+    coded one, stored linked to it without being coded), ids already present, failures,
+    event count."""
 
     db: str
     added: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     sentences: int = 0
@@ -72,7 +76,8 @@ class IngestReport:
         return bool(self.added or self.present)
 
     def to_dict(self) -> dict[str, object]:
-        return {"db": self.db, "added": self.added, "present": self.present,
+        return {"db": self.db, "added": self.added, "copies": self.copies,
+                "present": self.present,
                 "failures": [f.__dict__ for f in self.failures], "sentences": self.sentences,
                 "events": self.events, "coder": self.coder, "ok": self.ok}
 
@@ -278,53 +283,133 @@ def ingest(
     `settings.worker_count` processes, each loading the coder `settings` name
     (parallel.py); `coder` codes small ones here.
 
+    Near duplicates are found as documents arrive (`detente.dedup.state`): a copy of a
+    coded document is stored linked to it and not coded again, and each event joins the
+    cluster of its happening, in the transaction that stores its document.
+
     >>> report = ingest(["examples/japan-russia"], load_settings())  # doctest: +SKIP
     >>> report.added[:1]  # doctest: +SKIP
     ['3f2a...']
     """
-    from detente.ingest.parallel import process_all  # it builds on `process`, above
-
     report = IngestReport(db=str(settings.db), coder=coder.name if coder else None)
     max_bytes = settings.max_doc_mb * 1_000_000
     opened = nullcontext(store.cursor()) if store is not None else open_store(settings.db)
     with opened as target:
-        failures: list[Failure] = []
-
-        def new_documents() -> Iterator[Document]:
-            seen: set[str] = set()
-            raws = raw_documents(inputs, max_bytes, stdin)
-            for item in prepared(raws, date_override, settings.day_first):
-                if isinstance(item, Failure):
-                    failed(item)
-                elif item.doc_id in seen or target.has_document(item.doc_id):
-                    report.present.append(item.doc_id)
-                else:
-                    seen.add(item.doc_id)
-                    yield item
-
-        def failed(failure: Failure) -> None:
-            failures.append(failure)
-            target.record_error(failure.input, failure.code, failure.message, failure.hint)
-
-        done = 0
-        for item in process_all(new_documents(), coder, settings):
-            if isinstance(item, Failure):
-                failed(item)
-                continue
-            try:
-                target.add_document(item.doc, item.sentences, item.events, item.mentions)
-            except DetenteError as exc:
-                failed(failure_of(exc, item.doc.path))
-                continue
-            except Exception as exc:  # noqa: BLE001 - e.g. text the database refuses: this document only
-                failed(failure_of(unexpected(exc, item.doc.path, "could not be stored"),
-                                item.doc.path))
-                continue
-            report.added.append(item.doc.doc_id)
-            report.sentences += len(item.sentences)
-            report.events += len(item.events)
-            done += 1
-            if progress:
-                progress(done, report.sentences)
-        report.failures = failures
+        run = IngestRun(target, settings, coder, report, progress)
+        docs: Iterable[Document | Failure] = prepared(
+            raw_documents(inputs, max_bytes, stdin), date_override, settings.day_first)
+        while docs:
+            docs = run.round(docs)
     return report
+
+
+class IngestRun:
+    """One ingest into an open store: documents coded and stored in input order, with
+    their near duplicates found as they arrive.
+
+    A copy of a document still being coded waits for it; should that document fail, its
+    copies go round again (`round` returns them), to be coded or to copy another."""
+
+    def __init__(self, target: Store, settings: Settings, coder: DocumentCoder | None,
+                 report: IngestReport, progress: Progress | None) -> None:
+        from detente.dedup.state import Deduplicator  # datasketch loads when ingest runs
+
+        self.target = target
+        self.settings = settings
+        self.coder = coder
+        self.report = report
+        self.progress = progress
+        self.dedup = Deduplicator.load(target)
+        self.seen: set[str] = set()
+        self.in_flight: deque[Document] = deque()  # sent to be coded, in order
+        self.waiting: dict[str, list[Document]] = {}  # coded doc id → copies of it
+        self.again: list[Document] = []
+
+    def round(self, docs: Iterable[Document | Failure]) -> list[Document]:
+        """Code and store `docs`; returns the copies to take round again."""
+        from detente.ingest.parallel import process_all  # it builds on `process`, above
+
+        self.again = []
+        for item in process_all(self.new_documents(docs), self.coder, self.settings):
+            doc = self.in_flight.popleft()  # one result per document, in input order
+            if isinstance(item, Failure):
+                self.failed(item)
+                self.lost(doc.doc_id)
+            else:
+                self.store(item)
+        for doc_id in list(self.waiting):  # copies of a document that never came back
+            self.lost(doc_id)
+        return self.again
+
+    def new_documents(self, docs: Iterable[Document | Failure]) -> Iterator[Document]:
+        """The documents to code: not stored yet, and no copy of one coded."""
+        for item in docs:
+            if isinstance(item, Failure):
+                self.failed(item)
+            elif item.doc_id in self.seen or self.target.has_document(item.doc_id):
+                self.report.present.append(item.doc_id)
+            else:
+                self.seen.add(item.doc_id)
+                copy_of = self.dedup.link(item.doc_id, item.text).copy_of
+                if copy_of is None:
+                    self.in_flight.append(item)
+                    yield item
+                elif self.target.has_document(copy_of):
+                    self.store_copy(item)
+                else:
+                    self.waiting.setdefault(copy_of, []).append(item)
+
+    def store(self, item: Coded) -> None:
+        """Store a coded document with its events' clusters; then its waiting copies."""
+        doc = item.doc
+        clusters = self.dedup.cluster_events(doc, item.events)
+        if not self.add(doc, item, clusters):
+            self.lost(doc.doc_id, clusters)
+            return
+        self.report.sentences += len(item.sentences)
+        self.report.events += len(item.events)
+        self.stored_one()
+        for copy in self.waiting.pop(doc.doc_id, []):
+            self.store_copy(copy)
+
+    def store_copy(self, doc: Document) -> None:
+        if self.add(doc, None, {}):
+            self.report.copies.append(doc.doc_id)
+            self.stored_one()
+        else:
+            self.dedup.forget(doc.doc_id)
+
+    def stored_one(self) -> None:
+        if self.progress:
+            self.progress(len(self.report.added), self.report.sentences)
+
+    def add(self, doc: Document, item: Coded | None, clusters: dict[str, str]) -> bool:
+        """Store one document (a copy without parts), with its place among near duplicates
+        and the counts of the happenings it tells again; False when it could not be."""
+        link = self.dedup.stored(doc.doc_id, doc.source, doc.date)
+        try:
+            self.target.add_document(doc, item.sentences if item else [],
+                                     item.events if item else [],
+                                     item.mentions if item else [], link=link,
+                                     clusters=clusters, happenings=self.dedup.changed())
+        except DetenteError as exc:
+            self.failed(failure_of(exc, doc.path))
+            return False
+        except Exception as exc:  # noqa: BLE001 - e.g. text the database refuses: this document only
+            self.failed(failure_of(unexpected(exc, doc.path, "could not be stored"), doc.path))
+            return False
+        self.report.added.append(doc.doc_id)
+        return True
+
+    def lost(self, doc_id: str, events: Iterable[str] = ()) -> None:
+        """A document that could not be coded or stored: out of the index, and its
+        copies round again."""
+        self.dedup.forget(doc_id, events)
+        for copy in self.waiting.pop(doc_id, []):
+            self.dedup.forget(copy.doc_id)
+            self.seen.discard(copy.doc_id)
+            self.again.append(copy)
+
+    def failed(self, failure: Failure) -> None:
+        self.report.failures.append(failure)
+        self.target.record_error(failure.input, failure.code, failure.message, failure.hint)

@@ -15,7 +15,8 @@ let chart = null;
 
 function writeHash(state) {
   const query = new URLSearchParams();
-  for (const key of ["a", "b", "by", "dir", "measure", "history", "from", "to", "period"]) {
+  for (const key of ["a", "b", "by", "dir", "measure", "history", "raw", "from", "to",
+    "period"]) {
     if (state[key]) query.set(key, state[key]);
   }
   history.replaceState(null, "", `#/dyad?${query}`);
@@ -87,6 +88,8 @@ export async function renderDyad(main, params) {
     measure: pick("measure", (v) => v in MEASURES, "events"),
     // "1": historical events (dated years before their article) are in the timeline.
     history: params.get("history") === "1" ? "1" : "",
+    // "1": every report counts, not one canonical event per happening.
+    raw: params.get("raw") === "1" ? "1" : "",
     from: params.get("from") || "",
     to: params.get("to") || "",
     period: params.get("period") || "",
@@ -111,6 +114,8 @@ export async function renderDyad(main, params) {
   const periodSelect = h("select", { id: "period", name: "period" });
   const historyBox = h("input", { type: "checkbox", id: "history", name: "history",
     checked: state.history === "1" });
+  const rawBox = h("input", { type: "checkbox", id: "raw", name: "raw",
+    checked: state.raw === "1" });
   replace(controls,
     field("actor-a", "Actor A", selectA),
     h("div", { class: "field swap-field" }, swap),
@@ -122,7 +127,11 @@ export async function renderDyad(main, params) {
     field("to-year", "To", selectTo),
     h("div", { class: "field check-field" }, h("label", { class: "check", for: "history",
       title: "Include events that articles recall from years before they were written" },
-    historyBox, "Historical events")));
+    historyBox, "Historical events")),
+    h("div", { class: "field check-field" }, h("label", { class: "check", for: "raw",
+      title: "Count each article's report of an event, rather than each event once however "
+        + "many articles report it" },
+    rawBox, "Every report")));
 
   let timeline = null;
   let rows = [];
@@ -132,6 +141,7 @@ export async function renderDyad(main, params) {
   let keyToken = 0;
 
   const range = () => ({ since: state.from || undefined, until: state.to || undefined });
+  const view = () => ({ raw: state.raw ? "true" : undefined });
 
   async function loadTimeline() {
     options(selectDir, [["both", "Both directions"], ["ab", `${state.a} → ${state.b}`],
@@ -150,7 +160,7 @@ export async function renderDyad(main, params) {
     let answer;
     try {
       answer = await getJSON("/api/timeline", { a: state.a, b: state.b, by: state.by,
-        history: state.history ? "true" : undefined });
+        history: state.history ? "true" : undefined, ...view() });
     } catch (error) {
       if (token === timelineToken) {
         replace(chartCard, h("h2", { id: "chart-title" }, arrowTitle(state)),
@@ -238,7 +248,8 @@ export async function renderDyad(main, params) {
     replace(keyCard, head, h("p", { class: "loading" }, "Loading…"));
     let data;
     try {
-      data = await getJSON("/api/key-events", { a: state.a, b: state.b, top: 8, ...range() });
+      data = await getJSON("/api/key-events", { a: state.a, b: state.b, top: 8, ...range(),
+        ...view() });
     } catch (error) {
       if (token === keyToken) replace(keyCard, head, errorBox(error));
       return;
@@ -282,7 +293,8 @@ export async function renderDyad(main, params) {
     async function nextPages() {
       const wanted = pages.filter((p) => p.offset < p.total);
       const results = await Promise.all(wanted.map((p) => getJSON("/api/events", {
-        source: p.source, target: p.target, ...dates, limit: PAGE, offset: p.offset })));
+        source: p.source, target: p.target, ...dates, limit: PAGE, offset: p.offset,
+        ...view() })));
       if (token !== periodToken) return false;
       wanted.forEach((p, i) => {
         p.total = results[i].total;
@@ -341,6 +353,10 @@ export async function renderDyad(main, params) {
   });
   historyBox.addEventListener("change", () => {
     state.history = historyBox.checked ? "1" : "";
+    restart();
+  });
+  rawBox.addEventListener("change", () => {
+    state.raw = rawBox.checked ? "1" : "";
     restart();
   });
   selectDir.addEventListener("change", () => {

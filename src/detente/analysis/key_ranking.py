@@ -1,0 +1,167 @@
+"""The dyad's report clusters, grouped, scored and ranked in DuckDB (see `key_events`).
+
+A dyad of GDELT size has hundreds of thousands of reports; one query groups them into
+clusters, picks each cluster's best-attested report, marks the first of each kind, scores
+and orders the clusters, and returns only the first `head` of them, with what telling
+mirrored clusters apart needs: the sentences of their reports that also code the event
+the other way ("A and B met" is A→B and B→A from one sentence), and the clusters beyond
+the head that share such a sentence with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from detente.analysis.common import historical_sql
+from detente.store import Store, event_table
+
+EXTRA_SOURCE_BONUS = 1.5
+MAX_EXTRA_SOURCES = 3
+FIRST_OF_KIND_BONUS = 2.0
+PRECISION_RANK = {"day": 2, "month": 1, "year": 0}
+
+# A sentence of a report: (doc_id, sentence_index, plover).
+SentenceKey = tuple[Any, ...]
+
+# The columns of a cluster's representative report that the ranking reads (`Cluster.rep`),
+# and those read for the reports chosen only (`report_details`): reading a column costs
+# the same for a dyad's reports as for the whole store, as its files hold them all.
+REP_COLUMNS = ("event_id", "doc_id", "date", "date_start", "source_code", "target_code",
+               "plover", "goldstein")
+DETAIL_COLUMNS = ("evidence", "source_name", "target_name", "plover_mode", "cameo",
+                  "quad_class")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The reports of one happening: one direction of the dyad, one PLOVER type, one month
+    (one year for year-only dates). `rep` is its best-attested report (REP_COLUMNS);
+    `sentences` are its reports' sentences that the dyad's other direction codes too, in
+    date order; `position` is its place in the ranking."""
+
+    position: int
+    source: str
+    target: str
+    documents: int
+    first: bool
+    rep: dict[str, Any]
+    sentences: tuple[SentenceKey, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The first clusters of a dyad's ranking (`head`, best first), the later clusters
+    that share a two-way sentence with them (`mirrors`, in no order), and how many
+    clusters there are in all."""
+
+    head: tuple[Cluster, ...]
+    mirrors: tuple[Cluster, ...]
+    clusters: int
+
+
+def rank_clusters(store: Store, where: str, params: list[Any], *, history: bool,
+                  head: int, raw: bool = False) -> Ranking:
+    """Rank the clusters of the events `where` selects (a dyad's, unaliased columns); without
+    `history`, historical events are left out. A canonical event (`canonical_events`) is a
+    cluster of its own, its articles its documents; with `raw`, reports are clustered by
+    month as above."""
+    rows = store.con.execute(_ranking_sql(where, history, raw), [
+        *params, EXTRA_SOURCE_BONUS, MAX_EXTRA_SOURCES, FIRST_OF_KIND_BONUS, head]).fetchall()
+    clusters = [Cluster(position=position, source=source, target=target, documents=documents,
+                        first=first, rep=rep, sentences=tuple(sentences))
+                for position, source, target, documents, first, rep, sentences, _ in rows]
+    return Ranking(head=tuple(c for c in clusters if c.position <= head),
+                   mirrors=tuple(c for c in clusters if c.position > head),
+                   clusters=rows[0][-1] if rows else 0)
+
+
+def report_details(store: Store, reps: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The DETAIL_COLUMNS of the reports `reps` (from `Cluster.rep`), with their document's
+    title and url, by event id."""
+    if not reps:
+        return {}
+    ids, days = [r["event_id"] for r in reps], sorted({r["date_start"] for r in reps})
+    columns = ", ".join(f"e.{name}" for name in DETAIL_COLUMNS)
+    # The days let DuckDB skip the files holding none of the reports.
+    cursor = store.con.execute(
+        f"SELECT e.event_id, {columns}, d.title, d.url FROM events e"
+        " LEFT JOIN documents d ON d.doc_id = e.doc_id"
+        f" WHERE e.event_id IN ({', '.join('?' for _ in ids)})"
+        f" AND e.date_start IN ({', '.join('?' for _ in days)})", [*ids, *days])
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def _ranking_sql(where: str, history: bool, raw: bool) -> str:
+    """The ranking query; its parameters are `where`'s, then the two bonuses, the cap on
+    extra sources and the head's size."""
+    # The historical filter runs over the dyad's rows, once they are read: as a filter of
+    # the scan, it would look up every document of the store.
+    kept = "" if history else f"WHERE NOT {historical_sql('d.')}"
+    # Raw reports of one happening are grouped by month; a canonical event is one already.
+    period = ("CASE WHEN d.date_precision = 'year' THEN left(coalesce(d.date, ''), 4) "
+              "ELSE left(coalesce(d.date, ''), 7) END" if raw else "d.cluster_id")
+    articles, documents = (("", "count(DISTINCT doc_id)") if raw
+                           else (", cluster_id, articles", "sum(articles)"))
+    precision = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in PRECISION_RANK.items())
+    rep = ", ".join(f"'{name}': {name}" for name in REP_COLUMNS)
+    # Structs compare NULL fields as equal, as Python's tuples do, so that a NULL type
+    # matches itself in the joins below.
+    cluster = "row({0}source_code, {0}target_code, {0}plover, {0}period)"
+    sentence = "row({0}doc_id, {0}sentence_index, {0}plover)"
+    return f"""
+        WITH kept AS MATERIALIZED (
+            SELECT d.*, {period} AS period
+            FROM (SELECT event_id, doc_id, sentence_index, date, date_precision, date_start,
+                         source_code, target_code, plover, goldstein, confidence
+                         {articles}
+                  FROM {event_table(raw)} WHERE {where}) d
+            {kept}
+        ), clusters AS (
+            -- the representative: the surest report, then the most precise date, the
+            -- earliest, the largest id; the kind's first cluster holds its earliest report
+            SELECT source_code, target_code, plover, period,
+                   {documents} AS documents, min(date_start) AS opened,
+                   arg_min(event_id, (date_start, event_id)) AS opened_by,
+                   arg_max({{{rep}}}, (coalesce(confidence, 0),
+                                      CASE date_precision {precision} ELSE -1 END,
+                                      DATE '0001-01-01' - date_start, event_id)) AS rep
+            FROM kept GROUP BY source_code, target_code, plover, period
+        ), firsts AS (
+            SELECT *, row_number() OVER (PARTITION BY source_code, target_code, plover
+                                         ORDER BY opened, opened_by) = 1 AS first
+            FROM clusters
+        ), ranked AS MATERIALIZED (
+            -- rounded as `KeyEvent.score` is: clusters of equal scores go by date, then id
+            SELECT *, row_number() OVER (
+                       ORDER BY round(abs(coalesce(rep.goldstein, 0))
+                                      + ? * least(documents - 1, ?)
+                                      + CASE WHEN first THEN ? ELSE 0 END, 3) DESC,
+                                rep.date_start, rep.event_id) AS position,
+                   count(*) OVER () AS clusters
+            FROM firsts
+        ), head AS (
+            SELECT * FROM ranked WHERE position <= ?
+        ), near AS MATERIALIZED (
+            -- the reports whose sentence is one of a head cluster's reports' sentences
+            SELECT k.* FROM kept k SEMI JOIN (
+                SELECT DISTINCT {sentence.format('k.')} AS sentence
+                FROM kept k SEMI JOIN head h ON {cluster.format('k.')} = {cluster.format('h.')}
+            ) s ON {sentence.format('k.')} = s.sentence
+        ), two_way AS (
+            SELECT k.source_code, k.target_code, k.plover, k.period,
+                   list({sentence.format('k.')} ORDER BY k.date_start, k.event_id) AS sentences
+            FROM near k SEMI JOIN (
+                SELECT {sentence.format('')} AS sentence FROM near GROUP BY ALL
+                HAVING min(source_code) <> max(source_code)
+            ) s ON {sentence.format('k.')} = s.sentence
+            GROUP BY ALL
+        )
+        SELECT r.position, r.source_code, r.target_code, r.documents, r.first, r.rep,
+               coalesce(w.sentences, []), r.clusters
+        FROM ranked r LEFT JOIN two_way w ON {cluster.format('w.')} = {cluster.format('r.')}
+        WHERE r.position <= (SELECT count(*) FROM head) OR w.sentences IS NOT NULL
+        ORDER BY r.position
+        """
+

@@ -1,0 +1,229 @@
+"""Deduplication against a store: the near-duplicate index and the event clusters of what
+is stored, loaded once per ingest (or `detente run`) and grown as documents arrive.
+
+`Deduplicator.load(store)` rebuilds both from what the store keeps (`doc_signatures`,
+`documents.canonical_id` and `copy_of`, `events.cluster_id`); for a writable store it
+first links the documents and clusters the events stored before deduplication. Then, for
+each new document in arrival order:
+
+- `link` indexes it and says where it belongs: a copy (estimated Jaccard similarity at
+  least COPY_THRESHOLD) of a coded document, stored without being coded; a near
+  duplicate, linked to its cluster and coded; or the first document of a new cluster;
+- `cluster_events` places its events among the stored happenings (a negated event, which
+  is no happening, stays a cluster of its own);
+- `stored` gives the link to store with it, and `changed` the counts of the happenings
+  it tells again (`store.EventCluster`: its events', or for a copy those of the document
+  it repeats), all written in the document's transaction;
+- `forget` takes it back out when it could not be stored after all.
+
+Nothing placed before moves: a later article joins an existing cluster, or starts one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from detente.dedup.documents import COPY_THRESHOLD, DocumentIndex, DocumentSignature
+from detente.dedup.events import EventClusters, EventReport, canonical_event
+from detente.records import Document, Event
+from detente.store import LEAD_SENTENCES, DatasetStore, DocumentLink, EventCluster, Store
+
+# The columns of an event that clustering reads, with its document's date and publisher,
+# in the order the store holds them (documents by their place in the index).
+REPORT_SQL = f"""
+    SELECT e.event_id, e.doc_id, e.source_code, e.target_code, e.plover, e.date,
+           e.date_precision, e.evidence, e.source_text, e.target_text, e.date_end,
+           e.date_source, e.negated, e.cluster_id, d.date AS doc_date, d.source AS doc_source,
+           coalesce(e.sentence_index, 0) < {LEAD_SENTENCES} AS lead
+    FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id
+    LEFT JOIN doc_signatures s ON s.doc_id = e.doc_id
+    WHERE {{where}}
+    ORDER BY s.position NULLS LAST, d.ingested_at, e.doc_id, e.char_start, e.event_id
+"""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A copy, stored without coding: one more article of what its original reports."""
+
+    doc_id: str
+    source: str
+    date: dt.date | None
+
+
+class Deduplicator:
+    """The near-duplicate index and the event clusters of one store, grown one document
+    at a time (see the module docstring).
+
+    >>> with open_store(":memory:") as store:  # doctest: +SKIP
+    ...     dedup = Deduplicator.load(store)
+    ...     dedup.link("d1", "Chile and Peru signed a fisheries accord ...").canonical_id
+    'd1'
+    """
+
+    def __init__(self, index: DocumentIndex, clusters: EventClusters,
+                 copies: Iterable[tuple[str, str, Article]], position: int,
+                 version: int) -> None:
+        self.index = index
+        self.clusters = clusters
+        self.copies: dict[str, str] = {}  # a copy's id → the coded document it repeats
+        self.articles: dict[str, list[Article]] = {}  # a coded document → its copies
+        for copy_id, original, article in copies:
+            self.copies[copy_id] = original
+            self.articles.setdefault(original, []).append(article)
+        self.events: dict[str, list[str]] = {}  # a coded document → its clustered events
+        for report, _ in clusters.assignments():
+            self.events.setdefault(report.doc_id, []).append(report.event_id)
+        self.position = position  # the next stored signature's place in the index
+        self.version = version  # the next change of a cluster's counts
+        self._links: dict[str, DocumentLink] = {}  # linked, not yet stored
+        self._touched: set[str] = set()  # clusters told again since `changed`
+
+    @classmethod
+    def load(cls, store: Store) -> Deduplicator:
+        """The state `store` keeps; documents and events stored before deduplication are
+        linked and clustered first, and recorded (a Parquet dataset is only read)."""
+        rows = store.query(
+            "SELECT s.doc_id, d.canonical_id, s.signature, s.shingles FROM doc_signatures s"
+            " JOIN documents d ON d.doc_id = s.doc_id ORDER BY s.position, s.doc_id")
+        index = DocumentIndex.from_rows(DocumentSignature(
+            r["doc_id"], None if r["canonical_id"] in (None, r["doc_id"]) else r["canonical_id"],
+            bytes(r["signature"]), r["shingles"]) for r in rows)
+        copies = [(r["doc_id"], r["copy_of"], Article(r["doc_id"], r["source"] or "", r["date"]))
+                  for r in store.query("SELECT doc_id, copy_of, source, date FROM documents"
+                                       " WHERE copy_of IS NOT NULL ORDER BY doc_id")]
+        placed = store.query(REPORT_SQL.format(
+            where="e.cluster_id IS NOT NULL AND NOT coalesce(e.negated, FALSE)"))
+        clusters = EventClusters.from_assignments(
+            (EventReport.from_row(r), r["cluster_id"]) for r in placed)
+        position = store.one("SELECT coalesce(max(position) + 1, 0) FROM doc_signatures")[0]
+        version = store.one("SELECT coalesce(max(version) + 1, 0) FROM event_clusters")[0]
+        dedup = cls(index, clusters, copies, position, version)
+        if not isinstance(store, DatasetStore):
+            dedup.fill(store)
+        return dedup
+
+    def fill(self, store: Store) -> None:
+        """Link the stored documents that have no place yet (all were coded: none is a
+        copy) and cluster the stored events that have none, in the order stored."""
+        links = []
+        for row in store.query("SELECT doc_id, text FROM documents WHERE canonical_id IS NULL"
+                               " ORDER BY ingested_at, doc_id"):
+            self.link(row["doc_id"], row["text"] or "", coded=True)
+            links.append((row["doc_id"], self.stored(row["doc_id"], "", None)))
+        found = store.query(REPORT_SQL.format(where="e.cluster_id IS NULL"))
+        clusters = self.cluster([EventReport.from_row(r) for r in found],
+                                {r["event_id"] for r in found if r["negated"]})
+        if links or clusters:
+            store.link_documents(links, clusters, self.changed())
+
+    def link(self, doc_id: str, text: str, *, coded: bool = False) -> DocumentLink:
+        """Index a new document; its link says which cluster it joins and, unless `coded`
+        (it has been coded already), which coded document it is a copy of, if any."""
+        minhash, size = self.index.minhash(text)
+        if not size:  # no words to compare: a cluster of its own, in no index
+            link = DocumentLink(canonical_id=doc_id)
+        else:
+            match = self.index.place(doc_id, minhash, size)
+            signature = self.index.row(doc_id).signature
+            link = DocumentLink(canonical_id=doc_id, signature=signature, shingles=size)
+            if match is not None:
+                copy_of = None
+                if match.similarity >= COPY_THRESHOLD and not coded:
+                    copy_of = self.copies.get(match.closest, match.closest)
+                    self.copies[doc_id] = copy_of
+                link = replace(link, canonical_id=match.canonical_id, copy_of=copy_of,
+                               similarity=round(match.similarity, 4))
+        self._links[doc_id] = link
+        return link
+
+    def cluster(self, reports: Sequence[EventReport], negated: Collection[str] = ()
+                ) -> dict[str, str]:
+        """Place one document's events (or stored events, in order): event id → the id
+        of the cluster each joined or started. Negated events stay clusters of their own."""
+        placed: dict[str, str] = {}
+        for report in reports:
+            if report.event_id in placed:
+                continue  # an id told twice in one document is stored once
+            if report.event_id in negated:
+                placed[report.event_id] = report.event_id
+                continue
+            cluster_id = placed[report.event_id] = self.clusters.add(report)
+            self.events.setdefault(report.doc_id, []).append(report.event_id)
+            self._touched.add(cluster_id)
+        return placed
+
+    def cluster_events(self, doc: Document, events: Iterable[Event]) -> dict[str, str]:
+        """`cluster` for a coded document's events."""
+        found = list(events)
+        return self.cluster([EventReport.from_event(e, doc.date, doc.source,
+                                                    e.sentence_index < LEAD_SENTENCES)
+                             for e in found], {e.event_id for e in found if e.negated})
+
+    def stored(self, doc_id: str, source: str, date: dt.date | None) -> DocumentLink:
+        """The link to store with a linked document (published by `source` on `date`), as
+        it stands now: its cluster's canonical document may have changed, if the one it
+        joined could not be stored. A copy tells again what its original tells."""
+        link = self._links.pop(doc_id)
+        if doc_id in self.index:
+            canonical = self.index.canonical(doc_id)
+            link = replace(link, canonical_id=canonical,
+                           similarity=None if canonical == doc_id else link.similarity)
+        if link.signature is not None:
+            link = replace(link, position=self.position)
+            self.position += 1
+        if link.copy_of is not None:
+            self.articles.setdefault(link.copy_of, []).append(Article(doc_id, source, date))
+            self._touched.update(self.clusters.cluster_of(event_id)
+                                 for event_id in self.events.get(link.copy_of, ()))
+        return link
+
+    def changed(self) -> list[EventCluster]:
+        """The counts of the happenings told again since the last call, each told more
+        than once (a happening told once needs none: it is its event)."""
+        found = []
+        for cluster_id in sorted(self._touched):
+            happening = self.happening(cluster_id)
+            if happening is not None:
+                found.append(happening)
+        self._touched.clear()
+        return found
+
+    def happening(self, cluster_id: str) -> EventCluster | None:
+        """A cluster's counts, its reports' and those of its articles' copies, with the
+        representative report of `events.canonical_event`; None when it is told once."""
+        members = self.clusters.members(cluster_id)
+        articles = {m.doc_id: (m.doc_source, m.doc_date) for m in members}
+        reports = len(members)
+        for member in members:
+            for copy in self.articles.get(member.doc_id, ()):
+                reports += 1
+                articles[copy.doc_id] = (copy.source, copy.date)
+        if reports < 2:
+            return None
+        best = canonical_event(cluster_id, members)
+        dates = [date for _, date in articles.values() if date is not None]
+        version, self.version = self.version, self.version + 1
+        return EventCluster(
+            cluster_id=cluster_id, version=version, event_id=best.event_id, reports=reports,
+            articles=len(articles),
+            sources=len({source or f"doc:{doc_id}" for doc_id, (source, _) in articles.items()}),
+            first_report=min(dates, default=None), last_report=max(dates, default=None),
+            root=best.root)
+
+    def forget(self, doc_id: str, event_ids: Iterable[str] = ()) -> None:
+        """Take back a document that could not be stored, and its events placed."""
+        self._links.pop(doc_id, None)
+        original = self.copies.pop(doc_id, None)
+        if original is not None:
+            self.articles[original] = [a for a in self.articles.get(original, [])
+                                       if a.doc_id != doc_id]
+        if doc_id in self.index:
+            self.index.remove(doc_id)
+        for event_id in event_ids:
+            if event_id in self.clusters:  # not a negated event, placed by no cluster
+                self.clusters.remove(event_id)
+        self.events.pop(doc_id, None)
+        self._touched.clear()
