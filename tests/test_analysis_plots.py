@@ -24,7 +24,15 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    return make_db(tmp_path_factory.mktemp("plots") / "events.duckdb")[0]
+    """The dyad store, its reports clustered into happenings as the next ingest would
+    (the demo counts happenings)."""
+    from detente.dedup.state import Deduplicator
+    from detente.store import open_store
+
+    path = make_db(tmp_path_factory.mktemp("plots") / "events.duckdb")[0]
+    with open_store(path) as store:
+        Deduplicator.load(store)
+    return path
 
 
 def assert_png(path):

@@ -11,6 +11,9 @@ where "first of its kind" means the earliest cluster of that type in that direct
 of the dyad. The cluster's best-attested event (highest confidence, most precise
 date) stands for it. "A and B met" is coded as two events, A→B and B→A, from one
 sentence; the pair is shown once, marked `mutual`.
+
+DuckDB groups, scores and orders the clusters (`key_ranking`); only the first of the
+ranking reach Python, however many reports the dyad has.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ the head that share such a sentence with them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,10 @@ EXTRA_SOURCE_BONUS = 1.5
 MAX_EXTRA_SOURCES = 3
 FIRST_OF_KIND_BONUS = 2.0
 PRECISION_RANK = {"day": 2, "month": 1, "year": 0}
+
+# Where a report's document is looked for first: published this long before or after the
+# report's day (`report_details`).
+NEAR_BEFORE, NEAR_AFTER = dt.timedelta(days=7), dt.timedelta(days=62)
 
 # A sentence of a report: (doc_id, sentence_index, plover).
 SentenceKey = tuple[Any, ...]
@@ -77,20 +82,51 @@ def rank_clusters(store: Store, where: str, params: list[Any], *, history: bool,
 
 
 def report_details(store: Store, reps: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The DETAIL_COLUMNS of the reports `reps` (from `Cluster.rep`), with their document's
+    """The DETAIL_COLUMNS of the reports `reps` (from `Cluster.rep`) and their document's
     title and url, by event id."""
     if not reps:
         return {}
     ids, days = [r["event_id"] for r in reps], sorted({r["date_start"] for r in reps})
-    columns = ", ".join(f"e.{name}" for name in DETAIL_COLUMNS)
-    # The days let DuckDB skip the files holding none of the reports.
+    # The days let DuckDB skip the files holding none of the reports. Two queries: as a
+    # join, the documents are read with more columns than their ids.
     cursor = store.con.execute(
-        f"SELECT e.event_id, {columns}, d.title, d.url FROM events e"
-        " LEFT JOIN documents d ON d.doc_id = e.doc_id"
-        f" WHERE e.event_id IN ({', '.join('?' for _ in ids)})"
-        f" AND e.date_start IN ({', '.join('?' for _ in days)})", [*ids, *days])
+        f"SELECT event_id, {', '.join(DETAIL_COLUMNS)} FROM events"
+        f" WHERE event_id IN ({_marks(ids)}) AND date_start IN ({_marks(days)})", [*ids, *days])
     names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    details = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    titles = _titles(store, reps)
+    for r in reps:
+        # a report of a document the store does not hold has no title (as a LEFT JOIN)
+        details[r["event_id"]]["title"], details[r["event_id"]]["url"] = titles.get(
+            r["doc_id"], (None, None))
+    return details
+
+
+def _titles(store: Store, reps: list[dict[str, Any]]) -> dict[str, tuple[Any, Any]]:
+    """The (title, url) of the reports' documents, by id. They are looked for first among
+    the documents published from a week before to two months after a report's day, whose
+    files DuckDB reads alone, then (those not found there) among all."""
+    doc_ids = sorted({r["doc_id"] for r in reps})
+    near = " OR ".join("date BETWEEN ? AND ?" for _ in reps)
+    windows = [day for r in reps for day in _near(r["date_start"])]
+    sql = "SELECT doc_id, title, url FROM documents WHERE doc_id IN ({})"
+    found = {doc_id: (title, url) for doc_id, title, url in store.con.execute(
+        sql.format(_marks(doc_ids)) + f" AND ({near})", [*doc_ids, *windows]).fetchall()}
+    missing = [doc_id for doc_id in doc_ids if doc_id not in found]
+    if missing:
+        found |= {doc_id: (title, url) for doc_id, title, url in store.con.execute(
+            sql.format(_marks(missing)), missing).fetchall()}
+    return found
+
+
+def _near(day: dt.date) -> tuple[dt.date, dt.date]:
+    """From NEAR_BEFORE before `day` to NEAR_AFTER after it, within the calendar."""
+    return (day - NEAR_BEFORE if day > dt.date.min + NEAR_BEFORE else dt.date.min,
+            day + NEAR_AFTER if day < dt.date.max - NEAR_AFTER else dt.date.max)
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
 
 
 def _ranking_sql(where: str, history: bool, raw: bool) -> str:
@@ -133,7 +169,8 @@ def _ranking_sql(where: str, history: bool, raw: bool) -> str:
                                          ORDER BY opened, opened_by) = 1 AS first
             FROM clusters
         ), ranked AS MATERIALIZED (
-            -- rounded as `KeyEvent.score` is: clusters of equal scores go by date, then id
+            -- rounded as `KeyEvent.score` is (both roundings agree on Goldstein scores
+            -- of up to 3 decimals): clusters of equal scores go by date, then id
             SELECT *, row_number() OVER (
                        ORDER BY round(abs(coalesce(rep.goldstein, 0))
                                       + ? * least(documents - 1, ?)
