@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from detente.dedup.events import DEFAULT_RULES, EventClusters, EventReport, Even
 from detente.errors import InputError
 from detente.ingest.prepare import prepare
 from detente.ingest.readers import RawDoc, read_file, read_html, read_jsonl, read_text
+from detente.jsonio import json_lines
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data" / "dedup"
@@ -95,13 +95,10 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
         raise InputError(f"no evaluation data at {path}",
                          hint="Run from a checkout of detente, or pass --data DIR.")
     with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{number}: malformed JSON ({exc.msg})",
-                                     hint="Each line must be one JSON object.") from exc
+        for item in json_lines(handle, str(path), hint="Each line must be one JSON object."):
+            if isinstance(item, InputError):
+                raise item
+            yield item[1]
 
 
 def raw_document(record: dict[str, Any], root: Path) -> RawDoc:

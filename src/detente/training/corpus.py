@@ -29,7 +29,7 @@ from pathlib import Path
 from detente.coding.ontology import PLOVER_TYPES, cameo_table, normalise_type
 from detente.date_input import parse_date
 from detente.errors import CorpusError, InputError
-from detente.jsonio import json_object
+from detente.jsonio import json_lines, json_object
 from detente.training.data import default_shared_dir
 
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "data" / "annotations"
@@ -121,9 +121,10 @@ def text_hash(text: str) -> str:
 def _reuters(shared: Path) -> dict[str, dict]:
     stories = {}
     with (shared / REUTERS).open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            stories[str(record["newid"])] = record
+        for item in json_lines(handle, str(shared / REUTERS), hint="the corpus file is damaged"):
+            if isinstance(item, InputError):
+                raise CorpusError(item.message) from item
+            stories[str(item[1]["newid"])] = item[1]
     return stories
 
 
