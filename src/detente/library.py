@@ -239,6 +239,15 @@ def event_page(
     return EventPage(where, total, EventList(found))
 
 
+def _matching(db: DbLike, settings: Settings | None, limit: int | None, offset: int,
+              **filters: Any) -> EventList:
+    """The events `filters` select, without counting every match as a page does."""
+    settings = query.given(settings)
+    with reading(db) as store:
+        where = query.event_filter(store, settings, **filters)
+        return EventList(store.events(where, limit=limit, offset=offset))
+
+
 def events(
     db: DbLike,
     source: str | None = None,
@@ -267,5 +276,5 @@ def events(
     >>> [e.plover for e in events("detente.duckdb", source="Japan", since="2014")][:1]  # doctest: +SKIP
     ['SANCTION']
     """
-    return event_page(db, source, target, type, since, until, doc_id, limit, offset,
-                      raw=raw, settings=settings).events
+    return _matching(db, settings, limit, offset, source=source, target=target, type=type,
+                     since=since, until=until, doc_id=doc_id, raw=raw)

@@ -34,6 +34,8 @@ By = Annotated[str, Query(max_length=10, description="month, quarter or year.")]
 History = Annotated[bool, Query(description="Include historical events: dated more than "
                                             f"{HISTORY_YEARS} years before their article "
                                             "(left out and counted by default).")]
+DocFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                    description="Only this document's events.")]
 Raw = Annotated[bool, Query(description="Every report: one event per article that tells it, "
                                         "as stored, instead of one canonical event per "
                                         "happening (the default).")]

@@ -24,6 +24,7 @@ from detente.api.params import (
     ActorB,
     Both,
     By,
+    DocFilter,
     EventType,
     History,
     Limit,
@@ -112,8 +113,7 @@ def events(
     type: EventType = None,
     since: Since = None,
     until: Until = None,
-    doc_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
-                                        description="Only this document's events.")] = None,
+    doc_id: DocFilter = None,
     limit: Limit = 100,
     offset: Offset = 0,
     raw: Raw = False,
@@ -239,8 +239,7 @@ def export(
     type: EventType = None,
     since: Since = None,
     until: Until = None,
-    doc_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
-                                        description="Only this document's events.")] = None,
+    doc_id: DocFilter = None,
     raw: Raw = False,
 ) -> FileResponse:
     """The events matching the filters of `GET /api/events`, every one of them, written
