@@ -330,7 +330,7 @@ def test_bad_user_files_name_the_problem(tmp_path: Path) -> None:
     bad_date.write_text(PEOPLE_HEADER + "Ann Other,,JPN,Minister,GOV,2015-13-01,\n")
     with pytest.raises(InputError, match="line 2"):
         ActorResolver([bad_date])
-    with pytest.raises(InputError, match="Cannot read actor file"):
+    with pytest.raises(InputError, match="actors: cannot read the actor file"):
         ActorResolver([tmp_path / "missing.csv"])
 
 

@@ -64,7 +64,7 @@ def test_timeline_chart_layers(db):
 
 def test_timeline_chart_says_what_history_it_left_out(db):
     note = ("1 historical event (1956) left out: dated more than 5 years before its article; "
-            "--history (history=True) draws them.")
+            "the history option draws them.")
     default = timeline_chart(timeline(db, "JPN", "RUS", by="year")).to_dict()
     assert note in default["title"]["subtitle"]
     assert default["vconcat"][1]["layer"][0]["encoding"]["x"]["scale"]["domain"][0] == (

@@ -185,7 +185,7 @@ def test_dangling_link_in_directory_is_recorded(tmp_path):
     assert "gone.txt" in failure.input and "cannot be read" in failure.message
 
 
-def test_big_file_refused_with_limit_and_flag(tmp_path):
+def test_big_file_refused_naming_the_limit(tmp_path):
     big = tmp_path / "big.txt"
     with big.open("w") as handle:
         for _ in range(1_050_000):
@@ -194,7 +194,7 @@ def test_big_file_refused_with_limit_and_flag(tmp_path):
     report = ingest(tmp_path, big, max_doc_mb=20)
     assert not report.ok
     assert "over the 20 MB limit" in report.failures[0].message
-    assert "--max-mb" in report.failures[0].hint
+    assert "max_doc_mb" in report.failures[0].hint
 
 
 def test_nothing_ingested_gives_non_zero_exit(tmp_path):

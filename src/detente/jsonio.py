@@ -85,7 +85,7 @@ def json_object(line: str | bytes, where: str, *, hint: str,
     JSON, nested too deeply or not an object."""
     if max_bytes is not None and len(line) > max_bytes:
         raise InputError(f"{where}: the line is over the {max_bytes / 1e6:.0f} MB limit",
-                         hint="Raise the limit with --max-mb (or DETENTE_MAX_DOC_MB).")
+                         hint="Raise the max_doc_mb setting (DETENTE_MAX_DOC_MB).")
     if isinstance(line, bytes):
         try:
             line = line.decode("utf-8")

@@ -59,7 +59,8 @@ def load_known_events(extra: tuple[Path, ...] = ()) -> tuple[KnownEvent, ...]:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"cannot read known-events file {path}: {exc.strerror}",
-                             hint="Check the path given to --known-events.") from exc
+            raise InputError(f"known_events: cannot read the known events file {path}: "
+                             f"{exc.strerror}", hint="Check the path.",
+                             input="known_events") from exc
         events = _read_known(text, str(path)) + events
     return tuple(events)

@@ -46,11 +46,12 @@ def server_of(db: str | Path) -> int | None:
 def served_error(db: str | Path, pid: int) -> StoreLockedError:
     """Why `db` cannot be written while a server (process `pid`) serves it."""
     return StoreLockedError(
-        f"the database {db} is in use by another process: `detente serve` (pid {pid}) is "
-        "serving it",
+        f"db: the database {db} is in use by another process: `detente serve` (pid {pid}) "
+        "is serving it",
         hint="Upload through the server (POST /api/documents, or the dashboard's Documents "
-             "page), stop the server, or use another --db file. Reading works meanwhile: "
-             "detente events, detente.events(), duckdb.connect(FILE, read_only=True).")
+             "page), stop the server, or use another database file. Reading works meanwhile: "
+             "detente events, detente.events(), duckdb.connect(FILE, read_only=True).",
+        input="db")
 
 
 def refuse_if_served(db: str | Path) -> None:

@@ -241,10 +241,10 @@ class Store:
         current = self.one("SELECT max(version) FROM schema_version")[0] or 0
         if current > SCHEMA_VERSION:
             raise SchemaVersionError(
-                f"{self.path} has schema version {current}, newer than this detente "
+                f"db: {self.path} has schema version {current}, newer than this detente "
                 f"({SCHEMA_VERSION})",
-                hint="Upgrade detente (pip install -U detente) or use another --db file.",
-            )
+                hint="Upgrade detente (pip install -U detente), or use another database file.",
+                input="db")
         for version in range(current, SCHEMA_VERSION):
             with self.transaction():
                 self.con.execute(MIGRATIONS[version])
@@ -525,11 +525,14 @@ def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
     if name != ":memory:":
         parent = Path(name).parent
         if not parent.exists():
-            raise StoreError(f"the folder for the database {name} does not exist",
-                             hint=f"Create {parent} or pass another --db file.")
+            raise StoreError(f"db: the folder for the database {name} does not exist",
+                             hint=f"Create {parent}, or use a database file in a folder that "
+                                  "exists.", input="db")
         if read_only and not Path(name).exists():
-            raise NotFoundError(f"no database at {name}",
-                                hint="Run `detente ingest PATH --db FILE` first, or pass --db.")
+            raise NotFoundError(f"db: no database at {name}",
+                                hint="Ingest documents into it first (`detente ingest`, "
+                                     "detente.ingest()), or use the database that holds them.",
+                                input="db")
         if not read_only:
             refuse_if_served(name)  # a server reads it per request: no other writer meanwhile
     try:
@@ -552,20 +555,20 @@ def open_error(name: str, exc: duckdb.Error) -> StoreError:
         # DuckDB replays the write-ahead log on open; a damaged one blocks the whole file
         # although everything up to the last checkpoint is safe in the database itself.
         return StoreError(
-            f"the write-ahead log {wal} of the database {name} is damaged and cannot be "
-            f"replayed: {exc}",
+            f"db: the write-ahead log {wal} of the database {name} is damaged and cannot be "
+            f"replayed: {exc}", input="db",
             hint=f"Move {wal.name} aside (mv {wal} {wal}.damaged); the database before "
                  "the last checkpoint is intact, and only the writes after it are lost.")
     if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
         return StoreLockedError(
-            f"the database {name} is in use by another process",
+            f"db: the database {name} is in use by another process",
             hint="Stop the other process (e.g. `detente serve`), upload through the "
-                 "server (POST /api/documents), or use another --db file.")
+                 "server (POST /api/documents), or use another database file.", input="db")
     if isinstance(exc, duckdb.IOException):
-        return StoreError(f"cannot open the database {name}: {exc}",
-                          hint="Check the path, or pass another --db file.")
-    return StoreError(f"{name} is not a detente DuckDB database: {exc}",
-                      hint="Pass another --db file; detente will create it.")
+        return StoreError(f"db: cannot open the database {name}: {exc}",
+                          hint="Check the path, or use another database file.", input="db")
+    return StoreError(f"db: {name} is not a detente DuckDB database: {exc}",
+                      hint="Use another database file; a new one is created.", input="db")
 
 
 # -- Parquet datasets, read in place ----------------------------------------------------
@@ -603,8 +606,8 @@ def is_dataset(path: Path) -> bool:
 def not_a_dataset(path: Path) -> StoreError:
     return StoreError(f"{path} is a folder but not a detente Parquet dataset (it has no "
                       f"{DATASET_MARKER})",
-                      hint="Pass a DuckDB file, or a folder written by `detente run INPUT... "
-                           "--output DIR`.")
+                      hint="Pass a DuckDB file, or a folder that `detente run` "
+                           "(detente.engine.run) wrote.")
 
 
 def dataset_parts(root: Path) -> list[DatasetPart]:
@@ -679,10 +682,11 @@ class DatasetStore(Store):
         self.refuse()
 
     def refuse(self) -> NoReturn:
-        raise StoreError(f"{self.path} is a Parquet dataset, which detente reads but does "
-                         "not write into",
-                         hint=f"Add documents with `detente run INPUT... --output {self.path}`, "
-                              f"or `detente load {self.path} --db FILE` and ingest into FILE.")
+        raise StoreError(f"db: {self.path} is a Parquet dataset, which detente reads but "
+                         "does not write into",
+                         hint="Add inputs to it with `detente run` (detente.engine.run), or "
+                              "load it into a DuckDB file (`detente load`, "
+                              "detente.engine.load) and ingest into that.", input="db")
 
     def cursor(self) -> DatasetStore:
         return DatasetStore(self.con.cursor(), self.path, self.names)

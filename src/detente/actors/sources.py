@@ -330,8 +330,8 @@ def read_user_file(path: Path, data: DataSet, international: frozenset[str], off
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InputError(f"Cannot read actor file {path}: {exc.strerror or exc}.",
-                         hint="Check the path given to --actors.") from exc
+        raise InputError(f"actors: cannot read the actor file {path}: {exc.strerror or exc}",
+                         hint="Check the path.", input="actors") from exc
     before = len(data.named)
     read_table_text(text, str(path), data, None, international, office_of)
     data.replaces |= {n.entry.name.lower() for n in data.named[before:]}

@@ -186,7 +186,7 @@ def _history_line(timeline: Timeline) -> str:
     """The timeline's note on historical events left out, and how to draw them."""
     if not timeline.history_note:
         return ""
-    return f"{timeline.history_note}; --history (history=True) draws them."
+    return f"{timeline.history_note}; the history option draws them."
 
 
 def marker_levels(dates: list[dt.date], first: dt.date, last: dt.date) -> list[int]:

@@ -95,7 +95,8 @@ def written_as(param: str) -> str:
 
 def with_flags(text: str, error: DetenteError) -> str:
     """`text` with the parameters the error is about (its `input`) written as flags,
-    where the text names one before a colon or a value ("since: ...", "since 2015-01-01").
+    where the text names one before a colon or a value ("since: ...", "since 2015-01-01"),
+    as a word of its own: the end of a path ("data/db: ...") stays as it is.
 
     >>> error = InputError("since 2015-01-01 is after until 2014-12-31", input="since,until")
     >>> with_flags(error.message, error)
@@ -103,7 +104,8 @@ def with_flags(text: str, error: DetenteError) -> str:
     """
     for param in filter(None, (error.input or "").split(",")):
         if re.fullmatch(r"[a-z_]+", param):
-            text = re.sub(rf"\b{param}\b(?=:| [\d'\"])", written_as(param), text)
+            text = re.sub(rf"(?<![\w./\\-]){param}\b(?=:| [\d'\"])", written_as(param),
+                          text)
     return text
 
 

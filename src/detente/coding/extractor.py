@@ -460,5 +460,6 @@ def load_extractor(resolver, models_dir: Path | None = None,
     if not (folder / "config.json").is_file():
         raise ModelMissingError(
             f"no event extractor model in {folder}",
-            hint="build one with `detente train --kind extractor`, or use --fast")
+            hint="build one with `detente train --kind extractor`, or use the rule coder "
+                 "(the fast option)")
     return PairExtractor(resolver, PairScorer(folder, threads), known=known)

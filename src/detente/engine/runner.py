@@ -222,10 +222,11 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
         try:
             client = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
-            raise ConfigError(f"cannot reach the dask scheduler at {scheduler}: {exc}",
+            raise ConfigError(f"scheduler: cannot reach the dask scheduler at {scheduler}: "
+                              f"{exc}",
                               hint="Start one (`dask scheduler`) with workers (`dask worker "
-                                   "ADDRESS --nthreads 1`), or leave out --scheduler to "
-                                   "run a local cluster.") from exc
+                                   "ADDRESS --nthreads 1`), or leave the scheduler out to "
+                                   "run a local cluster.", input="scheduler") from exc
         with client:
             yield client
         return

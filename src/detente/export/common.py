@@ -129,7 +129,7 @@ def imprecise_note(count: int, column: str) -> str:
         return ""
     return (f"{count} event(s) are dated to a month or a year only: {column} is the first day "
             "of that month or year (date_precision in the table and PLOVER exports says "
-            "which); --day-only leaves them out.")
+            "which); the day_only option leaves them out.")
 
 
 def numeric_id(hex_id: str) -> int:

@@ -115,7 +115,7 @@ def open_regular(path: Path, max_bytes: int | None = None) -> Iterator[IO[bytes]
 def too_big(name: str, size: int, max_bytes: int) -> InputError:
     return InputError(
         f"{name} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
-        hint="Raise the limit with --max-mb (or DETENTE_MAX_DOC_MB), or split the file.")
+        hint="Raise the max_doc_mb setting (DETENTE_MAX_DOC_MB), or split the file.")
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
