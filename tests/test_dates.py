@@ -97,6 +97,9 @@ FUTURE = [
     ("The forum is anticipated to open on May 25.", "2015-05-25"),
     # The future cue counts only in its own clause.
     ("Putin visited Tokyo in May; Abe will go to Moscow.", "2014-05"),
+    # A date something is prepared for lies ahead.
+    ("Lima pressed its claim ahead of a May 2 deadline set by the court.", "2015-05-02"),
+    ("Envoys met in preparation for the summit in Quito, April 20 to 22.", "2015-04-20"),
 ]
 
 

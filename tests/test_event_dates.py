@@ -203,3 +203,47 @@ def test_an_event_noun_inside_the_object_takes_the_clauses_date(nlp) -> None:
 def test_an_infinitive_of_purpose_takes_the_main_clauses_date(nlp) -> None:
     text = "Chile sent two navy ships to Peru on Monday to help the flood victims."
     assert when(nlp, text, "help").date == "2015-03-23"
+
+
+def test_a_bare_participle_shares_its_clauses_date(nlp) -> None:
+    text = ("Bolivian troops occupied the border post on Monday, firing on the guards "
+            "who had stayed inside.")
+    assert when(nlp, text, "firing").date == "2015-03-23"
+
+
+def test_a_participle_on_a_noun_shares_the_clauses_date(nlp) -> None:
+    text = "In February the Chilean president sent Lima a letter expressing regret."
+    assert when(nlp, text, "expressing").date == "2015-02"
+
+
+def test_a_gerund_after_a_preposition_continues_the_story(nlp) -> None:
+    text = ("On 14 March Peru expelled four Chilean diplomats. "
+            "Chile retaliated by expelling four Peruvian diplomats.")
+    assert when(nlp, text, "expelling").date == "2015-03-14"
+
+
+def test_a_flashback_in_the_perfect_does_not_move_the_story(nlp) -> None:
+    text = ("Quito had warned in 2014 that it would close the border. "
+            "On 9 March Ecuador closed it, and Peru protested within hours.")
+    assert when(nlp, text, "closed").date == "2015-03-09"
+
+
+def test_an_act_set_for_a_date_takes_it(nlp) -> None:
+    text = "The border talks between Chile and Bolivia are due to open on 3 April."
+    assert when(nlp, text, "talks").date == "2015-04-03"
+
+
+def test_an_event_during_which_the_act_happened_shares_its_date(nlp) -> None:
+    text = "The ferry deal was agreed last month during the first visit to Lima by a Chilean envoy."
+    assert when(nlp, text, "visit").date == "2015-02"
+
+
+def test_a_date_on_the_occasion_dates_the_act(nlp) -> None:
+    text = "Chile lodged a protest during talks in Lima last week."
+    assert when(nlp, text, "lodged").date == "2015-03-18"
+
+
+def test_a_gerund_after_with_shares_the_main_clauses_date(nlp) -> None:
+    text = ("Chile and Peru settled the last stretch of their border in 2011, with Chile "
+            "handing back two islets to Peru.")
+    assert when(nlp, text, "handing").date == "2011"

@@ -92,7 +92,8 @@ _REL = r"(?P<rel>(?i:this\s+past|this\s+coming|last|this|next))"
 # A relative or yearless date in a clause with one of these is read forward ("Abe will visit
 # Russia in May"); everywhere else it is the latest such date on or before publication.
 _FUTURE = re.compile(r"\b(?:will|shall|won['’]t|expected|anticipated|scheduled|upcoming|"
-                     r"(?:plans?|planning|set|going|intends?)\s+to|due)\b|['’]ll\b", re.IGNORECASE)
+                     r"(?:plans?|planning|set|going|intends?)\s+to|due|ahead\s+of|"
+                     r"in\s+preparation\s+for)\b|['’]ll\b", re.IGNORECASE)
 # Clause boundaries: semicolons, colons (not in times), dashes between spaces, em dashes,
 # and commas before a conjunction or relative pronoun. Brackets are handled in _Ctx.
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")

@@ -12,9 +12,13 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
 4. for a nominal event in a side clause ("after B's annexation of C"), the date of the
    known event the text names (data/known_events.csv, extended by the user);
 5. for an event told in the simple past in a main clause, the story's date: the one the
-   sentence before gave ("On 21 July the ministry ordered … Beijing retaliated");
+   sentence before gave ("On 21 July the ministry ordered … Beijing retaliated"), unless
+   that sentence looks back in the perfect ("had warned in 2014");
 6. the document's publication date.
 
+A side clause with no time of its own shares its clause's: "on Monday as its troops
+withdrew", "to help", a bare participle ("stormed it on Sunday, killing 13"), and a
+gerund after a preposition ("retaliated by expelling") takes its clause's tense.
 Expressions owned by a side clause ("the first visit since B annexed C in 2014") or by
 another noun ("talks on the basis of the 1956 declaration") never date the event, nor do
 those that bound a span ("suspended since 2011") or set a deadline ("will withdraw by
@@ -57,6 +61,11 @@ SAME_TIME = frozenset({"as", "when", "while"})
 #: Verbs whose complement's date is their own: "began leaving on 13 January".
 ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "stop", "end", "finish",
                        "keep", "cease"})
+#: Prepositions whose object happens when the clause does (unlike after, since, before).
+SAME_TIME_PREPOSITIONS = frozenset({"during", "at", "amid"})
+#: Words that set an act for a date: "the summit is expected to open on 3 May".
+SCHEDULED = frozenset({"due", "set", "expect", "expected", "schedule", "scheduled", "plan",
+                       "slate", "slated"})
 #: Words that announce an event for later: a date after publication is then kept.
 ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans?|set to|"
                        r"expected|next|upcoming|coming|tomorrow|later this)\b|['’]ll\b", re.IGNORECASE)
@@ -131,16 +140,60 @@ def _at_the_same_time(clause: Token) -> bool:
     """A side clause that shares the main clause's time: "… on Monday as its troops
     withdrew", "… on Monday to help" (unlike "since B annexed C in 2014")."""
     # An infinitive of purpose ("offered aid on Monday to help Peru") has no time of its
-    # own either: its act is the main clause's.
+    # own either: its act is the main clause's. So has a bare present participle
+    # ("stormed the tower on Sunday, killing 13"; "a letter expressing regret").
+    if clause.dep_ in {"advcl", "acl"} and clause.tag_ == "VBG":
+        return not any(c.dep_ in {"mark", "nsubj", "nsubjpass"} for c in clause.children)
     return clause.dep_ == "advcl" and any(
         (c.dep_ == "mark" and c.lower_ in SAME_TIME) or (c.dep_ == "aux" and c.tag_ == "TO")
         for c in clause.children)
 
 
+def _sharing_time(clause: Token) -> Token | None:
+    """The clause whose time a same-time side clause shares (see _at_the_same_time)."""
+    if not _at_the_same_time(clause) or clause.head.i == clause.i:
+        return None
+    return clause_head(clause.head)
+
+
+def _time_clause(trigger: Token) -> Token:
+    """The clause that gives the trigger's tense: its own, or for an infinitive, a
+    gerund after a preposition or a same-time participle, the clause it hangs on
+    ("agreed to suspend", "retaliated by expelling", "stormed it, killing 13")."""
+    clause = clause_head(trigger)
+    while clause.head.i != clause.i and (clause.dep_ in {"xcomp", "pcomp"}
+                                         or _at_the_same_time(clause)):
+        clause = clause_head(clause.head)
+    return clause
+
+
+def _during(noun: Token) -> bool:
+    """A noun naming what the clause's act happened during, which shares its time:
+    "agreed during the visit last month", "expressed regret at a meeting yesterday"."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in SAME_TIME_PREPOSITIONS
+
+
+def _frames(clause: Token, complement: Token) -> bool:
+    """`clause` only frames the act of its complement, whose date is then its own:
+    "began leaving on 13 January", "the talks are due to open on 3 May"."""
+    if complement.dep_ != "xcomp":
+        return False
+    frame = complement.head
+    if frame.dep_ == "acomp" and frame.head == clause:  # "are due to …"
+        return frame.lemma_ in SCHEDULED
+    return frame == clause and (clause.lemma_ in ASPECTUAL or clause.lemma_ in SCHEDULED)
+
+
+def _perfect(clause: Token) -> bool:
+    """A clause in the perfect ("had warned a year earlier") looks back from the story's
+    time instead of moving it."""
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in clause.children)
+
+
 def _told_in_the_past(trigger: Token) -> bool:
     """The event is told in the simple past ("Beijing retaliated"), which continues the
     story's time; the present and the perfect ("has refused") speak of the text's own."""
-    head = clause_head(trigger)
+    head = _time_clause(trigger)
     return head.tag_ == "VBD" and not any(c.dep_ in {"aux", "auxpass"} for c in head.children)
 
 
@@ -156,15 +209,18 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
     (see the module docstring); None when it does not."""
     if follows and trigger.pos_ in {"VERB", "AUX"}:
         return 1
-    if on_the_side(trigger):  # "after B's invasion"
+    if on_the_side(trigger) and not _during(trigger):  # "after B's invasion"
         return 0 if owned_by == trigger else None
     here = clause_head(trigger)
-    if owned_by in (trigger, here) or (
-            owned_by.dep_ == "xcomp" and owned_by.head == here and here.lemma_ in ASPECTUAL):
+    if owned_by in (trigger, here) or _frames(here, owned_by):
         return 0
-    if first_conjunct(owned_by) == first_conjunct(here):
+    if _during(owned_by) and clause_head(owned_by) == here:  # "… during talks on Monday"
         return 1
-    if first_conjunct(owned_by).dep_ == "ROOT" and in_main_clause(trigger):
+    shared = _sharing_time(here)
+    if first_conjunct(owned_by) == first_conjunct(here) or (
+            shared is not None and first_conjunct(owned_by) == first_conjunct(shared)):
+        return 1
+    if first_conjunct(owned_by).dep_ == "ROOT" and in_main_clause(_time_clause(trigger)):
         return 2
     return None
 
@@ -200,6 +256,7 @@ class DocumentDates:
             sentence = self.sentences[earlier]
             for ref, owned_by in reversed(self.refs(earlier)):
                 if owned_by is not None and first_conjunct(owned_by).dep_ == "ROOT" \
+                        and not _perfect(owned_by) \
                         and not _SPAN_WORDS.search(sentence.text, 0, ref.start) \
                         and self._plausible(ref, ""):
                     return ref
@@ -225,7 +282,8 @@ class DocumentDates:
                 if event.matches(text, *key):
                     return DateRef(event.date, _precision(event.date), "text", event.name,
                                    -1, -1)
-        if in_main_clause(trigger) and _told_in_the_past(trigger):
+        if not on_the_side(trigger) and in_main_clause(_time_clause(trigger)) \
+                and _told_in_the_past(trigger):
             story = self.narrative(number)
             if story is not None:
                 return story
