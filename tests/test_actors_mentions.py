@@ -122,6 +122,22 @@ def test_unlinked_descriptions_are_dropped(model, resolver) -> None:
     assert mentions(model, resolver, "The ministry said nothing.") == []
 
 
+def test_domestic_actors_take_the_country_the_story_is_in(model, resolver) -> None:
+    text = ("Strikes spread across Chile on Monday. Riot police fired tear gas at "
+            "protesters in Valparaiso, and the opposition walked out of the senate.")
+    found = by_text(mentions(model, resolver, text))
+    assert (found["Riot police"].code, found["Riot police"].sector) == ("CHL", "GOV")
+    assert (found["protesters"].code, found["protesters"].sector) == ("CHL", "CVL")
+    assert (found["opposition"].code, found["opposition"].sector) == ("CHL", "OPP")
+    assert found["protesters"].reason == "in the story: protesters of Chile"
+
+
+def test_a_domestic_actor_with_no_country_in_reach_is_dropped(model, resolver) -> None:
+    text = ("Chile and Peru signed a fishing accord. The text runs to forty pages. "
+            "It covers quotas and inspections. Police later detained two fishermen.")
+    assert "Police" not in by_text(mentions(model, resolver, text))
+
+
 def test_unknown_people_are_kept_unresolved(model, resolver) -> None:
     found = mentions(model, resolver, "Sergey Naryshkin told reporters on Monday that he would go.")
     person = found[0]

@@ -6,7 +6,9 @@ Deliberately simple and explainable: each link says what it points to.
   * an unresolved surname ("Abe" when the date alone cannot choose) → the person
     named in full earlier in the document;
   * "the ministry", "the president", "the government" with no country → the most
-    recent mention (within five sentences) whose words or name contain that word.
+    recent mention (within five sentences) whose words or name contain that word;
+  * "police", "protesters", "troops" with no country and nothing to link to → the
+    country or government named last in the sentence or the two before.
 Descriptions that cannot be linked are dropped: they are not actors on their own.
 """
 
@@ -27,6 +29,7 @@ PENDING = "description with no country: waiting for an earlier mention"
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers", "himself", "herself"})
 PRONOUN_WINDOW = 2  # sentences back
 DESCRIPTION_WINDOW = 5
+STORY_WINDOW = 2  # sentences back
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 
@@ -52,6 +55,28 @@ def link_description(m: Mention, s_index: int,
         if head in words:
             return replace(m, code=earlier.code, sector=earlier.sector, name=earlier.name,
                            reason=f"coreference: {m.text} → {earlier.name or earlier.text}")
+    return None
+
+
+def in_the_story(doc: Doc, m: Mention, s_index: int,
+                 history: list[tuple[Mention, int]]) -> Mention | None:
+    """A domestic actor named without its country ("police", "protesters": IN_THE_STORY)
+    in the country of the latest country or government named in its sentence or the
+    STORY_WINDOW sentences before ("Protests spread across Peru … police fired"). Not a
+    modifier ("military talks") nor an owned phrase ("its troops", which is the owner's)."""
+    from detente.actors.mentions import IN_THE_STORY
+
+    head = doc[m.head]
+    if m.text.lower().removeprefix("the ").strip() not in IN_THE_STORY or not m.sector \
+            or head.dep_ in {"amod", "compound", "nmod", "poss"} \
+            or any(c.dep_ == "poss" for c in head.children):
+        return None
+    for earlier, s_earlier in reversed(history):
+        if s_index - s_earlier > STORY_WINDOW:
+            break
+        if earlier.kind in ("country", "government") and earlier.code:
+            return replace(m, code=earlier.code, reason=f"in the story: {m.text} of "
+                                                        f"{earlier.name or earlier.text}")
     return None
 
 
@@ -116,7 +141,8 @@ def resolve_references(doc: Doc, mentions: list[Mention], sentences: list[int],
             continue
         m = item
         if m.reason == PENDING:
-            linked = link_description(m, s_index, history)
+            linked = link_description(m, s_index, history) \
+                or in_the_story(doc, m, s_index, history)
             if linked is None:
                 continue
             m = linked

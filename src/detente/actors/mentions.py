@@ -45,6 +45,12 @@ ANCHOR_KINDS = frozenset({"person", "entity", "owner", "ambiguous"})
 KINDS = frozenset({"person", "country", "government", "organisation", "company", "group",
                    "pronoun", "description"})
 LEADING_SKIP = frozenset({"article", "number", "qualifier", "current"})
+#: Domestic actors a story names without their country ("police fired tear gas"): with no
+#: earlier mention to link to, they belong to the country the story is in (coref.py).
+IN_THE_STORY = frozenset({"police", "riot police", "policemen", "protesters", "demonstrators",
+                          "students", "troops", "soldiers", "army", "military", "rebels",
+                          "militants", "insurgents", "opposition", "lawmakers", "legislators",
+                          "parliament"})
 GENERIC_WORDS = frozenset({"state", "authority", "industry", "business", "press", "media",
                            "mission", "office", "court", "leadership", "official"})
 ORG_WORDS = frozenset(
@@ -230,11 +236,12 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
     found: list[tuple[Mention, int]] = []
     covered = [False] * (len(text_of_doc) + 1)
 
-    def add(start: int, end: int, res: Resolution | None, kind: str, s_index: int) -> None:
+    def add(start: int, end: int, res: Resolution | None, kind: str, s_index: int,
+            sector: str | None = None) -> None:
         span = align.span(start, end)
         if res is None:  # a description, left for coreference
             mention = Mention(text_of_doc[start:end], start, end, span.start, span.end,
-                              span.root.i, None, None, None, PENDING, kind)
+                              span.root.i, None, sector, None, PENDING, kind)
         else:
             mention = Mention(text_of_doc[start:end], start, end, span.start, span.end,
                               span.root.i, res.code, res.sector, res.name, res.reason,
@@ -262,8 +269,8 @@ def find_mentions(doc: Doc, date: dt.date | None, resolver: ActorResolver) -> li
             start, end = toks[chunk[0].start].start, toks[chunk[-1].end - 1].end
             text = text_of_doc[start:end]
             if _description(chunk):
-                if _linkable(chunk[-1]):
-                    add(start, end, None, "description", s_index)
+                if _linkable(chunk[-1]) or chunk[-1].text.lower() in IN_THE_STORY:
+                    add(start, end, None, "description", s_index, chunk[-1].sector)
                 continue
             if not _anchored(chunk):
                 continue
