@@ -4,8 +4,10 @@ Starts `detente serve` (python -m detente.cli serve) in a subprocess on a free l
 port over a synthetic database (or --db), starts an upload of synthetic articles (plus
 one file that must fail), and while it is being ingested sends a fixed mix of read
 requests with httpx/asyncio. Prints latency percentiles per route and overall,
-requests/s and errors, how many reads were answered while the upload was running, and
-checks that the upload stored exactly the documents it should.
+requests/s and errors, how many reads were answered while the upload was running, the
+CPU time the server and the clients spent while the reads ran (on a machine others share,
+it moves less than the latencies do), and checks that the upload stored exactly the
+documents it should.
 
     .venv/bin/python benchmarks/bench_api_load.py              # 1,000 requests, 50 clients
     .venv/bin/python benchmarks/bench_api_load.py --requests 200 --upload-files 10
@@ -136,6 +138,17 @@ class Load:
     failed: list[str] = field(default_factory=list)
     finished_at: list[float] = field(default_factory=list)
     elapsed: float = 0.0
+    server_cpu: float | None = None  # seconds, the upload's ingest included
+    client_cpu: float = 0.0
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system) process `pid` has used, where /proc tells it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def run_load(http: httpx.AsyncClient, total: int, clients: int, doc_ids: list[str],
@@ -169,8 +182,9 @@ async def run_load(http: httpx.AsyncClient, total: int, clients: int, doc_ids: l
 
 
 async def scenario(base: str, args: argparse.Namespace, doc_ids: list[str],
-                   files: list[tuple[str, bytes]]) -> tuple[Load, dict, float | None, dict,
-                                                            dict]:
+                   files: list[tuple[str, bytes]], server: int) -> tuple[Load, dict,
+                                                                        float | None, dict,
+                                                                        dict]:
     """The upload (if any) in flight, the read load once the server says it is ingesting;
     returns the load, the upload's answer, when it finished, and health before/after."""
     limits = httpx.Limits(max_connections=args.clients + 1,
@@ -189,7 +203,12 @@ async def scenario(base: str, args: argparse.Namespace, doc_ids: list[str],
                 if upload.done():
                     raise SystemExit(f"the upload ended before the load: {upload.result()}")
                 await asyncio.sleep(0.05)
+        server_before, client_before = cpu_seconds(server), time.process_time()
         load = await run_load(http, args.requests, args.clients, doc_ids, args.seed)
+        server_after = cpu_seconds(server)
+        if server_before is not None and server_after is not None:
+            load.server_cpu = server_after - server_before
+        load.client_cpu = time.process_time() - client_before
         answer: dict = {}
         if upload is not None:
             response = await upload
@@ -249,6 +268,10 @@ def report(args: argparse.Namespace, load: Load, answer: dict, done_at: float | 
     print(f"throughput: {len(everything) / load.elapsed:.0f} req/s over {load.elapsed:.1f} s; "
           f"statuses: {dict(sorted(counts.items()))}; errors: {errors}"
           + (f" ({', '.join(sorted(set(load.failed)))})" if load.failed else ""))
+    if load.server_cpu is not None:
+        print(f"CPU while the reads ran: server {load.server_cpu:.1f} s (the upload's ingest "
+              f"included), clients {load.client_cpu:.1f} s; load average "
+              f"{os.getloadavg()[0]:.1f}")
     ok = errors == 0
     if done_at is not None:
         during = sum(1 for moment in load.finished_at if moment < done_at)
@@ -304,7 +327,7 @@ def main() -> None:
         try:
             wait_until_up(base, server)
             load, answer, done_at, before, after = asyncio.run(
-                scenario(base, args, doc_ids, files))
+                scenario(base, args, doc_ids, files, server.pid))
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from test_api_example import DOCUMENTS, build_example_db
 
 from detente.api import create_app
-from detente.api.app import WEB_DIR
+from detente.api.app import READERS, WEB_DIR
 from detente.settings import Settings
 from detente.store import open_store
 
@@ -487,3 +487,24 @@ def test_reads_answer_while_an_upload_waits_for_the_ingest(tmp_path: Path) -> No
                 assert after.json()["counts"]["documents"] == len(DOCUMENTS) + 1
 
     asyncio.run(scenario())
+
+
+def test_more_reads_at_once_than_reader_slots_wait_their_turn(example_db: Path) -> None:
+    """Reads past the READERS answered at once wait without a worker thread, so however
+    many arrive together (more than the thread pool's 40), every one is answered, each
+    as it would be alone."""
+    app = create_app(example_db)
+    params = {"a": "JPN", "b": "RUS", "by": "year"}
+    with TestClient(app) as session:
+        alone = session.get("/api/timeline", params=params).json()
+
+    async def scenario() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await asyncio.wait_for(asyncio.gather(
+                *(http.get("/api/timeline", params=params) for _ in range(READERS + 50))),
+                timeout=120)
+
+    answers = asyncio.run(scenario())
+    assert [r.status_code for r in answers] == [200] * (READERS + 50)
+    assert all(r.json() == alone for r in answers)

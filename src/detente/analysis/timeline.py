@@ -21,7 +21,6 @@ from detente.analysis.common import (
     HISTORY_YEARS,
     QUAD_NAMES,
     dyad_clause,
-    dyad_where,
     historical_sql,
     range_text,
 )
@@ -84,7 +83,11 @@ class TimelineRow:
         return self.verbal_conflict + self.material_conflict
 
     def to_dict(self) -> dict[str, Any]:
-        return json_ready(asdict(self))
+        # Field by field: `asdict` deep-copies every field, a cost that shows over the
+        # hundreds of rows of a monthly series.
+        data = {name: getattr(self, name) for name in ROW_TYPES}
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        return data
 
 
 @dataclass(frozen=True)
@@ -205,10 +208,8 @@ def timeline(
     table = event_table(query.view(raw))
     with reading(db) as store:
         code_a, code_b = query.dyad(a, b, store, settings)
-        counts = _period_counts(store, table, code_a, code_b, period, both_directions, first,
-                                last, history)
-        undated = _undated(store, table, code_a, code_b, both_directions)
-        past = _historical(store, table, code_a, code_b, both_directions, first, last)
+        counts, undated, past = _dyad_counts(store, table, code_a, code_b, period,
+                                             both_directions, first, last, history)
         marks = rank_key_events(store, code_a, code_b, labels, both_directions, first, last,
                                 history=history, raw=raw)
         volume = _volume(store, period, raw)
@@ -217,24 +218,54 @@ def timeline(
                           volume=volume, raw=raw)
 
 
-def _period_counts(store: Store, table: str, a: str, b: str, by: Period,
-                   both_directions: bool, since: dt.date | None, until: dt.date | None,
-                   history: bool) -> list[tuple[Any, ...]]:
-    where, params = dyad_where(a, b, both_directions, since, until, history=history,
-                               table=table)
+def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
+                 both_directions: bool, since: dt.date | None, until: dt.date | None,
+                 history: bool) -> tuple[list[tuple[Any, ...]], int,
+                                         tuple[int, dt.date | None, dt.date | None]]:
+    """The dyad's counts in one pass over its events: (source, target, period start,
+    quad, n, Goldstein sum, n scored, imprecise) groups of the events the series counts
+    (dated, in range, not negated, historical ones only with `history`); the undated
+    events (of any range); and the count, first and last date of the historical events
+    in range (`build_timeline`'s `historical`)."""
+    clause, params = dyad_clause(a, b, both_directions)
+    dated = ["date_start IS NOT NULL"]
+    if since:
+        dated.append("date_start >= ?")
+        params.append(since)
+    if until:
+        dated.append("date_start <= ?")
+        params.append(until)
+    kept = "NOT undated" + ("" if history else " AND NOT historical")
     coarse = list(COARSER[by]) or [""]
     marks = ", ".join("?" for _ in coarse)
-    # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here.
-    return store.con.execute(
+    # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here. One
+    # query, not one per question: each would read the dyad's rows again (and the
+    # historical ones look their documents up), a second on 10M events.
+    rows = store.con.execute(
         f"""
         SELECT source_code, target_code, date_trunc('{by}', date_start)::DATE AS start,
-               quad_class, count(*) AS n, coalesce(sum(goldstein), 0) AS gs,
-               count(goldstein) AS gn, count_if(date_precision IN ({marks})) AS imprecise
-        FROM {table} WHERE {where}
+               quad_class, count(*) FILTER (WHERE {kept}) AS n,
+               coalesce(sum(goldstein) FILTER (WHERE {kept}), 0) AS gs,
+               count(goldstein) FILTER (WHERE {kept}) AS gn,
+               count_if({kept} AND date_precision IN ({marks})) AS imprecise,
+               count_if(undated) AS undated, count_if(historical) AS past,
+               min(date_start) FILTER (WHERE historical) AS past_first,
+               max(date_start) FILTER (WHERE historical) AS past_last
+        FROM (SELECT *, date_start IS NULL AS undated,
+                     {historical_sql(table=table)} AS historical
+              FROM {table}
+              WHERE {clause} AND NOT coalesce(negated, FALSE)
+                    AND (date_start IS NULL OR ({" AND ".join(dated)})))
         GROUP BY ALL ORDER BY start
         """,
         [*coarse, *params],
     ).fetchall()
+    counts = [row[:8] for row in rows if row[4]]
+    undated = sum(row[8] for row in rows)
+    firsts = [row[10] for row in rows if row[9]]
+    lasts = [row[11] for row in rows if row[9]]
+    past = (sum(row[9] for row in rows), min(firsts, default=None), max(lasts, default=None))
+    return counts, undated, past
 
 
 def _volume(store: Store, by: Period, raw: bool) -> dict[dt.date, int]:
@@ -245,26 +276,6 @@ def _volume(store: Store, by: Period, raw: bool) -> dict[dt.date, int]:
         f"SELECT date_trunc('{by}', date)::DATE, count({counted}) FROM documents"
         " WHERE date IS NOT NULL GROUP BY ALL").fetchall()
     return {period_start(start, by): n for start, n in rows}
-
-
-def _historical(store: Store, table: str, a: str, b: str, both_directions: bool,
-                since: dt.date | None, until: dt.date | None
-                ) -> tuple[int, dt.date | None, dt.date | None]:
-    """How many of the dyad's events in range are historical, and their first and last date."""
-    where, params = dyad_where(a, b, both_directions, since, until, table=table)
-    rows = store.con.execute(
-        f"SELECT count(*), min(date_start), max(date_start) FROM {table}"
-        f" WHERE {where} AND {historical_sql(table=table)}", params).fetchall()
-    count, first, last = rows[0]  # an aggregate without GROUP BY: always one row
-    return count, first, last
-
-
-def _undated(store: Store, table: str, a: str, b: str, both_directions: bool) -> int:
-    clause, params = dyad_clause(a, b, both_directions)
-    rows = store.con.execute(
-        f"SELECT count(*) FROM {table} WHERE {clause} AND date_start IS NULL"
-        " AND NOT coalesce(negated, FALSE)", params).fetchall()
-    return int(rows[0][0])
 
 
 def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.date | None,
@@ -300,6 +311,8 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
             cell["gs"] += gs
             cell["gn"] += gn
             cell["imprecise"] += imprecise
+    # Each period's key and last day, worked out once for all the directions.
+    spans = {s: (period_key(s, by), next_period(s, by) - dt.timedelta(days=1)) for s in starts}
     rows = []
     for d in directions:
         source, target = (d.split("->") if d != BOTH else (None, None))
@@ -307,7 +320,7 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
             cell = acc[(d, s)]
             q = cell["q"]
             rows.append(TimelineRow(
-                period=period_key(s, by), start=s, end=next_period(s, by) - dt.timedelta(days=1),
+                period=spans[s][0], start=s, end=spans[s][1],
                 direction=d, source=source, target=target,
                 verbal_cooperation=q[1], material_cooperation=q[2], verbal_conflict=q[3],
                 material_conflict=q[4], events=cell["n"],
@@ -326,7 +339,7 @@ def build_timeline(a: str, b: str, by: Period, both_directions: bool, since: dt.
                    + (f" ({undated} undated event(s) cannot be placed)" if undated else "")
                    + "; ingest documents that report on both, or widen the since-until range.")
     return Timeline(a=a, b=b, by=by, both_directions=both_directions, since=since, until=until,
-                    periods=tuple(period_key(s, by) for s in starts), rows=tuple(rows),
+                    periods=tuple(spans[s][0] for s in starts), rows=tuple(rows),
                     key_events=marks, total_events=total, undated=undated, message=message,
                     directions=tuple(directions), history=history, historical=historical[0],
                     historical_first=historical[1], historical_last=historical[2], raw=raw)
