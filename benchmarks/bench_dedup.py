@@ -10,7 +10,15 @@ ids written with each document), and the state loaded back from the second store
 the next ingest loads it. A last run replays the coded events `--repeat` times with
 dates spread over ten years, to show the cost per report as the event index grows.
 
+With `--store-docs N`, the state's load is timed on a store of N documents: the coded
+stories replayed, each replay a story of its own (its words altered) with its dates moved
+and its dyads renamed, five events a document, written at once and then linked and
+clustered as a store from before deduplication is. Then the next stories of the corpus
+are ingested into it, one (an upload) and `--batch` of them, with the share of each
+ingest that loading the state took.
+
     .venv/bin/python benchmarks/bench_dedup.py [--stories 400] [--fast] [--repeat 50]
+        [--store-docs 20000 --batch 20]
 
 Reads ../shared/corpus/bulk/reuters21578/reuters21578.jsonl (never copied into the repo).
 """
@@ -19,21 +27,30 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
+import re
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow as pa
 from bench_pipeline import CORPUS, stories
 
 from detente.coding import load_coder
 from detente.dedup.documents import DocumentIndex
 from detente.dedup.events import EventClusters, EventReport, lead_end
 from detente.dedup.state import Deduplicator
-from detente.ingest.pipeline import Coded, process
+from detente.ingest.pipeline import Coded, ingest, process
+from detente.ingest.readers import RawDoc
 from detente.settings import load_settings
-from detente.store import open_store
+from detente.store import flat_event, open_store
+
+# Codes the replayed events' actors are renamed to, one replay to the next.
+CODES = ("ARG", "AUS", "BRA", "CAN", "CHL", "CHN", "DEU", "EGY", "ESP", "FRA", "GBR", "IDN",
+         "IND", "IRN", "ISR", "ITA", "JPN", "KEN", "KOR", "MEX", "NGA", "PAK", "PER", "POL",
+         "RUS", "SAU", "TUR", "UKR", "USA", "ZAF")
 
 
 def coded_stories(path: Path, limit: int, fast: bool) -> tuple[list[Coded], float]:
@@ -95,6 +112,88 @@ def store_twice(coded: list[Coded], folder: Path) -> tuple[float, float, float]:
     return without, with_dedup, load
 
 
+def grown_store(coded: list[Coded], size: int, path: Path) -> float:
+    """Write a store of `size` documents made from the coded stories (see the module
+    docstring) and link and cluster them; returns the seconds the linking took."""
+    rng = random.Random(11)
+    pool = [e for c in coded for e in c.events]
+    docs, events = [], []
+    while len(docs) < size:
+        replay = len(docs) // len(coded)
+        c = coded[len(docs) % len(coded)]
+        shift = dt.timedelta(days=rng.randrange(3650))
+        tag = f"{replay:x}"
+        doc_id = f"{c.doc.doc_id}-{tag}"
+        docs.append({"doc_id": doc_id, "title": c.doc.title, "source": c.doc.source,
+                     "text": re.sub(r"[^\W\d_]+", lambda m, t=tag: m.group(0) + t, c.doc.text),
+                     "date": c.doc.date + shift if c.doc.date else None, "fmt": "txt",
+                     "ingested_at": dt.datetime(2024, 1, 1) + dt.timedelta(seconds=len(docs))})
+        for n in range(5):
+            e = pool[(5 * len(docs) + n) % len(pool)]
+            date = e.date
+            if date is not None and e.date_precision == "day":
+                date = (dt.date.fromisoformat(date) + shift).isoformat()
+            renamed = {code: CODES[(CODES.index(code) + replay) % len(CODES)]
+                       for code in (e.source.code, e.target.code if e.target else "")
+                       if code in CODES}
+            events.append(flat_event(replace(
+                e, doc_id=doc_id, event_id=f"{e.event_id}-{doc_id}-{n}", date=date,
+                date_end=None, source=replace(e.source, code=renamed.get(e.source.code,
+                                                                         e.source.code)),
+                target=e.target and replace(e.target, code=renamed.get(e.target.code,
+                                                                       e.target.code)))))
+    with open_store(path) as store:
+        store.con.register("new_documents", pa.Table.from_pylist(docs))
+        store.con.register("new_events", pa.Table.from_pylist(events))
+        columns = ", ".join(events[0])
+        store.con.execute("INSERT INTO documents (doc_id, title, source, text, date, fmt,"
+                          " ingested_at) SELECT doc_id, title, source, text, date, fmt,"
+                          " ingested_at FROM new_documents")
+        store.con.execute(f"INSERT INTO events ({columns}) SELECT {columns} FROM new_events")
+        started = time.perf_counter()
+        Deduplicator.load(store)  # links and clusters what it finds unlinked
+        return time.perf_counter() - started
+
+
+def load_share(coded: list[Coded], corpus: Path, size: int, batch: int, fast: bool) -> None:
+    """Time the state's load on a store of `size` documents, and ingests into it."""
+    fresh = []  # the corpus's first stories: the grown store holds only altered ones
+    with corpus.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record.get("body"):
+                fresh.append(RawDoc(name=f"{record['newid']}", text=record["body"], fmt="jsonl",
+                                    meta={"title": record.get("title", ""),
+                                          "date": record["date"]}))
+            if len(fresh) > batch:
+                break
+    settings = load_settings({"fast": fast, "workers": 1}, env={})
+    coder = load_coder(settings)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "grown.duckdb"
+        linking = grown_store(coded, size, path)
+        with open_store(path) as store:
+            counts = store.one("SELECT (SELECT count(*) FROM documents),"
+                               " (SELECT count(*) FROM events),"
+                               " (SELECT count(*) FROM event_clusters)")
+            loads = []
+            for _ in range(3):
+                started = time.perf_counter()
+                Deduplicator.load(store)
+                loads.append(time.perf_counter() - started)
+            load = min(loads)
+            print(f"store of {counts[0]} documents, {counts[1]} events, {counts[2]} happenings"
+                  f" told more than once (linked and clustered in {linking:.1f} s): loading "
+                  f"the state takes {1000 * load:.0f} ms")
+            for label, docs in (("upload of 1 document", fresh[:1]),
+                                (f"ingest of {batch} documents", fresh[1:batch + 1])):
+                started = time.perf_counter()
+                report = ingest(docs, settings, coder=coder, store=store)
+                took = time.perf_counter() - started
+                print(f"{label}: {took:.2f} s ({len(report.added)} added); loading the state "
+                      f"is {load / took:.1%} of it")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stories", type=int, default=400)
@@ -102,6 +201,10 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="code with the --fast coder")
     parser.add_argument("--repeat", type=int, default=50,
                         help="replays of the coded events for the growth run (0: none)")
+    parser.add_argument("--store-docs", type=int, default=0,
+                        help="time the state's load on a store of this many documents")
+    parser.add_argument("--batch", type=int, default=20,
+                        help="documents of the ingest timed on that store")
     args = parser.parse_args()
     if not args.corpus.exists():
         raise SystemExit(f"corpus not found: {args.corpus} (needs ../shared beside the checkout)")
@@ -152,6 +255,8 @@ def main() -> None:
         print(f"growth: {len(grown)} reports of {n * args.repeat} documents clustered in "
               f"{took:.2f} s: {1e6 * took / len(grown):.0f} µs/report, "
               f"{1000 * took / (n * args.repeat):.3f} ms/doc")
+    if args.store_docs:
+        load_share(stored, args.corpus, args.store_docs, args.batch, args.fast)
 
 
 if __name__ == "__main__":

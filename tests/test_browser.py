@@ -1,8 +1,9 @@
 """The dashboard in headless Chromium (Playwright) against a real uvicorn server.
 
 Walks the analyst's path: pick JPN–RUS → click a period in the timeline → read an
-evidence sentence → open the document with its events highlighted; and uploads files
-on the documents page, by file input and by drag and drop. Screenshots go to
+evidence sentence → open the document with its events highlighted; ticks "Every report"
+to count each report of a happening told twice, as /api/timeline counts it; and uploads
+files on the documents page, by file input and by drag and drop. Screenshots go to
 test-artifacts/ (gitignored) for a human to look at.
 """
 
@@ -14,11 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from example_stores import Spec, add_document
+from example_stores import Spec, add_document, make_db
 from serving import serving
 from test_api_example import DOCUMENTS, build_example_db
 
 from detente.api import create_app
+from detente.dedup.state import Deduplicator
 from detente.store import open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,6 +60,17 @@ def history_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with open_store(db) as store:
         add_document(store, "talks resume", "2018-06-01",
                      [Spec("JPN", "RUS", "AGREE", "1956", 4.0, 1, "030")])
+    with serve(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def merged_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard over the dyad store, deduplicated: its two reports of Japan's March
+    2014 sanctions (one dated to the day, one to the month) are one happening."""
+    db = make_db(tmp_path_factory.mktemp("merged") / "events.duckdb")[0]
+    with open_store(db) as store:
+        Deduplicator.load(store)
     with serve(db) as url:
         yield url
 
@@ -204,6 +217,58 @@ def test_historical_events_are_left_out_until_asked_for(browser: object,
         page.uncheck("#history")
         expect(page.locator("#from-year")).to_have_value("2014")
         expect(note).to_be_visible()
+        watch.check()
+    finally:
+        context.close()
+
+
+def test_every_report_counts_each_report_and_the_default_each_happening(
+        browser: object, merged_url: str) -> None:
+    import httpx
+
+    def served(raw: bool) -> dict[str, int]:
+        answer = httpx.get(f"{merged_url}/api/timeline", params={
+            "a": "JPN", "b": "RUS", "by": "month", "raw": str(raw).lower()}).json()
+        return {r["period"]: r["events"] for r in answer["rows"]
+                if r["direction"] == "both" and r["events"]}
+
+    canonical, raw = served(False), served(True)
+    # the two sanctions reports are one happening; nothing else merges
+    assert raw["2014-03"] == canonical["2014-03"] + 1 == 4
+    assert {p: n for p, n in raw.items() if p != "2014-03"} == {
+        p: n for p, n in canonical.items() if p != "2014-03"}
+
+    def shown() -> dict[str, int]:
+        """The periods of the Period list, each with the count its label gives."""
+        options = page.locator("#period option").evaluate_all(
+            "options => options.filter(o => o.value).map(o => [o.value, o.textContent])")
+        return {period: int(re.search(r"· (\d+) events?$", label).group(1))
+                for period, label in options}
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page, merged_url)
+    try:
+        open_dashboard(page, merged_url, "#/dyad?a=JPN&b=RUS&by=month&period=2014-03")
+        expect(page.locator("#raw")).not_to_be_checked()
+        rows = page.locator("#period-events table.events tbody tr")
+        expect(rows).to_have_count(3)
+        assert shown() == canonical
+        shot(page, "13-dyad-canonical")
+
+        march = page.locator('#period option[value="2014-03"]')
+        expect(march).to_have_text(re.compile(r"· 3 events$"))
+        page.check("#raw")
+        expect(march).to_have_text(re.compile(r"· 4 events$"))
+        assert "raw=1" in page.url
+        assert shown() == raw
+        page.select_option("#period", "2014-03")
+        expect(rows).to_have_count(4)  # both reports of the sanctions, each listed
+        shot(page, "14-dyad-every-report")
+
+        page.uncheck("#raw")
+        expect(march).to_have_text(re.compile(r"· 3 events$"))
+        assert shown() == canonical
         watch.check()
     finally:
         context.close()

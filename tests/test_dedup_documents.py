@@ -1,14 +1,17 @@
 """Near-duplicate documents: reposts and edited wire copies are linked to the first copy,
-different stories on the same subject are not, and the index survives a round trip
-through its stored rows (and through DuckDB)."""
+different stories on the same subject are not, the index survives a round trip through
+its stored rows (and through DuckDB), and its bands find what datasketch's LSH finds."""
 
 from __future__ import annotations
 
+import random
+
 import duckdb
 import pytest
+from datasketch import MinHashLSH
 
 from detente.dedup import DocumentIndex, DocumentSignature
-from detente.dedup.documents import SIGNATURE_BYTES, normalise
+from detente.dedup.documents import SHORT_SHINGLES, SHORT_THRESHOLD, SIGNATURE_BYTES, normalise
 from detente.errors import InputError
 
 ACCORD = """LIMA - Chile and Peru signed a fisheries accord on Monday that sets shared catch limits for anchovy in the waters off their common border, ending two years of disputes between fishing fleets from Arica and Tacna.
@@ -156,3 +159,38 @@ def test_bad_input_names_the_document():
         DocumentIndex.from_rows([DocumentSignature("broken", None, b"abc", 10)])
     with pytest.raises(InputError, match="threshold 1.5"):
         DocumentIndex(threshold=1.5)
+
+
+def test_the_bands_find_what_datasketch_lsh_finds():
+    # Texts of 60 words from a small vocabulary, and variants with some of them changed:
+    # pairs at every similarity, with many below the threshold that share a band.
+    rng = random.Random(5)
+    words = [f"w{n}" for n in range(40)]
+    texts = {}
+    for n in range(60):
+        base = [rng.choice(words) for _ in range(60)]
+        texts[f"t{n}"] = " ".join(base)
+        for changed in (3, 10, 25):
+            variant = [rng.choice(words) if rng.random() < changed / 60 else w for w in base]
+            texts[f"t{n}-{changed}"] = " ".join(variant)
+    index, lsh, minhashes = DocumentIndex(), MinHashLSH(threshold=0.24, num_perm=128), {}
+    indexed = [name for name in texts if not name.endswith(("-3", "-10"))]
+    for name in indexed:
+        minhashes[name], size = index.minhash(texts[name])
+        index.place(name, minhashes[name], size)
+        lsh.insert(name, minhashes[name])
+    restored = DocumentIndex.from_rows(index.rows())
+    found = rejected = 0
+    for name in set(texts) - set(indexed):
+        minhash, size = index.minhash(texts[name])
+        expected = set()
+        for key in lsh.query(minhash):
+            score = minhashes[key].jaccard(minhash)
+            short = min(size, index.row(key).shingles) < SHORT_SHINGLES
+            if score >= (SHORT_THRESHOLD if short else index.threshold):
+                expected.add(key)
+        assert {key for _, key in index.similar(minhash, size)} == expected
+        assert {key for _, key in restored.similar(minhash, size)} == expected
+        found += len(expected)
+        rejected += len(lsh.query(minhash)) - len(expected)
+    assert (found, rejected) == (74, 17)  # bands shared below the threshold: rejected

@@ -2,7 +2,8 @@
 clustered by the next load of the state, once; `canonical_events` counts a happening's
 reports, articles and sources, a copy's included; the GDELT export fills NumMentions,
 NumSources, NumArticles and IsRootEvent from them (1, 1, 1 and the report's own lead in
-the raw view); and `forget` takes back a document that could not be stored."""
+the raw view); `forget` takes back a document that could not be stored; and a load reads
+the stored happenings of a dyad and type only when a report of them comes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 from example_stores import Spec, add_document, make_db
 
 from detente import library
+from detente.dedup import events as event_clusters
+from detente.dedup.events import EventReport
 from detente.dedup.state import Deduplicator
 from detente.export import export, read_gdelt
 from detente.records import Document
@@ -139,3 +142,39 @@ def test_a_document_that_could_not_be_stored_is_forgotten(tmp_path: Path) -> Non
         assert first.doc_id not in dedup.index and not any(e in dedup.clusters for e in placed)
         again = dedup.link(first.doc_id, text)  # as if it came again: placed once more
         assert again.copy_of == original["doc_id"]
+
+
+def test_a_load_reads_only_the_happenings_a_new_report_may_join(clustered: Path) -> None:
+    with open_store(clustered) as store:
+        (march,) = store.query(MARCH)
+        dedup = Deduplicator.load(store)
+        assert len(dedup.clusters) == 0  # no happening read yet
+        again = EventReport("late", "later-doc", "JPN", "RUS", "SANCTION", "2014-03-18", "day",
+                            "Japan sanction Russia (2014-03-18).", "Japan", "Russia",
+                            doc_date=dt.date(2014, 4, 2), doc_source="Other Wire")
+        assert dedup.cluster([again]) == {"late": march["cluster_id"]}
+        # the JPN-RUS sanctions only: March's two reports, August's, and the new one
+        assert len(list(dedup.clusters.assignments())) == 4
+        (happening,) = dedup.changed()
+    assert (happening.cluster_id, happening.reports, happening.sources) == (
+        march["cluster_id"], 3, 2)
+    assert (happening.first_report, happening.last_report) == (
+        dt.date(2014, 3, 19), dt.date(2014, 4, 2))
+
+
+def test_after_many_dyads_a_load_reads_the_other_happenings_at_once(
+        clustered: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(event_clusters, "READ_ALL_AFTER", 1)
+    with open_store(clustered) as store:
+        (march,) = store.query(MARCH)
+        stored = store.one("SELECT count(*) FROM events WHERE NOT negated")[0]
+        dedup = Deduplicator.load(store)
+        visit = EventReport("talks", "later-doc", "JPN", "RUS", "CONSULT", "2016-12-15", "day",
+                            "Japan consult Russia (2016-12-15).", "Japan", "Russia")
+        again = EventReport("late", "later-doc", "JPN", "RUS", "SANCTION", "2014-03-18", "day",
+                            "Japan sanction Russia (2014-03-18).", "Japan", "Russia")
+        dedup.cluster([visit])
+        assert len(list(dedup.clusters.assignments())) == 2  # one dyad and type read
+        assert dedup.cluster([again]) == {"late": march["cluster_id"]}
+        # the second read is of all the others (each stored report once)
+        assert len(list(dedup.clusters.assignments())) == stored + 2

@@ -233,3 +233,66 @@ def test_a_dataset_is_partitioned_by_publication_month(local_dataset):
     assert months == {"year=2019/month=3", "year=2019/month=4", "year=2020/month=1",
                       "year=2020/month=2", "year=2020/month=3",
                       "year=__HIVE_DEFAULT_PARTITION__/month=__HIVE_DEFAULT_PARTITION__"}
+
+
+# A story stored by ingest, then a dataset written without the store: a repost of the
+# story, a follow-up retelling most of it with a new turn, and an unrelated story.
+RECALL = ("Chile recalled its ambassador from Bolivia on Monday after a dispute over water "
+          "rights in the Silala river.\n\nBolivia accused Chile of taking water from the river "
+          "for decades without paying for it. The foreign ministry in Santiago said talks "
+          "would resume once both governments agreed on a mediator.\n\nOfficials in La Paz "
+          "said they had not been told of the recall in advance, and that the Bolivian envoy "
+          "in Santiago would stay at his post for now.")
+LATER = {
+    "repost.txt": ("Chile recalls ambassador", "2021-09-06", "Pacific Wire",
+                   "SANTIAGO (Reuters) - " + RECALL
+                   + "\n\n(Reporting by Ana Vidal; Editing by Tom Hale)"),
+    "follow-up.txt": ("Bolivia protests the recall", "2021-09-07", "Altiplano News",
+                      RECALL.rsplit("\n\n", 1)[0] + "\n\nOn Tuesday Bolivia summoned the "
+                      "Chilean consul in La Paz to protest against the recall, and its "
+                      "president called for international arbitration of the dispute."),
+    "rail.txt": ("Kenya and Uganda agree on a railway", "2021-09-08", "Lake Post",
+                 ("Kenya signed an agreement with Uganda in Nairobi on Wednesday to extend "
+                  "the railway from Naivasha to Kampala. Uganda promised to pay for the part "
+                  "of the line on its side of the border.")),
+}
+
+
+def test_load_links_a_dataset_to_what_the_store_holds_as_ingest_would(tmp_path):
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    (first / "recall.txt").write_text("Title: Chile recalls its envoy to Bolivia\n"
+                                      "Date: 2021-09-06\nSource: Andes Daily\n\n" + RECALL,
+                                      encoding="utf-8")
+    for name, (title, date, source, body) in LATER.items():
+        (later / name).write_text(f"Title: {title}\nDate: {date}\nSource: {source}\n\n{body}",
+                                  encoding="utf-8")
+    ingested, loaded = tmp_path / "ingested.duckdb", tmp_path / "loaded.duckdb"
+    for folder in (first, later):
+        library.ingest([folder], settings=fast(db=ingested))
+    library.ingest([first], settings=fast(db=loaded))
+    run([later], tmp_path / "dataset", fast(), engine="local")
+
+    report = load(tmp_path / "dataset", loaded)
+    assert (report.added, report.present) == (3, 0)
+    for table in TABLES:
+        if table != "doc_signatures":
+            assert rows(loaded, table) == rows(ingested, table), table
+    # Ingest stores a copy of a stored document before the documents it codes, so only
+    # the signatures' order in the index differs.
+    assert [row[:1] + row[2:] for row in rows(loaded, "doc_signatures")] == [
+        row[:1] + row[2:] for row in rows(ingested, "doc_signatures")]
+    with open_store(loaded, read_only=True) as store:
+        docs = {row["title"]: row for row in store.query("SELECT * FROM documents")}
+        story = docs["Chile recalls its envoy to Bolivia"]["doc_id"]
+        repost, follow_up = docs["Chile recalls ambassador"], docs["Bolivia protests the recall"]
+        assert (repost["copy_of"], repost["canonical_id"]) == (story, story)
+        assert (follow_up["copy_of"], follow_up["canonical_id"]) == (None, story)
+        assert store.count_events(EventFilter(doc_id=repost["doc_id"], raw=True)) == 0
+        # the recall: the story's report, its repost's and the follow-up's
+        (recall,) = store.query("SELECT * FROM canonical_events WHERE plover = 'SANCTION'")
+    assert (recall["reports"], recall["articles"], recall["sources"]) == (3, 3, 3)
+    again = load(tmp_path / "dataset", loaded)
+    assert (again.added, again.present, again.events) == (0, 3, 0)
+    assert rows(loaded, "event_clusters") == rows(ingested, "event_clusters")

@@ -88,7 +88,7 @@ def test_a_dataset_is_read_only_and_a_plain_folder_no_store(tmp_path):
     other = note(tmp_path / "more", "b.txt", "Spain expelled a diplomat from Italy.")
     with pytest.raises(StoreError, match="Parquet dataset") as info:
         library.ingest([other], settings=fast(db=output))
-    assert f"--output {output}" in info.value.hint
+    assert info.value.hint.startswith("Add inputs to it with `detente run`")
     with pytest.raises(StoreError, match="not a detente Parquet dataset"):
         library.events(tmp_path / "in")
     with pytest.raises(NotFoundError):
@@ -146,3 +146,27 @@ def test_one_run_at_a_time_writes_to_a_dataset(tmp_path):
     with dataset.writing(output), pytest.raises(StoreLockedError, match="another"):
         run([source], output, fast())
     assert run([source], output, fast()).skipped == 1
+
+
+def test_a_dataset_written_before_deduplication_is_refused_naming_the_fix(tmp_path):
+    import pyarrow.parquet as pq
+
+    output = tmp_path / "dataset"
+    run([note(tmp_path / "in")], output, fast())
+    # as detente wrote documents before they had a place among near duplicates
+    for path in (output / "documents").rglob("*.parquet"):
+        pq.write_table(pq.read_table(path).drop_columns(["canonical_id", "copy_of",
+                                                         "similarity"]), path)
+    db = tmp_path / "store.duckdb"
+    with pytest.raises(StoreError) as info:
+        load(output, db)
+    assert info.value.message == (
+        f"the Parquet dataset {output} was written by an older detente: its documents "
+        "files lack the columns canonical_id, copy_of, similarity")
+    assert info.value.hint == (f"code its inputs again into a new folder with `detente run` "
+                               f"(detente.engine.run) and load that folder; {output} is "
+                               "left as it is")
+    assert not db.exists()  # refused before the store is opened
+    with pytest.raises(StoreError) as read:  # read in place, as every read command does
+        library.events(output)
+    assert (read.value.message, read.value.hint) == (info.value.message, info.value.hint)

@@ -642,6 +642,27 @@ def table_columns() -> dict[str, tuple[tuple[str, str], ...]]:
                 for folder, table in DATASET_TABLES.items()}
 
 
+def require_current(root: Path, done: Sequence[DatasetPart]) -> None:
+    """StoreError when a table's files lack columns the store has: a dataset written by
+    an older detente (before deduplication, say), which cannot be read or loaded as it
+    is."""
+    import pyarrow.parquet as pq  # on use: `import detente` stays light
+
+    for folder, columns in table_columns().items():
+        paths = dataset_files(root, done, folder)
+        if not paths:
+            continue
+        found = set(pq.read_schema(paths[0]).names)
+        missing = [name for name, _ in columns if name not in found]
+        if missing:
+            raise StoreError(
+                f"the Parquet dataset {root} was written by an older detente: its "
+                f"{folder} files lack the columns {', '.join(missing)}",
+                hint=f"code its inputs again into a new folder with `detente run` "
+                     f"(detente.engine.run) and load that folder; {root} is left as it is",
+                input="dataset")
+
+
 def dataset_sql(root: Path, done: Sequence[DatasetPart], folder: str) -> str | None:
     """A SELECT of one table's files in the parts `done`, with its store table's columns
     and types (of a VERSIONED table, each key's latest row); None when there are none.
@@ -707,6 +728,7 @@ def open_dataset(root: Path) -> Iterator[DatasetStore]:
     try:
         store.migrate()  # the store's tables, empty: kept for a table with no files yet
         done = dataset_parts(root)
+        require_current(root, done)
         for folder, table in DATASET_TABLES.items():
             sql = dataset_sql(root, done, folder)
             if sql is None:

@@ -8,14 +8,20 @@ shingles, and the MinHash estimate of their Jaccard similarity decides. The inde
 incremental: `DocumentIndex.add` places one new document at a time, and its state is
 the list of `DocumentSignature` rows (signatures as bytes), from which `from_rows`
 rebuilds it without re-reading any text.
+
+The LSH bands are those datasketch's `MinHashLSH` takes for the threshold, kept here: the
+rows `from_rows` gives (every stored document, at each ingest) are banded at once with
+numpy and looked up by binary search; documents placed one at a time go into per-band
+dictionaries.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -59,6 +65,9 @@ DATELINE = re.compile(
 AGENCY_TAG = re.compile(r"\((?:reuters|ap|afp|kyodo|tass|xinhua|dpa|ani|pti|upi)\)",
                         re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+")
+# A band's values folded into one 64-bit key (a collision only adds a candidate, which
+# the similarity then rejects).
+FOLD = np.uint64(0x9E3779B97F4A7C15)
 
 
 def normalise(text: str) -> str:
@@ -126,18 +135,26 @@ class DocumentIndex:
         self.shingle_words = shingle_words
         self._blank = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
         # LSH finds candidates a little below the threshold; the signature estimate decides.
-        self._lsh = MinHashLSH(threshold=max(0.1, threshold * 0.8), num_perm=NUM_PERM)
-        self._hashes: dict[str, MinHash] = {}
+        self._bands, self._rows = lsh_bands(max(0.1, threshold * 0.8))
+        self._values: dict[str, np.ndarray] = {}  # doc id → its signature's NUM_PERM values
         self._canonical: dict[str, str | None] = {}
         self._order: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
         self._added = 0  # documents ever placed: their order, kept through removals
+        # Bands of the rows given at once (`from_rows`): their ids, and every band's key
+        # salted by its band, sorted, with where each came from (row * bands + band); of
+        # documents placed one by one, key → ids per band.
+        self._salt = np.arange(1, self._bands + 1, dtype=np.uint64) * FOLD
+        self._bulk_ids = np.array([], dtype=object)
+        self._bulk_keys = np.array([], dtype=np.uint64)
+        self._bulk_order = np.array([], dtype=np.intp)
+        self._buckets: list[dict[int, list[str]]] = [{} for _ in range(self._bands)]
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        return len(self._values)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._hashes
+        return doc_id in self._values
 
     def minhash(self, text: str) -> tuple[MinHash, int]:
         """The MinHash of a text's shingles and their number."""
@@ -150,9 +167,14 @@ class DocumentIndex:
         """Indexed documents whose estimated Jaccard similarity with a text of `size`
         shingles reaches the threshold (`SHORT_THRESHOLD` when either is short), best
         first (ties: the earlier document first)."""
+        values = np.asarray(minhash.hashvalues, dtype=SIGNATURE_DTYPE)
+        return self._similar(values, self._keys(values[None])[0], size)
+
+    def _similar(self, values: np.ndarray, keys: np.ndarray, size: int
+                 ) -> list[tuple[float, str]]:
         found = []
-        for key in self._lsh.query(minhash):
-            score = self._hashes[key].jaccard(minhash)
+        for key in self._candidates(keys):
+            score = float(np.count_nonzero(self._values[key] == values)) / NUM_PERM
             short = min(size, self._sizes[key]) < SHORT_SHINGLES
             if score >= (max(self.threshold, SHORT_THRESHOLD) if short else self.threshold):
                 found.append((score, key))
@@ -171,24 +193,31 @@ class DocumentIndex:
     def place(self, doc_id: str, minhash: MinHash, size: int) -> Match | None:
         """Index a document by its MinHash over `size` (> 0) shingles (`minhash`); returns
         the cluster it joins and its closest document, or None when it starts one."""
-        if doc_id in self._hashes:
+        if doc_id in self._values:
             raise InputError(f"document {doc_id!r} is already in the duplicate index",
                              hint="Add each document once; look it up with canonical().")
-        found = self.similar(minhash, size)
+        values = np.asarray(minhash.hashvalues, dtype=SIGNATURE_DTYPE)
+        keys = self._keys(values[None])[0]
+        found = self._similar(values, keys, size)
         match = None
         if found:
             score, closest = found[0]
             match = Match(self.canonical(closest), closest, score)
-        self._insert(doc_id, match.canonical_id if match else None, minhash, size)
+        self._remember(doc_id, match.canonical_id if match else None, values, size)
+        for bucket, key in zip(self._buckets, keys.tolist(), strict=True):
+            bucket.setdefault(key, []).append(doc_id)
         return match
 
     def remove(self, doc_id: str) -> None:
         """Take a document out (it could not be stored after all). The next member of a
         cluster it was the canonical document of becomes the cluster's canonical one."""
         self.canonical(doc_id)  # InputError when it is not indexed
-        self._lsh.remove(doc_id)
-        for table in (self._hashes, self._canonical, self._order, self._sizes):
-            del table[doc_id]
+        for bucket, key in zip(self._buckets, self._keys(self._values[doc_id][None])[0]
+                               .tolist(), strict=True):
+            if doc_id in bucket.get(key, ()):
+                bucket[key].remove(doc_id)
+        for table in (self._values, self._canonical, self._order, self._sizes):
+            del table[doc_id]  # a row given by `from_rows` stays banded, and is skipped
         heir = None
         for other, canonical in self._canonical.items():
             if canonical == doc_id:
@@ -205,44 +234,87 @@ class DocumentIndex:
     def clusters(self) -> dict[str, list[str]]:
         """Canonical id → the ids of its cluster, in the order they were added."""
         found: dict[str, list[str]] = {}
-        for doc_id in self._hashes:
+        for doc_id in self._values:
             found.setdefault(self.canonical(doc_id), []).append(doc_id)
         return found
 
     def row(self, doc_id: str) -> DocumentSignature:
         """One indexed document's state, as stored."""
         self.canonical(doc_id)  # InputError when it is not indexed
-        values = np.asarray(self._hashes[doc_id].hashvalues, dtype=SIGNATURE_DTYPE)
-        return DocumentSignature(doc_id, self._canonical[doc_id], values.tobytes(),
-                                 self._sizes[doc_id])
+        return DocumentSignature(doc_id, self._canonical[doc_id],
+                                 self._values[doc_id].tobytes(), self._sizes[doc_id])
 
     def rows(self) -> Iterator[DocumentSignature]:
         """The index's state, one row per document in the order added."""
-        for doc_id in self._hashes:
+        for doc_id in self._values:
             yield self.row(doc_id)
 
     @classmethod
     def from_rows(cls, rows: Iterable[DocumentSignature], threshold: float = THRESHOLD,
                   shingle_words: int = SHINGLE_WORDS) -> DocumentIndex:
         """The index whose `rows()` these are (in the order they were added)."""
+        given = list(rows)
+        return cls.from_columns([r.doc_id for r in given], [r.canonical_id for r in given],
+                                [r.signature for r in given], [r.shingles for r in given],
+                                threshold, shingle_words)
+
+    @classmethod
+    def from_columns(cls, doc_ids: Sequence[str], canonical: Sequence[str | None],
+                     signatures: Sequence[bytes], sizes: Sequence[int],
+                     threshold: float = THRESHOLD, shingle_words: int = SHINGLE_WORDS
+                     ) -> DocumentIndex:
+        """`from_rows`, of rows given field by field (a store's columns, read at once)."""
         index = cls(threshold, shingle_words)
-        for row in rows:
-            if len(row.signature) != SIGNATURE_BYTES:
+        for doc_id, signature in zip(doc_ids, signatures, strict=True):
+            if len(signature) != SIGNATURE_BYTES:
                 raise InputError(
-                    f"the stored signature of document {row.doc_id!r} has "
-                    f"{len(row.signature)} bytes, not {SIGNATURE_BYTES}",
+                    f"the stored signature of document {doc_id!r} has "
+                    f"{len(signature)} bytes, not {SIGNATURE_BYTES}",
                     hint="Rebuild the duplicate index from the documents' text.")
-            values = np.frombuffer(row.signature, dtype=SIGNATURE_DTYPE)
-            minhash = MinHash(seed=SEED, hashvalues=values, scheme=SCHEME,
-                              permutations=index._blank.permutations)
-            index._insert(row.doc_id, row.canonical_id, minhash, row.shingles)
+        values = np.frombuffer(b"".join(signatures), dtype=SIGNATURE_DTYPE).reshape(
+            len(doc_ids), NUM_PERM)
+        for doc_id, first, row, size in zip(doc_ids, canonical, values, sizes, strict=True):
+            index._remember(doc_id, first, row, size)
+        salted = (index._keys(values) ^ index._salt).ravel()
+        index._bulk_ids = np.array(doc_ids, dtype=object)
+        index._bulk_order = np.argsort(salted)
+        index._bulk_keys = salted[index._bulk_order]
         return index
 
-    def _insert(self, doc_id: str, canonical: str | None, minhash: MinHash, size: int
-                ) -> None:
+    def _remember(self, doc_id: str, canonical: str | None, values: np.ndarray, size: int
+                  ) -> None:
         self._order[doc_id] = self._added
         self._added += 1
         self._sizes[doc_id] = size
-        self._hashes[doc_id] = minhash
+        self._values[doc_id] = values
         self._canonical[doc_id] = canonical
-        self._lsh.insert(doc_id, minhash)
+
+    def _keys(self, values: np.ndarray) -> np.ndarray:
+        """Each signature's band keys: an array of (signatures, bands) uint64."""
+        bands = values[:, :self._bands * self._rows].astype(np.uint64).reshape(
+            len(values), self._bands, self._rows)
+        keys = np.zeros((len(values), self._bands), dtype=np.uint64)
+        for column in range(self._rows):
+            keys = keys * FOLD + bands[:, :, column]  # wraps around, as meant
+        return keys
+
+    def _candidates(self, keys: np.ndarray) -> set[str]:
+        """The indexed documents sharing a band with a signature (its band keys)."""
+        found: set[str] = set()
+        for bucket, key in zip(self._buckets, keys.tolist(), strict=True):
+            found.update(bucket.get(key, ()))
+        if len(self._bulk_keys):
+            salted = keys ^ self._salt
+            starts = np.searchsorted(self._bulk_keys, salted, side="left")
+            ends = np.searchsorted(self._bulk_keys, salted, side="right")
+            for start, end in zip(starts[starts < ends], ends[starts < ends], strict=True):
+                found.update(self._bulk_ids[self._bulk_order[start:end] // self._bands])
+        return {doc_id for doc_id in found if doc_id in self._values}
+
+
+@cache
+def lsh_bands(threshold: float) -> tuple[int, int]:
+    """The bands and rows per band datasketch's LSH takes for a threshold (their choice
+    weighs false positives and negatives alike)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r

@@ -12,14 +12,17 @@ an event told twice in one document once), nor are undated reports.
 Clustering is incremental: `EventClusters.add` places one report at a time, comparing
 it only with the reports of its dyad and type in the years its date reaches, and never
 moves a report placed before. Its state is the list of (report, cluster id) pairs,
-from which `from_assignments` rebuilds it.
+from which `from_assignments` rebuilds it; or, given `stored`, it reads the pairs of a
+dyad and type when a report of them first comes (a store's happenings, of which an
+upload touches few), and all the others at once after `READ_ALL_AFTER` such reads (a
+large ingest touches many).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +31,7 @@ from detente.errors import InputError
 from detente.records import DateSource, Event, range_end
 
 Relation = Literal["day", "loose"]
+Block = tuple[str, str, str]  # source code, target code ("" for none), PLOVER type
 
 # Words that say nothing about which happening a sentence reports: function words,
 # reporting verbs, and the weekdays and months the dates already compare.
@@ -47,6 +51,7 @@ STOPWORDS = frozenset([
 ])
 WORD = re.compile(r"[^\W_]+")
 STEM = 5  # words are compared by their first letters: "sanctions" ~ "sanctioned"
+READ_ALL_AFTER = 100  # dyads and types read one query each; the rest then in one
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ class EventReport:
             doc_source=row.get("doc_source") or "", lead=bool(row.get("lead")))
 
     @property
-    def block(self) -> tuple[str, str, str]:
+    def block(self) -> Block:
         """Reports are only ever compared within their dyad and type."""
         return self.source_code, self.target_code, self.plover
 
@@ -235,14 +240,20 @@ class EventClusters:
     ('e1', 'e1')
     """
 
-    def __init__(self, rules: EventRules = DEFAULT_RULES) -> None:
+    def __init__(self, rules: EventRules = DEFAULT_RULES,
+                 stored: Callable[[Block | None], Iterable[tuple[EventReport, str]]] | None
+                 = None) -> None:
         self.rules = rules
+        # The placed reports of a dyad and type (None: of all), in the order placed.
+        self._stored = stored
+        self._read: set[Block] = set()
+        self._read_all = stored is None
         self._clusters: dict[str, _Cluster] = {}
         self._cluster_of: dict[str, str] = {}
         self._stems: dict[str, frozenset[str]] = {}
         # block → year → event ids: a report is filed under every year its days, widened
         # by the window, touch, and compared with those filed under its own years.
-        self._by_year: dict[tuple[str, str, str], dict[int, list[str]]] = {}
+        self._by_year: dict[Block, dict[int, list[str]]] = {}
         self._reports: dict[str, EventReport] = {}
         self._order: dict[str, int] = {}
         self._added = 0  # reports ever placed: their order, kept through removals
@@ -257,6 +268,7 @@ class EventClusters:
         """The cluster `report` would join: the one holding the most similar compatible
         report from another document (the closer date, then the earlier report, on a
         tie), or None."""
+        self.read(report.block)
         stems = evidence_stems(report)
         best: tuple[float, int, int] | None = None
         chosen = None
@@ -277,12 +289,27 @@ class EventClusters:
 
     def add(self, report: EventReport) -> str:
         """Place a report; returns the id of the cluster it joined or started."""
+        self.read(report.block)
         if report.event_id in self._cluster_of:
             raise InputError(f"event {report.event_id!r} is already clustered",
                              hint="Add each event once; look it up with cluster_of().")
         cluster_id = self.match(report) or report.event_id
         self._place(report, cluster_id)
         return cluster_id
+
+    def read(self, block: Block) -> None:
+        """Place the stored reports of a dyad and type, once, before any new one."""
+        if self._read_all or self._stored is None or block in self._read:
+            return
+        if len(self._read) < READ_ALL_AFTER:
+            self._read.add(block)
+            found = self._stored(block)
+        else:
+            self._read_all = True
+            found = (pair for pair in self._stored(None) if pair[0].block not in self._read)
+        for report, cluster_id in found:
+            if report.event_id not in self._cluster_of:
+                self._place(report, cluster_id)
 
     def remove(self, event_id: str) -> None:
         """Take a report out (its document could not be stored after all); its cluster

@@ -3,8 +3,12 @@ is stored, loaded once per ingest (or `detente run`) and grown as documents arri
 
 `Deduplicator.load(store)` rebuilds both from what the store keeps (`doc_signatures`,
 `documents.canonical_id` and `copy_of`, `events.cluster_id`); for a writable store it
-first links the documents and clusters the events stored before deduplication. Then, for
-each new document in arrival order:
+first links the documents and clusters the events stored before deduplication. From a
+DuckDB store it reads the signatures at once (an array, banded with numpy) and the rest
+when needed: the happenings of a dyad and type when a report of them comes, the copies
+of a document when a happening it reports is counted; so an upload into a large store
+reads little. A Parquet dataset (`detente run`, which places many documents) is read
+whole. Then, for each new document in arrival order:
 
 - `link` indexes it and says where it belongs: a copy (estimated Jaccard similarity at
   least COPY_THRESHOLD) of a coded document, stored without being coded; a near
@@ -22,11 +26,11 @@ Nothing placed before moves: a later article joins an existing cluster, or start
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from detente.dedup.documents import COPY_THRESHOLD, DocumentIndex, DocumentSignature
-from detente.dedup.events import EventClusters, EventReport, canonical_event
+from detente.dedup.documents import COPY_THRESHOLD, DocumentIndex
+from detente.dedup.events import Block, EventClusters, EventReport, canonical_event
 from detente.records import Document, Event
 from detente.store import LEAD_SENTENCES, DatasetStore, DocumentLink, EventCluster, Store
 
@@ -65,10 +69,13 @@ class Deduplicator:
 
     def __init__(self, index: DocumentIndex, clusters: EventClusters,
                  copies: Iterable[tuple[str, str, Article]], position: int,
-                 version: int) -> None:
+                 version: int, store: Store | None = None) -> None:
         self.index = index
         self.clusters = clusters
-        self.copies: dict[str, str] = {}  # a copy's id → the coded document it repeats
+        # With `store`, the three maps below hold what was read of it so far (and what
+        # this session added); without, all it holds.
+        self.store = store
+        self.copies: dict[str, str | None] = {}  # a copy's id → the document it repeats
         self.articles: dict[str, list[Article]] = {}  # a coded document → its copies
         for copy_id, original, article in copies:
             self.copies[copy_id] = original
@@ -80,30 +87,31 @@ class Deduplicator:
         self.version = version  # the next change of a cluster's counts
         self._links: dict[str, DocumentLink] = {}  # linked, not yet stored
         self._touched: set[str] = set()  # clusters told again since `changed`
+        self._read_articles: set[str] = set()  # documents whose stored copies were read
 
     @classmethod
     def load(cls, store: Store) -> Deduplicator:
         """The state `store` keeps; documents and events stored before deduplication are
         linked and clustered first, and recorded (a Parquet dataset is only read)."""
-        rows = store.query(
-            "SELECT s.doc_id, d.canonical_id, s.signature, s.shingles FROM doc_signatures s"
-            " JOIN documents d ON d.doc_id = s.doc_id ORDER BY s.position, s.doc_id")
-        index = DocumentIndex.from_rows(DocumentSignature(
-            r["doc_id"], None if r["canonical_id"] in (None, r["doc_id"]) else r["canonical_id"],
-            bytes(r["signature"]), r["shingles"]) for r in rows)
+        # Column by column: the signatures are most of what a load reads.
+        rows = store.con.execute(
+            "SELECT s.doc_id, nullif(d.canonical_id, s.doc_id), s.signature, s.shingles"
+            " FROM doc_signatures s JOIN documents d ON d.doc_id = s.doc_id"
+            " ORDER BY s.position, s.doc_id").fetchall()
+        index = DocumentIndex.from_columns([r[0] for r in rows], [r[1] for r in rows],
+                                           [r[2] for r in rows], [r[3] for r in rows])
+        position = store.one("SELECT coalesce(max(position) + 1, 0) FROM doc_signatures")[0]
+        version = store.one("SELECT coalesce(max(version) + 1, 0) FROM event_clusters")[0]
+        if not isinstance(store, DatasetStore):
+            dedup = cls(index, EventClusters(stored=lambda block: placed(store, block)), (),
+                        position, version, store)
+            dedup.fill(store)
+            return dedup
         copies = [(r["doc_id"], r["copy_of"], Article(r["doc_id"], r["source"] or "", r["date"]))
                   for r in store.query("SELECT doc_id, copy_of, source, date FROM documents"
                                        " WHERE copy_of IS NOT NULL ORDER BY doc_id")]
-        placed = store.query(REPORT_SQL.format(
-            where="e.cluster_id IS NOT NULL AND NOT coalesce(e.negated, FALSE)"))
-        clusters = EventClusters.from_assignments(
-            (EventReport.from_row(r), r["cluster_id"]) for r in placed)
-        position = store.one("SELECT coalesce(max(position) + 1, 0) FROM doc_signatures")[0]
-        version = store.one("SELECT coalesce(max(version) + 1, 0) FROM event_clusters")[0]
-        dedup = cls(index, clusters, copies, position, version)
-        if not isinstance(store, DatasetStore):
-            dedup.fill(store)
-        return dedup
+        clusters = EventClusters.from_assignments(placed(store))
+        return cls(index, clusters, copies, position, version)
 
     def fill(self, store: Store) -> None:
         """Link the stored documents that have no place yet (all were coded: none is a
@@ -132,7 +140,7 @@ class Deduplicator:
             if match is not None:
                 copy_of = None
                 if match.similarity >= COPY_THRESHOLD and not coded:
-                    copy_of = self.copies.get(match.closest, match.closest)
+                    copy_of = self.original(match.closest)
                     self.copies[doc_id] = copy_of
                 link = replace(link, canonical_id=match.canonical_id, copy_of=copy_of,
                                similarity=round(match.similarity, 4))
@@ -175,10 +183,45 @@ class Deduplicator:
             link = replace(link, position=self.position)
             self.position += 1
         if link.copy_of is not None:
+            self.read_articles([link.copy_of])
             self.articles.setdefault(link.copy_of, []).append(Article(doc_id, source, date))
             self._touched.update(self.clusters.cluster_of(event_id)
-                                 for event_id in self.events.get(link.copy_of, ()))
+                                 for event_id in self.events_of(link.copy_of))
         return link
+
+    def original(self, doc_id: str) -> str:
+        """The coded document `doc_id` repeats: the one it is a copy of, or itself."""
+        if doc_id not in self.copies and self.store is not None:
+            row = self.store.query("SELECT copy_of FROM documents WHERE doc_id = ?", [doc_id])
+            self.copies[doc_id] = row[0]["copy_of"] if row else None
+        return self.copies.get(doc_id) or doc_id
+
+    def events_of(self, doc_id: str) -> list[str]:
+        """The clustered events of a coded document, its stored ones read when needed."""
+        if doc_id not in self.events and self.store is not None:
+            found = self.store.query(
+                "SELECT event_id, source_code, coalesce(target_code, '') AS target_code, plover"
+                " FROM events WHERE doc_id = ? AND cluster_id IS NOT NULL"
+                " AND NOT coalesce(negated, FALSE) ORDER BY char_start, event_id", [doc_id])
+            for row in found:
+                self.clusters.read((row["source_code"], row["target_code"], row["plover"]))
+            self.events[doc_id] = [row["event_id"] for row in found]
+        return self.events.get(doc_id, [])
+
+    def read_articles(self, doc_ids: Iterable[str]) -> None:
+        """Read the stored copies of these documents, once (before this session adds any)."""
+        if self.store is None:
+            return
+        wanted = sorted(set(doc_ids) - self._read_articles)
+        if not wanted:
+            return
+        self._read_articles.update(wanted)
+        for r in self.store.query("SELECT doc_id, copy_of, source, date FROM documents"
+                                  " WHERE copy_of IN (SELECT unnest(?::VARCHAR[]))"
+                                  " ORDER BY doc_id", [wanted]):
+            self.copies[r["doc_id"]] = r["copy_of"]
+            self.articles.setdefault(r["copy_of"], []).append(
+                Article(r["doc_id"], r["source"] or "", r["date"]))
 
     def changed(self) -> list[EventCluster]:
         """The counts of the happenings told again since the last call, each told more
@@ -195,6 +238,7 @@ class Deduplicator:
         """A cluster's counts, its reports' and those of its articles' copies, with the
         representative report of `events.canonical_event`; None when it is told once."""
         members = self.clusters.members(cluster_id)
+        self.read_articles(m.doc_id for m in members)
         articles = {m.doc_id: (m.doc_source, m.doc_date) for m in members}
         reports = len(members)
         for member in members:
@@ -227,3 +271,15 @@ class Deduplicator:
                 self.clusters.remove(event_id)
         self.events.pop(doc_id, None)
         self._touched.clear()
+
+
+def placed(store: Store, block: Block | None = None) -> Iterator[tuple[EventReport, str]]:
+    """The clustered reports of a store (of one dyad and type), each with its cluster, in
+    the order they were placed."""
+    where, params = "e.cluster_id IS NOT NULL AND NOT coalesce(e.negated, FALSE)", []
+    if block is not None:
+        where += (" AND e.source_code = ? AND coalesce(e.target_code, '') = ?"
+                  " AND e.plover = ?")
+        params = list(block)
+    for row in store.query(REPORT_SQL.format(where=where), params):
+        yield EventReport.from_row(row), row["cluster_id"]
