@@ -124,3 +124,15 @@ def test_the_prefilter_only_spares_the_encoder_units_it_drops(coder, nlp):
     assert (nothing[:, none] == 1.0).all()
     assert everything[:, none].min() < 0.5  # the recall is an event
     assert scorer.probabilities(pairs).shape == everything.shape
+
+
+def test_a_pair_that_does_two_things_in_a_sentence_gives_two_events(coder, nlp):
+    text = "Ecuador summoned Peru's ambassador and demanded an apology for the border shooting."
+    assert {("ECU", "PER", "ACCUSE"), ("ECU", "PER", "REQUEST")} <= triples(coder, nlp, text)
+
+
+def test_a_second_type_never_crosses_to_the_other_polarity():
+    from detente.coding.extractor import cooperative
+
+    assert cooperative("AGREE") and cooperative("CONSULT") and cooperative("AID")
+    assert not cooperative("SANCTION") and not cooperative("ACCUSE")
