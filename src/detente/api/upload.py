@@ -38,6 +38,7 @@ from detente.api.models import Upload
 from detente.errors import InputError, PayloadTooLargeError, UnsupportedMediaTypeError
 from detente.ingest.pipeline import IngestReport
 from detente.ingest.readers import RawDoc
+from detente.jsonio import MAX_DEPTH, nested_too_deeply
 from detente.store import renamed
 
 log = logging.getLogger("detente.api")
@@ -140,16 +141,19 @@ async def form_files(request: Request, body: bytes) -> list[tuple[str, bytes]]:
 
 def json_documents(body: bytes) -> list[JsonDocument]:
     """The documents of a JSON body; any body that is not such JSON is an InputError."""
+    too_deep = InputError(f"the JSON body is nested more than {MAX_DEPTH} levels deep",
+                          hint=JSON_HINT)
     try:
         data = json.loads(body)
     except RecursionError:
-        raise InputError("the JSON body is nested too deeply to read",
-                         hint=JSON_HINT) from None
+        raise too_deep from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"the JSON body is malformed: {exc}", hint=JSON_HINT) from None
     except ValueError as exc:  # Python's limit on the digits of an integer
         raise InputError(f"the JSON body holds a number too long to read: "
                          f"{str(exc).split(';')[0]}", hint=JSON_HINT) from None
+    if nested_too_deeply(data):
+        raise too_deep
     if isinstance(data, list):
         data = {"documents": data}
     try:
