@@ -247,3 +247,24 @@ def test_a_gerund_after_with_shares_the_main_clauses_date(nlp) -> None:
     text = ("Chile and Peru settled the last stretch of their border in 2011, with Chile "
             "handing back two islets to Peru.")
     assert when(nlp, text, "handing").date == "2011"
+
+
+def test_a_participle_on_the_event_noun_dates_it(nlp) -> None:
+    text = "A ceasefire agreed by Chile and Peru in February has held since."
+    assert when(nlp, text, "ceasefire").date == "2015-02"
+
+
+def test_an_act_in_talks_shares_their_date(nlp) -> None:
+    text = "On Monday, in talks with Peru's trade minister, Chile asked for lower tariffs."
+    assert when(nlp, text, "talks").date == "2015-03-23"
+
+
+def test_a_relative_clause_shares_its_clauses_date(nlp) -> None:
+    text = ("In February the Chilean envoy met President Ollanta Humala, who agreed to "
+            "reopen the crossing.")
+    assert when(nlp, text, "agreed").date == "2015-02"
+
+
+def test_a_relative_clause_in_the_perfect_keeps_its_own_time(nlp) -> None:
+    text = "On Monday Chile recalled its envoy from Peru, which had seized two fishing boats."
+    assert when(nlp, text, "seized").source == "document"

@@ -17,8 +17,11 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
 6. the document's publication date.
 
 A side clause with no time of its own shares its clause's: "on Monday as its troops
-withdrew", "to help", a bare participle ("stormed it on Sunday, killing 13"), and a
-gerund after a preposition ("retaliated by expelling") takes its clause's tense.
+withdrew", "to help", a bare participle ("stormed it on Sunday, killing 13"), a relative
+clause not in the perfect ("met Kim in June, who agreed to …"), and a noun the act
+happened during or in ("during the visit", "in talks"); a gerund after a preposition
+("retaliated by expelling") takes its clause's tense, and a participle dates the noun it
+describes ("a truce agreed in December").
 Expressions owned by a side clause ("the first visit since B annexed C in 2014") or by
 another noun ("talks on the basis of the 1956 declaration") never date the event, nor do
 those that bound a span ("suspended since 2011") or set a deadline ("will withdraw by
@@ -61,8 +64,9 @@ SAME_TIME = frozenset({"as", "when", "while"})
 #: Verbs whose complement's date is their own: "began leaving on 13 January".
 ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "stop", "end", "finish",
                        "keep", "cease"})
-#: Prepositions whose object happens when the clause does (unlike after, since, before).
-SAME_TIME_PREPOSITIONS = frozenset({"during", "at", "amid"})
+#: Prepositions whose object happens when the clause does (unlike after, since, before):
+#: "during the visit", "at the summit", "in talks with …".
+SAME_TIME_PREPOSITIONS = frozenset({"during", "at", "amid", "in"})
 #: Words that set an act for a date: "the summit is expected to open on 3 May".
 SCHEDULED = frozenset({"due", "set", "expect", "expected", "schedule", "scheduled", "plan",
                        "slate", "slated"})
@@ -144,6 +148,8 @@ def _at_the_same_time(clause: Token) -> bool:
     # ("stormed the tower on Sunday, killing 13"; "a letter expressing regret").
     if clause.dep_ in {"advcl", "acl"} and clause.tag_ == "VBG":
         return not any(c.dep_ in {"mark", "nsubj", "nsubjpass"} for c in clause.children)
+    if clause.dep_ == "relcl":  # "met Kim, who agreed to …"; not "which had annexed"
+        return not _perfect(clause)
     return clause.dep_ == "advcl" and any(
         (c.dep_ == "mark" and c.lower_ in SAME_TIME) or (c.dep_ == "aux" and c.tag_ == "TO")
         for c in clause.children)
@@ -212,7 +218,8 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
     if on_the_side(trigger) and not _during(trigger):  # "after B's invasion"
         return 0 if owned_by == trigger else None
     here = clause_head(trigger)
-    if owned_by in (trigger, here) or _frames(here, owned_by):
+    if owned_by in (trigger, here) or _frames(here, owned_by) or (
+            owned_by.dep_ == "acl" and owned_by.head == trigger):  # "a truce agreed in May"
         return 0
     if _during(owned_by) and clause_head(owned_by) == here:  # "… during talks on Monday"
         return 1
