@@ -136,3 +136,9 @@ def test_a_second_type_never_crosses_to_the_other_polarity():
 
     assert cooperative("AGREE") and cooperative("CONSULT") and cooperative("AID")
     assert not cooperative("SANCTION") and not cooperative("ACCUSE")
+
+
+def test_joining_a_statement_that_blames_a_country_is_no_support_of_it(coder, nlp):
+    text = ("Chile has signed on to a joint statement holding Bolivia responsible for the "
+            "border shooting.")
+    assert not {t for t in triples(coder, nlp, text) if t[1] == "BOL" and t[2] == "SUPPORT"}
