@@ -133,6 +133,14 @@ def test_a_database_newer_than_detente(tmp_path: Path) -> None:
     assert "or use another database file." in said(result)
 
 
+def ingest_with(tmp_path: Path, flag: str, path: Path) -> Result:
+    """`detente ingest` of a one-line article with `flag path` added."""
+    article = tmp_path / "article.txt"
+    article.write_text("Japan protested to Russia.\n", encoding="utf-8")
+    return runner.invoke(app, ["ingest", str(article), "--db", str(tmp_path / "a.duckdb"),
+                               "--fast", flag, str(path)])
+
+
 def test_a_missing_actor_file(tmp_path: Path) -> None:
     missing = tmp_path / "people.csv"
     with pytest.raises(InputError) as caught:
@@ -142,10 +150,7 @@ def test_a_missing_actor_file(tmp_path: Path) -> None:
         f"actors: cannot read the actor file {missing}: No such file or directory",
         "Check the path.", "actors")
 
-    article = tmp_path / "article.txt"
-    article.write_text("Japan protested to Russia.\n", encoding="utf-8")
-    result = runner.invoke(app, ["ingest", str(article), "--db", str(tmp_path / "a.duckdb"),
-                                 "--fast", "--actors", str(missing)])
+    result = ingest_with(tmp_path, "--actors", missing)
     assert result.exit_code == 2
     assert said(result) == (f"error --actors: cannot read the actor file {missing}: "
                             "No such file or directory hint Check the path.")
@@ -159,10 +164,7 @@ def test_a_missing_known_events_file(tmp_path: Path) -> None:
     assert caught.value.message == (f"known_events: cannot read the known events file "
                                     f"{missing}: No such file or directory")
 
-    article = tmp_path / "article.txt"
-    article.write_text("Japan protested to Russia.\n", encoding="utf-8")
-    result = runner.invoke(app, ["ingest", str(article), "--db", str(tmp_path / "k.duckdb"),
-                                 "--fast", "--known-events", str(missing)])
+    result = ingest_with(tmp_path, "--known-events", missing)
     assert result.exit_code == 2
     assert said(result) == (f"error --known-events: cannot read the known events file "
                             f"{missing}: No such file or directory hint Check the path.")

@@ -54,13 +54,22 @@ def dyad_where(a: str, b: str, both_directions: bool, since: dt.date | None,
     clauses = [clause, f"NOT coalesce({alias}negated, FALSE)", f"{alias}date_start IS NOT NULL"]
     if not history:
         clauses.append(f"NOT {historical_sql(alias, table)}")
+    in_range, bounds = range_clauses(since, until, alias)
+    return " AND ".join(clauses + in_range), params + bounds
+
+
+def range_clauses(since: dt.date | None, until: dt.date | None, alias: str = ""
+                  ) -> tuple[list[str], list[Any]]:
+    """The conditions (and their parameters) that keep events dated in [since, until]."""
+    clauses: list[str] = []
+    params: list[Any] = []
     if since:
         clauses.append(f"{alias}date_start >= ?")
         params.append(since)
     if until:
         clauses.append(f"{alias}date_start <= ?")
         params.append(until)
-    return " AND ".join(clauses), params
+    return clauses, params
 
 
 # A date is coarser than a period when the period cannot place it (a year-only date

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 import networkx as nx
 
 from detente import query
-from detente.analysis.common import range_text
+from detente.analysis.common import range_clauses, range_text
 from detente.frames import arrow_table, to_pandas, to_polars
 from detente.jsonio import json_ready
 from detente.settings import Settings
@@ -148,14 +148,8 @@ def network(
     """
     since, until = query.date_range(since, until, query.given(settings))
     table = event_table(query.view(raw))
-    clauses, params = ["NOT coalesce(negated, FALSE)"], []
-    if since:
-        clauses.append("date_start >= ?")
-        params.append(since)
-    if until:
-        clauses.append("date_start <= ?")
-        params.append(until)
-    where = " AND ".join(clauses)
+    in_range, params = range_clauses(since, until)
+    where = " AND ".join(["NOT coalesce(negated, FALSE)", *in_range])
     source_sector, target_sector = (("coalesce(source_sector, '')", "coalesce(target_sector, '')")
                                     if sectors else ("''", "''"))
     with reading(db) as store:

@@ -22,6 +22,7 @@ from detente.analysis.common import (
     QUAD_NAMES,
     dyad_clause,
     historical_sql,
+    range_clauses,
     range_text,
 )
 from detente.analysis.key_events import KeyEvent, rank_key_events
@@ -228,13 +229,9 @@ def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
     events (of any range); and the count, first and last date of the historical events
     in range (`build_timeline`'s `historical`)."""
     clause, params = dyad_clause(a, b, both_directions)
-    dated = ["date_start IS NOT NULL"]
-    if since:
-        dated.append("date_start >= ?")
-        params.append(since)
-    if until:
-        dated.append("date_start <= ?")
-        params.append(until)
+    in_range, bounds = range_clauses(since, until)
+    dated = ["date_start IS NOT NULL", *in_range]
+    params += bounds
     kept = "NOT undated" + ("" if history else " AND NOT historical")
     coarse = list(COARSER[by]) or [""]
     marks = ", ".join("?" for _ in coarse)
