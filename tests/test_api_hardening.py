@@ -8,8 +8,11 @@ a connection the server closes is seen as closed.
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from test_api import assert_error
 from test_api_example import DOCUMENTS, build_example_db
 
 from detente.api import create_app
+from detente.api.app import INGEST_NICENESS
 from detente.settings import Settings
 from detente.store import open_store
 
@@ -252,3 +256,14 @@ def test_an_internal_error_keeps_the_connection_open(tmp_path: Path) -> None:
         assert status == 500 and body["error"].startswith("internal error")
         assert body["code"] == "E000" and "server log" in body["hint"]
         assert exchange(connection, httpx.Request("GET", f"{base}/"))[0] == 200
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="thread priorities are set on Linux only")
+def test_uploads_are_coded_at_a_lower_priority_than_reads(client: TestClient) -> None:
+    """The thread that ingests uploads runs INGEST_NICENESS below the readers."""
+    ctx = client.app.state.detente  # type: ignore[attr-defined]
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert ctx.ingester.submit(niceness).result() == min(niceness() + INGEST_NICENESS, 19)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
+import threading
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -26,7 +28,8 @@ from collections.abc import (
     Iterator,
     MutableMapping,
 )
-from contextlib import AsyncExitStack, ExitStack, asynccontextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack, ExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -60,15 +63,36 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'")
 
 
+# How much lower the thread that codes uploads runs than the readers (a nice value): an
+# upload is background work, and its parse and coding would otherwise take half the
+# CPU from the reads of everyone else. Linux sets it per thread; elsewhere it is left.
+INGEST_NICENESS = 10
+
+
+def lower_priority() -> None:
+    """Lower the calling thread's CPU priority by INGEST_NICENESS (Linux only; the
+    threads and processes it starts, e.g. the coder's, inherit it)."""
+    if sys.platform == "linux":
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INGEST_NICENESS)
+
+
+def ingest_thread() -> ThreadPoolExecutor:
+    """The one worker thread uploads are ingested in, at a lower priority."""
+    return ThreadPoolExecutor(1, thread_name_prefix="detente-ingest",
+                              initializer=lower_priority)
+
+
 @dataclass
 class ApiContext:
     """What every route needs: the settings, the database access (`access.py`), the
-    folder uploads wait in and the ingest lock."""
+    folder uploads wait in, the ingest lock and the thread uploads are coded in."""
 
     settings: Settings
     uploads: Path
     access: Access
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ingester: ThreadPoolExecutor = field(default_factory=ingest_thread)
 
 
 def context(request: Request) -> ApiContext:
@@ -310,6 +334,7 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
             # upload folder is this server's alone.
             clear_uploads(ctx.uploads)
             stack.callback(clear_uploads, ctx.uploads)
+            ctx.ingester = stack.enter_context(ingest_thread())
             # Build the Vega bundle now: it holds the GIL for a second or two, which
             # would otherwise stall every request in flight when the first page loads.
             vega_bundle()

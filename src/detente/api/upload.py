@@ -6,12 +6,14 @@ only, under a fresh folder in `<db>.uploads` beside the database, so no request 
 a path on the server; they are recorded under those names, never the temporary paths.
 Only the process that holds the database writes there, so a server that starts clears
 whatever a killed one left. JSON documents, validated here, go to the pipeline as raw
-document records named "document:N (id ...)". Ingest runs in a worker thread on the
-server's open store, one upload at a time, while reads go on through their own cursors.
+document records named "document:N (id ...)". Ingest runs in one worker thread of lower
+CPU priority (`app.INGEST_NICENESS`) on the server's open store, one upload at a time,
+while reads go on through their own cursors.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -280,7 +282,7 @@ async def upload(request: Request) -> JSONResponse:
             f"cannot ingest a {kind or 'body without a content type'}",
             hint="Send files as multipart/form-data, or JSON documents as application/json.")
     async with ctx.ingest_lock:
-        result = await run_in_threadpool(job)
+        result = await asyncio.get_running_loop().run_in_executor(ctx.ingester, job)
     if not (result["added"] or result["present"]):
         return error_response(400, f"none of the {count} uploaded input(s) could be ingested",
                               InputError.code, "See `failures` for each input and its fix.",
