@@ -268,3 +268,8 @@ def test_a_relative_clause_shares_its_clauses_date(nlp) -> None:
 def test_a_relative_clause_in_the_perfect_keeps_its_own_time(nlp) -> None:
     text = "On Monday Chile recalled its envoy from Peru, which had seized two fishing boats."
     assert when(nlp, text, "seized").source == "document"
+
+
+def test_an_event_reported_by_one_of_its_actors_takes_the_reported_date(nlp) -> None:
+    text = "Two Peruvian patrol boats entered the disputed bay on Friday, Chile's navy said."
+    assert when(nlp, text, "said").date == "2015-03-20"

@@ -8,7 +8,8 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
 1. an expression owned by its trigger or the trigger's clause ("imposed sanctions in 2014");
 2. one owned by a clause coordinated with it ("protested on Monday and summoned …");
 3. the sentence's: one owned by the main clause, when the trigger is the main clause or
-   a complement of it ("said on Monday it would …"), not a side clause or a noun;
+   a complement of it ("said on Monday it would …"), not a side clause or a noun; for a
+   reporting verb, one owned by the clause it reports ("… on Friday, officials said");
 4. for a nominal event in a side clause ("after B's annexation of C"), the date of the
    known event the text names (data/known_events.csv, extended by the user);
 5. for an event told in the simple past in a main clause, the story's date: the one the
@@ -64,6 +65,10 @@ SAME_TIME = frozenset({"as", "when", "while"})
 #: Verbs whose complement's date is their own: "began leaving on 13 January".
 ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "stop", "end", "finish",
                        "keep", "cease"})
+#: Verbs that report what another clause tells: "ships entered the waters on Friday, the
+#: coast guard said". An event whose pair meets at such a verb happened in what it reports.
+REPORTING = frozenset({"say", "tell", "report", "announce", "confirm", "add", "state",
+                       "claim"})
 #: Prepositions whose object happens when the clause does (unlike after, since, before):
 #: "during the visit", "at the summit", "in talks with …".
 SAME_TIME_PREPOSITIONS = frozenset({"during", "at", "amid", "in"})
@@ -229,7 +234,17 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
         return 1
     if first_conjunct(owned_by).dep_ == "ROOT" and in_main_clause(_time_clause(trigger)):
         return 2
+    if _reports(here, first_conjunct(owned_by)):
+        return 2
     return None
+
+
+def _reports(clause: Token, owned_by: Token) -> bool:
+    """`clause` is a reporting verb and `owned_by` the clause it reports ("ships entered
+    the waters on Friday, the coast guard said"): the pair of an event told that way
+    often meets at the reporting verb, one of its actors being the one who reports it."""
+    return (clause.lemma_ in REPORTING and owned_by.dep_ == "ccomp"
+            and clause_head(owned_by.head) == clause)
 
 
 class DocumentDates:
