@@ -273,3 +273,16 @@ def test_a_relative_clause_in_the_perfect_keeps_its_own_time(nlp) -> None:
 def test_an_event_reported_by_one_of_its_actors_takes_the_reported_date(nlp) -> None:
     text = "Two Peruvian patrol boats entered the disputed bay on Friday, Chile's navy said."
     assert when(nlp, text, "said").date == "2015-03-20"
+
+
+def test_a_headline_takes_the_date_its_lead_gives(nlp) -> None:
+    text = ("Chile and Bolivia agree to reopen border crossing\n\n"
+            "Chile and Bolivia agreed on Monday to reopen the Colchane crossing after "
+            "two years. The ministers met in Arica.")
+    doc = nlp(text)
+    sentences = list(doc.sents)
+    agree = next(t for t in doc if t.text == "agree")
+    dating = DocumentDates(PUBLISHED, "day", sentences, headline=True)
+    assert dating.when(0, agree).date == "2015-03-23"
+    # Not a headline: the document's own date.
+    assert DocumentDates(PUBLISHED, "day", sentences).when(0, agree).source == "document"

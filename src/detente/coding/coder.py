@@ -207,8 +207,12 @@ class EventCoder:
     def dates(self, doc: Document, sentence: Span) -> DocumentDates:
         """The dating of the document `sentence` belongs to, built once per document."""
         if self._dates is None or self._dates.sentences[0].doc is not sentence.doc:
+            sentences = list(sentence.doc.sents)
+            first = sentences[0]
+            headline = bool(doc.title) and doc.text.startswith(doc.title) \
+                and first.start_char + len(first.text.rstrip()) <= len(doc.title)
             self._dates = DocumentDates(doc.date, getattr(doc, "date_precision", None),
-                                        list(sentence.doc.sents), self.known)
+                                        sentences, self.known, headline=headline)
         return self._dates
 
     def _at(self, ref: ActorRef, mention: Mention, day: dt.date | None,

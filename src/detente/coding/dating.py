@@ -14,7 +14,9 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
    known event the text names (data/known_events.csv, extended by the user);
 5. for an event told in the simple past in a main clause, the story's date: the one the
    sentence before gave ("On 21 July the ministry ordered … Beijing retaliated"), unless
-   that sentence looks back in the perfect ("had warned in 2014");
+   that sentence looks back in the perfect ("had warned in 2014"); for the headline's
+   main event, the date the lead's main clause gives ("Chile and Peru agree …" over
+   "Chile and Peru agreed on Friday …");
 6. the document's publication date.
 
 A side clause with no time of its own shares its clause's: "on Monday as its troops
@@ -60,6 +62,9 @@ COMPLEMENTS = frozenset({"ccomp", "xcomp", "conj", "ROOT", "parataxis"})
 NOMINAL_SLOTS = frozenset({"pobj", "poss", "compound", "nmod", "appos", "npadvmod"})
 #: How many sentences back the story's date is looked for.
 STORY_WINDOW = 1
+#: Sentences after a headline where its date is looked for (a fragment the parser split
+#: off, such as a lone name, can come first).
+LEAD_SENTENCES = 2
 #: Conjunctions of a side clause that happens when the main clause does.
 SAME_TIME = frozenset({"as", "when", "while"})
 #: Verbs whose complement's date is their own: "began leaving on 13 January".
@@ -251,10 +256,12 @@ class DocumentDates:
     """The dates of one document's events, reading each sentence once."""
 
     def __init__(self, published: dt.date | None, precision: Precision | None,
-                 sentences: Sequence[Span], known: Sequence[KnownEvent] = ()) -> None:
+                 sentences: Sequence[Span], known: Sequence[KnownEvent] = (),
+                 headline: bool = False) -> None:
         self.published, self.precision = published, precision or "day"
         self.sentences = sentences
         self.known = known
+        self.headline = headline  # the first sentence is the document's headline
         self._refs: dict[int, list[tuple[DateRef, Token | None]]] = {}
 
     def refs(self, number: int) -> list[tuple[DateRef, Token | None]]:
@@ -284,6 +291,15 @@ class DocumentDates:
                     return ref
         return None
 
+    def lead(self) -> DateRef | None:
+        """The date the lead's main clause gives, which the headline's news takes: the
+        first of the LEAD_SENTENCES after the headline that gives one."""
+        for number in range(2, min(len(self.sentences), LEAD_SENTENCES + 1) + 1):
+            story = self.narrative(number)  # the date sentence `number - 1` gave
+            if story is not None:
+                return story
+        return None
+
     def when(self, number: int, trigger: Token, key: tuple[str, str, str] = ("", "", "")
              ) -> DateRef | None:
         """The date of the event whose trigger is `trigger` in sentence `number`; `key`
@@ -309,6 +325,10 @@ class DocumentDates:
             story = self.narrative(number)
             if story is not None:
                 return story
+        if number == 0 and self.headline and in_main_clause(_time_clause(trigger)):
+            lead = self.lead()
+            if lead is not None:
+                return lead
         if self.published is None:
             return None
         return DateRef(_at_precision(self.published, self.precision), self.precision,
