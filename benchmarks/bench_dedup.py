@@ -15,10 +15,14 @@ stories replayed, each replay a story of its own (its words altered) with its da
 and its dyads renamed, five events a document, written at once and then linked and
 clustered as a store from before deduplication is. Then the next stories of the corpus
 are ingested into it, one (an upload) and `--batch` of them, with the share of each
-ingest that loading the state took.
+ingest that loading the state took, and that deduplication took in all (the state's load,
+linking, clustering and the counts, timed inside the ingest).
 
     .venv/bin/python benchmarks/bench_dedup.py [--stories 400] [--fast] [--repeat 50]
-        [--store-docs 20000 --batch 20]
+        [--store-docs 20000 --batch 20 [--keep-store grown.duckdb]]
+
+With `--keep-store PATH` the grown store is kept at PATH (made there if it does not exist;
+each run ingests into a copy of it), so that runs after the first skip its making.
 
 Reads ../shared/corpus/bulk/reuters21578/reuters21578.jsonl (never copied into the repo).
 """
@@ -30,8 +34,11 @@ import datetime as dt
 import json
 import random
 import re
+import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,6 +53,9 @@ from detente.ingest.pipeline import Coded, ingest, process
 from detente.ingest.readers import RawDoc
 from detente.settings import load_settings
 from detente.store import flat_event, open_store
+
+# What deduplication does within an ingest (a call inside another counts once).
+DEDUP_STEPS = ("load", "link", "cluster", "cluster_events", "stored", "changed", "forget")
 
 # Codes the replayed events' actors are renamed to, one replay to the next.
 CODES = ("ARG", "AUS", "BRA", "CAN", "CHL", "CHN", "DEU", "EGY", "ESP", "FRA", "GBR", "IDN",
@@ -155,7 +165,40 @@ def grown_store(coded: list[Coded], size: int, path: Path) -> float:
         return time.perf_counter() - started
 
 
-def load_share(coded: list[Coded], corpus: Path, size: int, batch: int, fast: bool) -> None:
+@contextmanager
+def dedup_timed() -> Iterator[list[float]]:
+    """While open, the seconds spent in `Deduplicator`'s steps add up in the list's one
+    item."""
+    spent = [0.0]
+    depth = [0]
+    originals = {name: Deduplicator.__dict__[name] for name in DEDUP_STEPS}
+
+    def timed(step: Callable[..., object]) -> Callable[..., object]:
+        def run(*args: object, **kwargs: object) -> object:
+            depth[0] += 1
+            started = time.perf_counter()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if not depth[0]:
+                    spent[0] += time.perf_counter() - started
+        return run
+
+    for name, original in originals.items():
+        if isinstance(original, classmethod):
+            setattr(Deduplicator, name, classmethod(timed(original.__func__)))
+        else:
+            setattr(Deduplicator, name, timed(original))
+    try:
+        yield spent
+    finally:
+        for name, original in originals.items():
+            setattr(Deduplicator, name, original)
+
+
+def load_share(coded: list[Coded], corpus: Path, size: int, batch: int, fast: bool,
+               keep: Path | None = None) -> None:
     """Time the state's load on a store of `size` documents, and ingests into it."""
     fresh = []  # the corpus's first stories: the grown store holds only altered ones
     with corpus.open(encoding="utf-8") as handle:
@@ -171,7 +214,12 @@ def load_share(coded: list[Coded], corpus: Path, size: int, batch: int, fast: bo
     coder = load_coder(settings)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "grown.duckdb"
-        linking = grown_store(coded, size, path)
+        if keep is not None and keep.exists():
+            linking = float("nan")  # made by an earlier run
+        else:
+            linking = grown_store(coded, size, keep or path)
+        if keep is not None:
+            shutil.copy(keep, path)
         with open_store(path) as store:
             counts = store.one("SELECT (SELECT count(*) FROM documents),"
                                " (SELECT count(*) FROM events),"
@@ -187,11 +235,13 @@ def load_share(coded: list[Coded], corpus: Path, size: int, batch: int, fast: bo
                   f"the state takes {1000 * load:.0f} ms")
             for label, docs in (("upload of 1 document", fresh[:1]),
                                 (f"ingest of {batch} documents", fresh[1:batch + 1])):
-                started = time.perf_counter()
-                report = ingest(docs, settings, coder=coder, store=store)
-                took = time.perf_counter() - started
+                with dedup_timed() as dedup:
+                    started = time.perf_counter()
+                    report = ingest(docs, settings, coder=coder, store=store)
+                    took = time.perf_counter() - started
                 print(f"{label}: {took:.2f} s ({len(report.added)} added); loading the state "
-                      f"is {load / took:.1%} of it")
+                      f"is {load / took:.1%} of it; deduplication in all (load, link, "
+                      f"clustering, counts) {1000 * dedup[0]:.0f} ms, {dedup[0] / took:.1%}")
 
 
 def main() -> None:
@@ -205,6 +255,8 @@ def main() -> None:
                         help="time the state's load on a store of this many documents")
     parser.add_argument("--batch", type=int, default=20,
                         help="documents of the ingest timed on that store")
+    parser.add_argument("--keep-store", type=Path,
+                        help="keep that store here (made if missing), ingest into a copy")
     args = parser.parse_args()
     if not args.corpus.exists():
         raise SystemExit(f"corpus not found: {args.corpus} (needs ../shared beside the checkout)")
@@ -256,7 +308,8 @@ def main() -> None:
               f"{took:.2f} s: {1e6 * took / len(grown):.0f} µs/report, "
               f"{1000 * took / (n * args.repeat):.3f} ms/doc")
     if args.store_docs:
-        load_share(stored, args.corpus, args.store_docs, args.batch, args.fast)
+        load_share(stored, args.corpus, args.store_docs, args.batch, args.fast,
+                   args.keep_store)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ is generated into a temporary folder (never the repository) and kept for the nex
 unless --fresh.
 
     .venv/bin/python benchmarks/bench_timeline_parquet.py [--events 10000000] [--fresh]
-        [--view both|canonical|raw]
+        [--view both|canonical|raw] [--since 2010-01-01] [--until 2010-12-31]
+
+With --since/--until every question asks for that range only.
 """
 
 from __future__ import annotations
@@ -134,7 +136,10 @@ def main() -> None:
     parser.add_argument("--dyad", nargs=2, default=["USA", "CHN"])
     parser.add_argument("--view", choices=["both", "canonical", "raw"], default="both",
                         help="the view(s) of the events to ask (default: both)")
+    parser.add_argument("--since", help="ask for the events dated from this day on")
+    parser.add_argument("--until", help="ask for the events dated up to this day")
     args = parser.parse_args()
+    dates = {"since": args.since, "until": args.until}
     root = args.folder
     if args.fresh or not is_dataset(root):
         shutil.rmtree(root, ignore_errors=True)
@@ -154,7 +159,9 @@ def main() -> None:
         total = store.count("events")
         dyad = store.one("SELECT count(*) FROM events WHERE (source_code = ? AND target_code = ?)"
                          " OR (source_code = ? AND target_code = ?)", [a, b, b, a])[0]
-    print(f"{total} events; {a}-{b}: {dyad} events (both directions)")
+    print(f"{total} events; {a}-{b}: {dyad} events (both directions)"
+          + (f"; dated {args.since or '...'} to {args.until or '...'}"
+             if args.since or args.until else ""))
     print(f"{'question':<42}{'runs (the first cold)':>23}")
     timed("open the dataset, count documents", lambda: documents(root))
     # Each question in the canonical view (the default: one event per happening) and in
@@ -162,14 +169,16 @@ def main() -> None:
     for raw in {"both": (False, True), "canonical": (False,), "raw": (True,)}[args.view]:
         view = ", raw" if raw else ""
         timed(f"timeline {a} {b} by month{view}", partial(timeline, root, a, b, by="month",
-                                                          raw=raw))
+                                                          raw=raw, **dates))
         timed(f"timeline {a} {b} by year{view}", partial(timeline, root, a, b, by="year",
-                                                         raw=raw))
+                                                         raw=raw, **dates))
         timed(f"key events {a} {b} (top 10){view}", partial(key_events, root, a, b, top=10,
-                                                            raw=raw))
+                                                            raw=raw, **dates))
         timed(f"events {a}->{b}, first 100{view}", partial(library.events, root, source=a,
-                                                           target=b, limit=100, raw=raw))
-        timed(f"network, all events{view}", partial(network, root, raw=raw), repeat=2)
+                                                           target=b, limit=100, raw=raw,
+                                                           **dates))
+        timed(f"network, all events{view}", partial(network, root, raw=raw, **dates),
+              repeat=2)
 
 
 if __name__ == "__main__":

@@ -200,6 +200,18 @@ def test_read_commands_answer_the_same_from_a_dataset(ingested, local_dataset, t
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
+def test_a_date_range_reads_the_same_from_a_dataset(ingested, local_dataset):
+    from detente.analysis import timeline
+
+    for since, until in (("2020-02-01", None), ("2019", "2019"), ("2020-03", "2020-03")):
+        assert library.events(local_dataset, since=since, until=until) == library.events(
+            ingested, since=since, until=until)
+        assert library.events(local_dataset, since=since, until=until, raw=True) == \
+            library.events(ingested, since=since, until=until, raw=True)
+    assert timeline(local_dataset, "CAN", "VEN", since="2020-02") == timeline(
+        ingested, "CAN", "VEN", since="2020-02")
+
+
 def test_serve_answers_from_a_dataset(ingested, local_dataset):
     from fastapi.testclient import TestClient
 

@@ -12,7 +12,13 @@ from typer.testing import CliRunner
 from detente import library
 from detente.cli.main import app as detente_app
 from detente.engine import load, run
-from detente.errors import ConfigError, InputError, NotFoundError, StoreError
+from detente.errors import (
+    BadDateError,
+    ConfigError,
+    InputError,
+    NotFoundError,
+    StoreError,
+)
 from detente.settings import Settings, load_settings
 from detente.store import open_store
 
@@ -61,10 +67,12 @@ def test_run_reports_bad_input_before_it_starts(app, tmp_path):
     assert result.exit_code == InputError.exit_code
     assert "no such file or folder" in result.output
     assert not output.exists()
-    for args, words in ((["-"], "not standard input"),
-                        ([str(tmp_path / "*.jsonl")], "matches no file")):
-        result = runner.invoke(app, ["run", *args, "-o", str(output)])
-        assert result.exit_code == InputError.exit_code and words in result.output
+    result = runner.invoke(app, ["run", str(tmp_path / "*.jsonl"), "-o", str(output)])
+    assert result.exit_code == InputError.exit_code and "matches no file" in result.output
+    result = runner.invoke(app, ["run", "-", "-o", str(output), "--date", "soon"], input="{}")
+    assert result.exit_code == BadDateError.exit_code
+    assert "--date: 'soon' is not a date" in result.output
+    assert not output.exists()
     result = runner.invoke(app, ["run", str(tmp_path), "-o", str(output), "--scheduler",
                                  "tcp://127.0.0.1:1"])
     assert result.exit_code == ConfigError.exit_code
@@ -170,3 +178,45 @@ def test_a_dataset_written_before_deduplication_is_refused_naming_the_fix(tmp_pa
     with pytest.raises(StoreError) as read:  # read in place, as every read command does
         library.events(output)
     assert (read.value.message, read.value.hint) == (info.value.message, info.value.hint)
+
+
+def test_a_store_held_open_reads_the_parts_a_run_adds_meanwhile(tmp_path):
+    from detente.api.access import OnDemand
+
+    output = tmp_path / "dataset"
+    run([note(tmp_path / "in")], output, fast())
+    access = OnDemand(str(output))  # how `detente serve` opens its store
+    with access.reading() as first:  # a request in flight keeps the store open...
+        assert first.count("documents") == 1
+        later = note(tmp_path / "more", "madrid.txt", "Spain expelled a diplomat from Italy.")
+        run([later], output, fast())
+        with access.reading() as second:  # ...and the next one sees the new part
+            assert second.count("documents") == 2
+            assert {e.source.code for e in second.events()} == {"CHL", "ESP"}
+
+
+@pytest.mark.slow
+def test_run_reads_stdin_and_a_date_as_ingest_does(app, tmp_path):
+    texts = (TEXT, "Spain expelled a diplomat from Italy on Friday.")
+    lines = "".join(json.dumps({"id": f"s{n}", "text": text}) + "\n"
+                    for n, text in enumerate(texts))
+    output, db = tmp_path / "dataset", tmp_path / "store.duckdb"
+    args = ["-", "--date", "2016-05", "--fast", "--json"]
+    result = runner.invoke(app, ["run", *args, "--workers", "1", "-o", str(output)],
+                           input=lines)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["documents"] == 2
+    result = runner.invoke(app, ["ingest", *args, "--db", str(db)], input=lines)
+    assert result.exit_code == 0, result.output
+    assert library.docs(output) == library.docs(db)
+    assert library.events(output) == library.events(db)
+    with open_store(output) as store:
+        found = store.query("SELECT path, CAST(date AS VARCHAR) AS date, date_precision"
+                            " FROM documents")
+    assert {tuple(row.values()) for row in found} == {("<stdin>:1 (id s0)", "2016-05-01", "month"),
+            ("<stdin>:2 (id s1)", "2016-05-01", "month")}
+    # the same lines again: done, as a file's would be
+    result = runner.invoke(app, ["run", *args, "-o", str(output)], input=lines)
+    assert result.exit_code == 0, result.output
+    assert (json.loads(result.stdout)["skipped"], json.loads(result.stdout)["documents"]) == (
+        1, 0)

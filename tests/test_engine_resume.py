@@ -184,10 +184,10 @@ def test_a_failed_task_leaves_its_inputs_for_the_next_run(tmp_path, monkeypatch)
     output = tmp_path / "dataset"
     real = runner.code_task
 
-    def lost_on_line_two(stage, group):
+    def lost_on_line_two(stage, group, date=None):
         if group[0].first_line == SLICE + 1:  # as dask raises KilledWorker for a task it lost
             raise RuntimeError("the worker holding the task was lost")
-        return real(stage, group)
+        return real(stage, group, date)
 
     monkeypatch.setattr(runner, "code_task", lost_on_line_two)
     report = run([source], output, fast())

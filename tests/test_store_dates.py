@@ -98,7 +98,7 @@ def test_a_schema_1_store_migrates(tmp_path: Path) -> None:
                         "date_start, source_code, plover) VALUES (?, 'd0', ?, ?, ?, 'NOR', "
                         "'SUPPORT')", [f"e{number}", date, precision, start])
     with open_store(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 4
+        assert store.schema_version == SCHEMA_VERSION == 5
         ends = store.query("SELECT event_id, date_end FROM events ORDER BY event_id")
         assert [r["date_end"] for r in ends] == [dt.date(2014, 12, 31), dt.date(2016, 2, 29),
                                                  dt.date(2014, 9, 24), None]
@@ -110,4 +110,4 @@ def test_a_schema_1_store_migrates(tmp_path: Path) -> None:
         assert store.document("d1")["date_precision"] == "month"
     with open_store(db) as store:  # reopening runs no migration twice
         assert store.query("SELECT version FROM schema_version ORDER BY version") == [
-            {"version": 1}, {"version": 2}, {"version": 3}, {"version": 4}]
+            {"version": 1}, {"version": 2}, {"version": 3}, {"version": 4}, {"version": 5}]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -31,7 +32,7 @@ from detente.records import (
 )
 from detente.served import refuse_if_served
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # An event told in its article's first sentences is in its lead (GDELT's IsRootEvent; the
 # `canonical_events` view of migration 4 writes it as 3).
 LEAD_SENTENCES = 3
@@ -123,6 +124,13 @@ MIGRATIONS: tuple[str, ...] = (
     LEFT JOIN documents d ON d.doc_id = e.doc_id
     WHERE c.cluster_id IS NULL OR c.event_id = e.event_id;
     """,
+    # 5: the LSH band keys of each signature in `doc_signatures`, one row per document and
+    # band, written with it: linking a new document reads only the stored documents that
+    # share a band with it (detente.dedup.state). The next ingest fills them for the
+    # signatures stored before.
+    """
+    CREATE TABLE doc_bands (doc_id VARCHAR, key UBIGINT);
+    """,
 )
 
 EVENT_COLUMNS = (
@@ -191,8 +199,8 @@ class DocumentLink:
     canonical document of its cluster (its own id when it is the first), the coded
     document it copies (None when it was coded itself), its estimated similarity with the
     closest earlier document of the cluster (None for the first), and its MinHash
-    `signature` over `shingles` shingles, the `position`-th in the index (no signature:
-    a text without words to compare, in no index)."""
+    `signature` over `shingles` shingles, the `position`-th in the index, with its LSH
+    band keys (`bands`; no signature: a text without words to compare, in no index)."""
 
     canonical_id: str
     copy_of: str | None = None
@@ -200,6 +208,7 @@ class DocumentLink:
     signature: bytes | None = None
     shingles: int = 0
     position: int = 0
+    bands: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -338,6 +347,34 @@ class Store:
         self.con.executemany(
             "INSERT INTO doc_signatures VALUES (?, ?, ?, ?)",
             [[doc_id, link.position, link.signature, link.shingles] for doc_id, link in links])
+        self._insert_bands([(doc_id, link.bands) for doc_id, link in links])
+
+    def _insert_bands(self, bands: Sequence[tuple[str, Sequence[int]]]) -> None:
+        doc_ids = [doc_id for doc_id, keys in bands for _ in keys]
+        keys = [key for _, found in bands for key in found]
+        if len(doc_ids) < 10_000:  # a few documents: as parameters
+            if doc_ids:
+                self.con.execute("INSERT INTO doc_bands SELECT unnest(?::VARCHAR[]),"
+                                 " unnest(?::UBIGINT[])", [doc_ids, keys])
+            return
+        import pyarrow as pa  # many (a store linked at once): as a table, far faster
+
+        self.con.register("new_bands", pa.table({"doc_id": pa.array(doc_ids, pa.string()),
+                                                 "key": pa.array(keys, pa.uint64())}))
+        try:
+            self.con.execute("INSERT INTO doc_bands SELECT doc_id, key FROM new_bands")
+        finally:
+            self.con.unregister("new_bands")
+
+    def replace_band_keys(self, stale: Sequence[str],
+                          bands: Sequence[tuple[str, Sequence[int]]]) -> None:
+        """Drop the band keys of the documents `stale` and add these (document id, its
+        keys), in one transaction."""
+        with self.transaction():
+            if stale:
+                self.con.execute("DELETE FROM doc_bands WHERE doc_id IN"
+                                 " (SELECT unnest(?::VARCHAR[]))", [list(stale)])
+            self._insert_bands(bands)
 
     def _replace_clusters(self, happenings: Sequence[EventCluster]) -> None:
         if happenings:
@@ -699,6 +736,10 @@ class DatasetStore(Store):
     def add_events(self, events: Sequence[Event]) -> int:
         self.refuse()
 
+    def replace_band_keys(self, stale: Sequence[str],
+                          bands: Sequence[tuple[str, Sequence[int]]]) -> None:
+        self.refuse()
+
     def record_error(self, input_name: str, code: str, message: str, hint: str = "") -> None:
         self.refuse()
 
@@ -709,38 +750,77 @@ class DatasetStore(Store):
                               "load it into a DuckDB file (`detente load`, "
                               "detente.engine.load) and ingest into that.", input="db")
 
+    manifest: DatasetManifest
+
     def cursor(self) -> DatasetStore:
-        return DatasetStore(self.con.cursor(), self.path, self.names)
+        """A cursor over the parts finished now: a store held open (a server's, shared by
+        the requests in flight) takes in the parts a `detente run` adds meanwhile."""
+        self.manifest.refresh(self.con)
+        return self.recording_as(self.names)
 
     def recording_as(self, names: Mapping[str, str]) -> DatasetStore:
-        return DatasetStore(self.con.cursor(), self.path, names)
+        cursor = DatasetStore(self.con.cursor(), self.path, names)
+        cursor.manifest = self.manifest
+        return cursor
+
+
+class DatasetManifest:
+    """The manifest a dataset store's views were built from, by its size and modification
+    time: when it changes (a run added parts), `refresh` builds them again."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seen: tuple[int, ...] | None = ()  # () before the first read
+        self.views: set[str] = set()
+        self.lock = threading.Lock()
+
+    def signature(self) -> tuple[int, int] | None:
+        try:
+            info = (self.root / DATASET_MANIFEST).stat()
+        except FileNotFoundError:
+            return None
+        return info.st_size, info.st_mtime_ns
+
+    def refresh(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Build the views over the finished parts, unless the manifest is as last read.
+        Its signature is taken first: a part added while it is read is read next time."""
+        with self.lock:
+            now = self.signature()
+            if now == self.seen:
+                return
+            done = dataset_parts(self.root)
+            require_current(self.root, done)
+            for folder, table in DATASET_TABLES.items():
+                sql = dataset_sql(self.root, done, folder)
+                if sql is None:
+                    continue
+                if table not in self.views:
+                    con.execute(f"DROP TABLE {table}")
+                try:
+                    con.execute(f"CREATE OR REPLACE VIEW {table} AS {sql}")
+                except duckdb.Error as exc:
+                    raise StoreError(f"cannot read the Parquet dataset {self.root}: {exc}",
+                                     hint="Check that its files are complete (a copy cut "
+                                          "short?); `detente run` on it again repairs a run "
+                                          "that was killed.") from exc
+                self.views.add(table)
+            self.seen = now
 
 
 @contextmanager
 def open_dataset(root: Path) -> Iterator[DatasetStore]:
-    """The dataset at `root` as a read-only store, over the parts finished when it opens."""
+    """The dataset at `root` as a read-only store, over the parts finished when it opens
+    and, through its cursors, those finished later (`DatasetStore.cursor`)."""
     if not is_dataset(root):
         raise not_a_dataset(root)
     con = duckdb.connect(":memory:")
     # Footers read once per connection: a timeline asks several questions of every file.
     con.execute("SET parquet_metadata_cache = true")
     store = DatasetStore(con, str(root))
+    store.manifest = DatasetManifest(root)
     try:
         store.migrate()  # the store's tables, empty: kept for a table with no files yet
-        done = dataset_parts(root)
-        require_current(root, done)
-        for folder, table in DATASET_TABLES.items():
-            sql = dataset_sql(root, done, folder)
-            if sql is None:
-                continue
-            con.execute(f"DROP TABLE {table}")
-            try:
-                con.execute(f"CREATE VIEW {table} AS {sql}")
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot read the Parquet dataset {root}: {exc}",
-                                 hint="Check that its files are complete (a copy cut "
-                                      "short?); `detente run` on it again repairs a run "
-                                      "that was killed.") from exc
+        store.manifest.refresh(con)
         yield store
     finally:
         con.close()

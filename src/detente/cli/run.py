@@ -31,7 +31,7 @@ from detente.settings import HELP
 def run_command(
     inputs: Annotated[list[str], typer.Argument(
         help="Files, folders (recursive), glob patterns (quoted: 'news/*.jsonl') or JSONL "
-             "files.")],
+             "files; `-` reads JSONL from stdin.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Parquet dataset folder: "
                                          "created, or added to (a re-run skips what is "
                                          "done).")],
@@ -45,6 +45,9 @@ def run_command(
     fast: FastOption = False,
     actors: ActorsOption = None,
     max_mb: Annotated[int | None, typer.Option("--max-mb", help=HELP["max_doc_mb"])] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Publication date for all inputs "
+                                                           "(2015-03-25, or 2015-03 for a "
+                                                           "month), overriding metadata.")] = None,
     day_first: Annotated[bool, typer.Option("--day-first", help=HELP["day_first"])] = False,
     config: ConfigOption = None,
     quiet: QuietOption = False,
@@ -60,7 +63,7 @@ def run_command(
                              quiet=quiet or None)
     with progress_bar(settings.quiet, "run") as update:
         report = run(lambda: run_engine(inputs, output, settings, engine=cast(Engine, engine),
-                                        scheduler=scheduler, progress=update))
+                                        scheduler=scheduler, progress=update, date=date))
     if json_:
         print_json(report.to_dict())
     else:

@@ -10,9 +10,12 @@ the list of `DocumentSignature` rows (signatures as bytes), from which `from_row
 rebuilds it without re-reading any text.
 
 The LSH bands are those datasketch's `MinHashLSH` takes for the threshold, kept here: the
-rows `from_rows` gives (every stored document, at each ingest) are banded at once with
-numpy and looked up by binary search; documents placed one at a time go into per-band
-dictionaries.
+rows `from_rows` gives are banded at once with numpy and looked up by binary search;
+documents placed one at a time go into per-band dictionaries. An index over a store
+(`DocumentIndex(source=...)`, see `SignatureSource`) holds none of its rows at first: each
+new document's band keys (`band_keys`, stored with its signature) select the stored
+documents that may be near it, read then, and after `READ_ALL_AFTER` such reads the
+others at once; so an upload into a large store reads only a few signatures.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -68,6 +72,9 @@ WORD = re.compile(r"[^\W_]+")
 # A band's values folded into one 64-bit key (a collision only adds a candidate, which
 # the similarity then rejects).
 FOLD = np.uint64(0x9E3779B97F4A7C15)
+# An index over a store reads the stored documents near each new one, this many times;
+# then all the others at once (a large ingest, or a store linked for the first time).
+READ_ALL_AFTER = 64
 
 
 def normalise(text: str) -> str:
@@ -115,6 +122,28 @@ class DocumentSignature:
     shingles: int
 
 
+@dataclass(frozen=True)
+class StoredRows:
+    """Stored rows of an index, field by field (as `DocumentIndex.from_columns` takes
+    them), with each one's `position` in the order they were added."""
+
+    doc_ids: Sequence[str]
+    canonical: Sequence[str | None]
+    signatures: Sequence[bytes]
+    sizes: Sequence[int]
+    positions: Sequence[int | None]
+
+
+class SignatureSource(Protocol):
+    """The stored rows an index reads when needed, each in the order added (position,
+    then id): `near`, those with any of these band keys (`DocumentIndex.band_keys`);
+    `every`, all."""
+
+    def near(self, keys: Sequence[int]) -> StoredRows: ...
+
+    def every(self) -> StoredRows: ...
+
+
 class DocumentIndex:
     """Clusters of near-duplicate documents, grown one document at a time.
 
@@ -126,8 +155,8 @@ class DocumentIndex:
     'a'
     """
 
-    def __init__(self, threshold: float = THRESHOLD, shingle_words: int = SHINGLE_WORDS
-                 ) -> None:
+    def __init__(self, threshold: float = THRESHOLD, shingle_words: int = SHINGLE_WORDS,
+                 source: SignatureSource | None = None) -> None:
         if not 0 < threshold <= 1:
             raise InputError(f"document similarity threshold {threshold} is outside (0, 1]",
                              hint="Give a Jaccard similarity such as 0.5.")
@@ -138,9 +167,16 @@ class DocumentIndex:
         self._bands, self._rows = lsh_bands(max(0.1, threshold * 0.8))
         self._values: dict[str, np.ndarray] = {}  # doc id → its signature's NUM_PERM values
         self._canonical: dict[str, str | None] = {}
-        self._order: dict[str, int] = {}
+        # Ties go to the earlier document: stored rows (read from `source`) by their
+        # place, (0, position, id); others as added, (0 or 1 when placed, number, "").
+        self._order: dict[str, tuple[int, int, str]] = {}
         self._sizes: dict[str, int] = {}
         self._added = 0  # documents ever placed: their order, kept through removals
+        # Rows not read yet are in `source`, which gives those near a document until it
+        # has been asked `READ_ALL_AFTER` times; the ids of the rows read from it.
+        self._source = source
+        self._reads = 0
+        self._read: set[str] = set()
         # Bands of the rows given at once (`from_rows`): their ids, and every band's key
         # salted by its band, sorted, with where each came from (row * bands + band); of
         # documents placed one by one, key → ids per band.
@@ -199,14 +235,33 @@ class DocumentIndex:
         values = np.asarray(minhash.hashvalues, dtype=SIGNATURE_DTYPE)
         keys = self._keys(values[None])[0]
         found = self._similar(values, keys, size)
+        if doc_id in self._values:  # a stored document, read as a candidate of itself
+            raise InputError(f"document {doc_id!r} is already in the duplicate index",
+                             hint="Add each document once; look it up with canonical().")
         match = None
         if found:
             score, closest = found[0]
             match = Match(self.canonical(closest), closest, score)
         self._remember(doc_id, match.canonical_id if match else None, values, size)
-        for bucket, key in zip(self._buckets, keys.tolist(), strict=True):
-            bucket.setdefault(key, []).append(doc_id)
+        self._bucket(doc_id, keys)
         return match
+
+    def band_keys(self, doc_id: str) -> list[int]:
+        """An indexed document's LSH band keys, each salted by its band (as a store keeps
+        them: those of `SignatureSource.near`)."""
+        self.canonical(doc_id)  # InputError when it is not indexed
+        return (self._keys(self._values[doc_id][None])[0] ^ self._salt).tolist()
+
+    def signature_keys(self, doc_ids: Sequence[str], signatures: Sequence[bytes]
+                       ) -> list[list[int]]:
+        """`band_keys` of stored signatures (of these documents)."""
+        values = signature_values(signatures, doc_ids)
+        return (self._keys(values) ^ self._salt).tolist()
+
+    @property
+    def bands(self) -> int:
+        """The LSH bands: the band keys of each signature."""
+        return self._bands
 
     def remove(self, doc_id: str) -> None:
         """Take a document out (it could not be stored after all). The next member of a
@@ -265,29 +320,62 @@ class DocumentIndex:
                      ) -> DocumentIndex:
         """`from_rows`, of rows given field by field (a store's columns, read at once)."""
         index = cls(threshold, shingle_words)
-        for doc_id, signature in zip(doc_ids, signatures, strict=True):
-            if len(signature) != SIGNATURE_BYTES:
-                raise InputError(
-                    f"the stored signature of document {doc_id!r} has "
-                    f"{len(signature)} bytes, not {SIGNATURE_BYTES}",
-                    hint="Rebuild the duplicate index from the documents' text.")
-        values = np.frombuffer(b"".join(signatures), dtype=SIGNATURE_DTYPE).reshape(
-            len(doc_ids), NUM_PERM)
+        values = signature_values(signatures, doc_ids)
         for doc_id, first, row, size in zip(doc_ids, canonical, values, sizes, strict=True):
-            index._remember(doc_id, first, row, size)
-        salted = (index._keys(values) ^ index._salt).ravel()
-        index._bulk_ids = np.array(doc_ids, dtype=object)
-        index._bulk_order = np.argsort(salted)
-        index._bulk_keys = salted[index._bulk_order]
+            index._remember(doc_id, first, row, size, 0)
+        index._band_at_once(doc_ids, values)
         return index
 
-    def _remember(self, doc_id: str, canonical: str | None, values: np.ndarray, size: int
-                  ) -> None:
-        self._order[doc_id] = self._added
+    def _band_at_once(self, doc_ids: Sequence[str], values: np.ndarray) -> None:
+        """Band rows given at once (the index holds no others given so)."""
+        salted = (self._keys(values) ^ self._salt).ravel()
+        self._bulk_ids = np.array(doc_ids, dtype=object)
+        self._bulk_order = np.argsort(salted)
+        self._bulk_keys = salted[self._bulk_order]
+
+    def _remember(self, doc_id: str, canonical: str | None, values: np.ndarray, size: int,
+                  placed: int = 1, order: tuple[int, int, str] | None = None) -> None:
+        self._order[doc_id] = order or (placed, self._added, "")
         self._added += 1
         self._sizes[doc_id] = size
         self._values[doc_id] = values
         self._canonical[doc_id] = canonical
+
+    def _bucket(self, doc_id: str, keys: np.ndarray) -> None:
+        for bucket, key in zip(self._buckets, keys.tolist(), strict=True):
+            bucket.setdefault(key, []).append(doc_id)
+
+    def _read_stored(self, rows: StoredRows) -> tuple[list[str], np.ndarray]:
+        """Remember the stored rows not read before (nor placed: a document stored since);
+        their ids and signature values."""
+        fresh = [n for n, doc_id in enumerate(rows.doc_ids)
+                 if doc_id not in self._read and doc_id not in self._values]
+        doc_ids = [rows.doc_ids[n] for n in fresh]
+        values = signature_values([rows.signatures[n] for n in fresh], doc_ids)
+        for n, doc_id, row in zip(fresh, doc_ids, values, strict=True):
+            position = rows.positions[n]
+            self._remember(doc_id, rows.canonical[n], row, rows.sizes[n], 0,
+                           (0, 2 ** 62 if position is None else position, doc_id))
+        self._read.update(doc_ids)
+        return doc_ids, values
+
+    def _from_source(self, keys: np.ndarray) -> set[str]:
+        """The stored documents sharing a band with a signature (its band keys), read
+        now; or, after `READ_ALL_AFTER` reads, all stored documents read at once (banded
+        with the others given at once, and none from the source)."""
+        if self._source is None:
+            return set()
+        self._reads += 1
+        if self._reads > READ_ALL_AFTER:
+            source, self._source = self._source, None
+            doc_ids, values = self._read_stored(source.every())
+            self._band_at_once(doc_ids, values)
+            return set()
+        rows = self._source.near((keys ^ self._salt).tolist())
+        doc_ids, values = self._read_stored(rows)
+        for doc_id, row_keys in zip(doc_ids, self._keys(values), strict=True):
+            self._bucket(doc_id, row_keys)
+        return set(rows.doc_ids)
 
     def _keys(self, values: np.ndarray) -> np.ndarray:
         """Each signature's band keys: an array of (signatures, bands) uint64."""
@@ -300,7 +388,7 @@ class DocumentIndex:
 
     def _candidates(self, keys: np.ndarray) -> set[str]:
         """The indexed documents sharing a band with a signature (its band keys)."""
-        found: set[str] = set()
+        found = self._from_source(keys)
         for bucket, key in zip(self._buckets, keys.tolist(), strict=True):
             found.update(bucket.get(key, ()))
         if len(self._bulk_keys):
@@ -310,6 +398,18 @@ class DocumentIndex:
             for start, end in zip(starts[starts < ends], ends[starts < ends], strict=True):
                 found.update(self._bulk_ids[self._bulk_order[start:end] // self._bands])
         return {doc_id for doc_id in found if doc_id in self._values}
+
+
+def signature_values(signatures: Sequence[bytes], doc_ids: Sequence[str]) -> np.ndarray:
+    """Stored signatures as an array of (signatures, NUM_PERM) values."""
+    for doc_id, signature in zip(doc_ids, signatures, strict=True):
+        if len(signature) != SIGNATURE_BYTES:
+            raise InputError(
+                f"the stored signature of document {doc_id!r} has "
+                f"{len(signature)} bytes, not {SIGNATURE_BYTES}",
+                hint="Rebuild the duplicate index from the documents' text.")
+    return np.frombuffer(b"".join(signatures), dtype=SIGNATURE_DTYPE).reshape(
+        len(signatures), NUM_PERM)
 
 
 @cache

@@ -4,11 +4,14 @@ is stored, loaded once per ingest (or `detente run`) and grown as documents arri
 `Deduplicator.load(store)` rebuilds both from what the store keeps (`doc_signatures`,
 `documents.canonical_id` and `copy_of`, `events.cluster_id`); for a writable store it
 first links the documents and clusters the events stored before deduplication. From a
-DuckDB store it reads the signatures at once (an array, banded with numpy) and the rest
-when needed: the happenings of a dyad and type when a report of them comes, the copies
-of a document when a happening it reports is counted; so an upload into a large store
-reads little. A Parquet dataset (`detente run`, which places many documents) is read
-whole. Then, for each new document in arrival order:
+DuckDB store it reads what it needs when it is needed: the signatures of the documents
+sharing an LSH band with a new one (`doc_bands` keeps each signature's band keys, written
+with it; a load first adds those of signatures stored without them) until it has looked
+up `documents.READ_ALL_AFTER` documents, then all at once; the happenings of a dyad and
+type when a report of them comes; the copies of a document when a happening it reports
+is counted. So an upload into a large store reads little. A Parquet dataset (`detente
+run`, which places many documents) is read whole. Then, for each new document in
+arrival order:
 
 - `link` indexes it and says where it belongs: a copy (estimated Jaccard similarity at
   least COPY_THRESHOLD) of a coded document, stored without being coded; a near
@@ -29,7 +32,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from detente.dedup.documents import COPY_THRESHOLD, DocumentIndex
+from detente.dedup.documents import COPY_THRESHOLD, DocumentIndex, StoredRows
 from detente.dedup.events import Block, EventClusters, EventReport, canonical_event
 from detente.records import Document, Event
 from detente.store import LEAD_SENTENCES, DatasetStore, DocumentLink, EventCluster, Store
@@ -45,6 +48,13 @@ REPORT_SQL = f"""
     LEFT JOIN doc_signatures s ON s.doc_id = e.doc_id
     WHERE {{where}}
     ORDER BY s.position NULLS LAST, d.ingested_at, e.doc_id, e.char_start, e.event_id
+"""
+# The stored rows of the near-duplicate index, in the order they were added.
+SIGNATURE_SQL = """
+    SELECT s.doc_id, nullif(d.canonical_id, s.doc_id) AS canonical_id, s.signature,
+           s.shingles, s.position
+    FROM doc_signatures s JOIN documents d ON d.doc_id = s.doc_id
+    WHERE {where} ORDER BY s.position, s.doc_id
 """
 
 
@@ -93,20 +103,19 @@ class Deduplicator:
     def load(cls, store: Store) -> Deduplicator:
         """The state `store` keeps; documents and events stored before deduplication are
         linked and clustered first, and recorded (a Parquet dataset is only read)."""
-        # Column by column: the signatures are most of what a load reads.
-        rows = store.con.execute(
-            "SELECT s.doc_id, nullif(d.canonical_id, s.doc_id), s.signature, s.shingles"
-            " FROM doc_signatures s JOIN documents d ON d.doc_id = s.doc_id"
-            " ORDER BY s.position, s.doc_id").fetchall()
-        index = DocumentIndex.from_columns([r[0] for r in rows], [r[1] for r in rows],
-                                           [r[2] for r in rows], [r[3] for r in rows])
-        position = store.one("SELECT coalesce(max(position) + 1, 0) FROM doc_signatures")[0]
-        version = store.one("SELECT coalesce(max(version) + 1, 0) FROM event_clusters")[0]
+        position, version = store.one(
+            "SELECT (SELECT coalesce(max(position) + 1, 0) FROM doc_signatures),"
+            " (SELECT coalesce(max(version) + 1, 0) FROM event_clusters)")
         if not isinstance(store, DatasetStore):
+            index = DocumentIndex(source=StoredSignatures(store))
+            add_band_keys(store, index)
             dedup = cls(index, EventClusters(stored=lambda block: placed(store, block)), (),
                         position, version, store)
             dedup.fill(store)
             return dedup
+        every = StoredSignatures(store).every()
+        index = DocumentIndex.from_columns(every.doc_ids, every.canonical, every.signatures,
+                                           every.sizes)
         copies = [(r["doc_id"], r["copy_of"], Article(r["doc_id"], r["source"] or "", r["date"]))
                   for r in store.query("SELECT doc_id, copy_of, source, date FROM documents"
                                        " WHERE copy_of IS NOT NULL ORDER BY doc_id")]
@@ -121,7 +130,9 @@ class Deduplicator:
                                " ORDER BY ingested_at, doc_id"):
             self.link(row["doc_id"], row["text"] or "", coded=True)
             links.append((row["doc_id"], self.stored(row["doc_id"], "", None)))
-        found = store.query(REPORT_SQL.format(where="e.cluster_id IS NULL"))
+        found = []  # (the reports' query joins three tables: asked only when needed)
+        if store.one("SELECT EXISTS (SELECT 1 FROM events WHERE cluster_id IS NULL)")[0]:
+            found = store.query(REPORT_SQL.format(where="e.cluster_id IS NULL"))
         clusters = self.cluster([EventReport.from_row(r) for r in found],
                                 {r["event_id"] for r in found if r["negated"]})
         if links or clusters:
@@ -136,7 +147,8 @@ class Deduplicator:
         else:
             match = self.index.place(doc_id, minhash, size)
             signature = self.index.row(doc_id).signature
-            link = DocumentLink(canonical_id=doc_id, signature=signature, shingles=size)
+            link = DocumentLink(canonical_id=doc_id, signature=signature, shingles=size,
+                                bands=tuple(self.index.band_keys(doc_id)))
             if match is not None:
                 copy_of = None
                 if match.similarity >= COPY_THRESHOLD and not coded:
@@ -271,6 +283,55 @@ class Deduplicator:
                 self.clusters.remove(event_id)
         self.events.pop(doc_id, None)
         self._touched.clear()
+
+
+class StoredSignatures:
+    """The stored rows of a store's near-duplicate index (`documents.SignatureSource`):
+    those sharing a band key with a document, found in `doc_bands`, or all of them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def near(self, keys: Sequence[int]) -> StoredRows:
+        # First the ids (a scan of the keys alone), then the rows of those found, if any.
+        found = self.store.con.execute(
+            "SELECT DISTINCT doc_id FROM doc_bands WHERE key = ANY(?::UBIGINT[])",
+            [list(keys)]).fetchall()
+        if not found:
+            return StoredRows([], [], [], [], [])
+        return self.read(SIGNATURE_SQL.format(where="s.doc_id = ANY(?::VARCHAR[])"),
+                         [[row[0] for row in found]])
+
+    def every(self) -> StoredRows:
+        return self.read(SIGNATURE_SQL.format(where="TRUE"))
+
+    def read(self, sql: str, params: Sequence[object] = ()) -> StoredRows:
+        # Column by column: the signatures are most of what is read.
+        rows = self.store.con.execute(sql, params).fetchall()
+        return StoredRows(*(list(column) for column in zip(*rows, strict=True))
+                          ) if rows else StoredRows([], [], [], [], [])
+
+
+def add_band_keys(store: Store, index: DocumentIndex) -> None:
+    """Record the band keys of the stored signatures that have none (stored before the
+    store kept them, or copied from a Parquet dataset by `detente load`), and drop those
+    of no signature or of another banding."""
+    signatures, keys = store.one("SELECT (SELECT count(*) FROM doc_signatures),"
+                                 " (SELECT count(*) FROM doc_bands)")
+    if keys == signatures * index.bands:
+        return
+    stale = store.con.execute(
+        "SELECT doc_id FROM doc_bands GROUP BY doc_id HAVING count(*) <> ? UNION"
+        " SELECT doc_id FROM doc_bands WHERE doc_id NOT IN (SELECT doc_id FROM doc_signatures)",
+        [index.bands]).fetchall()
+    missing = store.con.execute(
+        "SELECT doc_id, signature FROM doc_signatures WHERE doc_id NOT IN"
+        " (SELECT doc_id FROM doc_bands) OR doc_id IN (SELECT unnest(?::VARCHAR[]))"
+        " ORDER BY position, doc_id", [[row[0] for row in stale]]).fetchall()
+    found = index.signature_keys([row[0] for row in missing], [row[1] for row in missing])
+    store.replace_band_keys([row[0] for row in stale],
+                            [(row[0], row_keys) for row, row_keys in
+                             zip(missing, found, strict=True)])
 
 
 def placed(store: Store, block: Block | None = None) -> Iterator[tuple[EventReport, str]]:

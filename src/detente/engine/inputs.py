@@ -42,7 +42,8 @@ GLOB_CHARS = frozenset("*?[")
 @dataclass(frozen=True)
 class Input:
     """One resumable piece of input: a file, or lines `first_line`... of a JSONL file
-    between bytes `start` and `end`. `path` is the file as ingest names it."""
+    between bytes `start` and `end`. `path` is the file as ingest names it, unless `name`
+    says otherwise (`<stdin>` for standard input, which `run` reads from a copy)."""
 
     path: str
     key: str
@@ -51,6 +52,7 @@ class Input:
     start: int = 0
     end: int | None = None
     first_line: int = 1
+    name: str = ""
 
     def raw_documents(self, max_bytes: int) -> Iterator[RawDoc | InputError]:
         """The raw documents of this input, or the errors of those that cannot be read,
@@ -58,7 +60,7 @@ class Input:
         if self.end is None:
             yield from file_documents(Path(self.path), max_bytes)
             return
-        name = printable(self.path)
+        name = self.name or printable(self.path)
         try:
             with open_regular(Path(self.path)) as handle:
                 yield from read_jsonl(lines_between(handle, self.start, self.end, max_bytes),
@@ -72,7 +74,8 @@ class Input:
 def plan(items: Sequence[str | Path], max_bytes: int) -> list[Input]:
     """The inputs of files, folders and glob patterns (`data/*.jsonl`, for a shell that
     did not expand it), in ingest's order. A path that does not exist, a pattern that
-    matches nothing and `-` are refused before anything starts.
+    matches nothing and `-` (standard input: `run` saves it into a file first,
+    `runner.saved_stdin`) are refused before anything starts.
 
     >>> [i.path for i in plan(["examples/japan-russia"], 10**6)][:1]  # doctest: +SKIP
     ['examples/japan-russia/2013-04-30-abe-putin-moscow-summit.txt']
@@ -88,10 +91,9 @@ def plan(items: Sequence[str | Path], max_bytes: int) -> list[Input]:
 def expand(item: str) -> list[Path]:
     """A path as given, or the sorted matches of a glob pattern."""
     if item == "-":
-        raise InputError("`run` reads files, not standard input: a re-run must read the "
-                         "same input again to skip what is done",
-                         hint="Save the JSONL into a file first (... > docs.jsonl) and pass "
-                              "that.")
+        raise InputError("`plan` reads files, not standard input",
+                         hint="Pass `-` to `run`, which saves standard input into the "
+                              "dataset folder first.")
     path = Path(item)
     if path.exists() or path.is_symlink():
         return [path]

@@ -14,17 +14,22 @@ ingest skips stored documents, so each document is written once, by its first in
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
+import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detente.date_input import first_day, read_date
 from detente.dedup.state import Deduplicator
 from detente.engine import dataset
 from detente.engine.dedup import deduplicated
@@ -33,6 +38,7 @@ from detente.engine.tasks import TaskResult, code_task
 from detente.errors import ConfigError, DetenteError
 from detente.ingest.parallel import Stage, WorkerPool, in_order, stopped
 from detente.ingest.pipeline import Failure, Progress
+from detente.ingest.prepare import DatedAs
 from detente.settings import Settings
 from detente.store import DATASET_TABLES, open_dataset
 
@@ -80,9 +86,12 @@ class RunReport:
 
 def run(inputs: Sequence[str | Path], output_dir: str | Path, settings: Settings, *,
         engine: Engine = "local", scheduler: str | None = None,
-        progress: Progress | None = None, part_documents: int = PART_DOCUMENTS) -> RunReport:
-    """Code files, folders, glob patterns and JSONL files into the Parquet dataset
-    `output_dir` (created, or added to), on `settings.worker_count` workers.
+        progress: Progress | None = None, part_documents: int = PART_DOCUMENTS,
+        date: dt.date | str | None = None, stdin: IO[Any] | None = None) -> RunReport:
+    """Code files, folders, glob patterns, JSONL files and `-` (JSONL on standard input,
+    or `stdin`) into the Parquet dataset `output_dir` (created, or added to), on
+    `settings.worker_count` workers. `date` overrides every input's publication date, as
+    ingest's does: a day, or a date of any form and precision ("2015-03" is a month).
 
     >>> report = run(["news/*.jsonl"], "out/", load_settings(), engine="dask")  # doctest: +SKIP
     >>> report.documents, report.events  # doctest: +SKIP
@@ -97,14 +106,49 @@ def run(inputs: Sequence[str | Path], output_dir: str | Path, settings: Settings
                           hint="set engine to dask, or leave the scheduler out",
                           input="scheduler,engine")
     root = Path(output_dir)
-    planned = plan(inputs, settings.max_doc_mb * 1_000_000)
+    given = date_given(date, settings)
+    max_bytes = settings.max_doc_mb * 1_000_000
+    planned = {n: plan([item], max_bytes) for n, item in enumerate(inputs) if str(item) != "-"}
     dataset.create(root)
     with dataset.writing(root):
-        return write(root, planned, settings, engine, scheduler, progress, part_documents)
+        piped: list[Input] = []
+        if len(planned) < len(inputs):
+            read = plan([saved_stdin(root, stdin or sys.stdin)], max_bytes)
+            piped = [replace(item, name="<stdin>") for item in read]
+        todo = [item for n in range(len(inputs)) for item in planned.get(n, piped)]
+        return write(root, todo, settings, engine, scheduler, progress, part_documents,
+                     given)
+
+
+def date_given(date: dt.date | str | None, settings: Settings) -> DatedAs | None:
+    """The publication date `date` for all inputs, read as ingest reads it."""
+    if isinstance(date, str):
+        iso, precision = read_date(date, "date", day_first=settings.day_first)
+        return first_day(iso), precision
+    return (date, "day") if date else None
+
+
+def saved_stdin(root: Path, stream: IO[Any]) -> Path:
+    """Standard input saved in the dataset folder, named by the hash of its bytes: a
+    re-run given the same lines finds them done and skips them, as it skips a file."""
+    folder = root / "_stdin"
+    folder.mkdir(exist_ok=True)
+    incoming = folder / f".incoming-{os.getpid()}.tmp"
+    digest = hashlib.sha256()
+    source = getattr(stream, "buffer", stream)
+    with incoming.open("wb") as handle:
+        while chunk := source.read(1 << 20):
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            digest.update(data)
+            handle.write(data)
+    saved = folder / f"{digest.hexdigest()[:16]}.jsonl"
+    os.replace(incoming, saved)
+    return saved
 
 
 def write(root: Path, planned: list[Input], settings: Settings, engine: Engine,
-          scheduler: str | None, progress: Progress | None, part_documents: int) -> RunReport:
+          scheduler: str | None, progress: Progress | None, part_documents: int,
+          date: DatedAs | None = None) -> RunReport:
     """Code the planned inputs the dataset at `root` has not done, into new parts."""
     finished = dataset.prepare(root)
     done = {key for part in finished for key in part.inputs}
@@ -119,7 +163,7 @@ def write(root: Path, planned: list[Input], settings: Settings, engine: Engine,
     stage = Stage(settings, events=True)
     with executor(engine, settings.worker_count, scheduler) as (submit, window):
         try:
-            for group, result in in_order(lambda g: submit(code_task, stage, g),
+            for group, result in in_order(lambda g: submit(code_task, stage, g, date),
                                           tasks(todo), window):
                 if isinstance(result, DetenteError):
                     raise result  # a missing model or a bad setting fails every task alike

@@ -19,6 +19,7 @@ from detente.engine.inputs import Input
 from detente.engine.tables import coded_tables
 from detente.ingest.parallel import Stage
 from detente.ingest.pipeline import Coded, Failure, failure_of, prepared, process
+from detente.ingest.prepare import DatedAs
 from detente.ingest.readers import unexpected
 from detente.records import Document
 
@@ -35,8 +36,10 @@ class TaskResult:
     repeated: int
 
 
-def code_task(stage: Stage, inputs: Sequence[Input]) -> TaskResult:
-    """Read, prepare, parse and code the documents of `inputs` (each document once)."""
+def code_task(stage: Stage, inputs: Sequence[Input], date: DatedAs | None = None
+              ) -> TaskResult:
+    """Read, prepare, parse and code the documents of `inputs` (each document once),
+    with the publication `date` given for all, when there is one (ingest's `date`)."""
     settings = stage.settings
     max_bytes = settings.max_doc_mb * 1_000_000
     with ONE_AT_A_TIME:
@@ -44,7 +47,7 @@ def code_task(stage: Stage, inputs: Sequence[Input]) -> TaskResult:
         docs: dict[str, Document] = {}
         failures: list[Failure] = []
         repeated = 0
-        for item in prepared(raws, day_first=settings.day_first):
+        for item in prepared(raws, date, day_first=settings.day_first):
             if isinstance(item, Failure):
                 failures.append(item)
             elif item.doc_id in docs:
