@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import random
 import re
 import shutil
@@ -230,8 +231,10 @@ def load_share(coded: list[Coded], corpus: Path, size: int, batch: int, fast: bo
                 Deduplicator.load(store)
                 loads.append(time.perf_counter() - started)
             load = min(loads)
+            made = ("made by an earlier run" if math.isnan(linking)
+                    else f"linked and clustered in {linking:.1f} s")
             print(f"store of {counts[0]} documents, {counts[1]} events, {counts[2]} happenings"
-                  f" told more than once (linked and clustered in {linking:.1f} s): loading "
+                  f" told more than once ({made}): loading "
                   f"the state takes {1000 * load:.0f} ms")
             for label, docs in (("upload of 1 document", fresh[:1]),
                                 (f"ingest of {batch} documents", fresh[1:batch + 1])):
