@@ -134,6 +134,17 @@ def test_ranges_give_start_and_end(sentence: str, expected: tuple[str, str, str,
     assert only(sentence) == expected
 
 
+@pytest.mark.parametrize(("sentence", "date"), [
+    ("The 1978 border treaty, signed in Lima in October of that year, still holds.",
+     "1978-10"),
+    ("Chile and Peru met in 1999 and signed the accord on 12 August that year.",
+     "1999-08-12"),
+])
+def test_a_month_of_that_year_takes_the_year_written_before_it(sentence: str,
+                                                               date: str) -> None:
+    assert [r.date for r in find_dates(sentence, REF)][-1] == date
+
+
 def test_and_without_between_is_two_dates_sharing_a_year() -> None:
     refs = find_dates("calls in September and October 2014", REF)
     assert [(r.text, r.date) for r in refs] == [("September", "2014-09"),

@@ -179,11 +179,24 @@ class _Ctx:
         return any(clause == here and start < pos for clause, start in self._future)
 
 
+#: A month (and day) followed by "(of) that year": the year written before it.
+_THAT_YEAR = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?[A-Za-z]+\.?"
+                        r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?that\s+year\b",
+                        re.IGNORECASE)
+_WRITTEN_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+
+
 def _yearless(ctx: _Ctx, pos: int, month: int, day: int | None) -> int | None:
-    """Year for a month (and day) written without one. In a narrative that has moved to an
-    earlier year ("on 7 August 2008 … on 12 August"), the one nearest that date; else the
-    latest on or before the reference, or the earliest on or after it in a future-tense
-    clause. A reference known only to the year gives its year. None without a reference."""
+    """Year for a month (and day) written without one. "In October of that year" takes
+    the last year written before it in the sentence ("the 1956 declaration, signed in
+    October of that year"). In a narrative that has moved to an earlier year ("on 7 August
+    2008 … on 12 August"), the one nearest that date; else the latest on or before the
+    reference, or the earliest on or after it in a future-tense clause. A reference known
+    only to the year gives its year. None without a reference."""
+    if _THAT_YEAR.match(ctx.sentence, pos):
+        written = _WRITTEN_YEAR.findall(ctx.sentence, 0, pos)
+        if written:
+            return int(written[-1])
     ref = ctx.ref
     if ref is None:
         return None
