@@ -157,3 +157,17 @@ def test_people_take_their_role_on_the_events_date(coder, nlp):
     events = code(coder, nlp, text, dt.date(2015, 3, 25))
     [event] = [e for e in events if e.source.code == "RUS"]
     assert event.date == "1994-12" and event.source.sector == "GOV"
+
+
+def test_a_repeat_dated_less_precisely_within_another_is_the_same_event():
+    from example_stores import Spec, make_event
+
+    from detente.coding.coder import dedupe
+
+    def sanction(date: str, sentence: int):
+        return make_event("d1", Spec("CHL", "PER", "SANCTION", date, -8.0, 4, "163",
+                                     sentence=sentence), "Chile sanctioned Peru.")
+
+    headline, body, later = sanction("2018-11", 0), sanction("2018-11-14", 3), \
+        sanction("2019-02", 7)
+    assert dedupe([headline, body, later]) == [body, later]

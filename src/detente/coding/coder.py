@@ -330,20 +330,31 @@ def protest_target(source: ActorRef, location: Location) -> ActorRef:
 
 
 def dedupe(events: list[Event]) -> list[Event]:
-    """An event reported several times in a document is coded once: the same source,
-    target and type keep one record per date, the most confident copy, and undated
-    (document-dated) repeats of an event that the text dates elsewhere are dropped.
-    Keeping the most confident copy makes a confidence threshold applied afterwards
-    behave as one applied before."""
-    dated = {(e.source.code, e.target.code if e.target else "", e.plover)
-             for e in events if e.date_source == "text"}
+    """An event reported several times in a document is coded once, at its most specific
+    mention (EVENTS.md §1): the same source, target and type keep one record per date,
+    the most confident copy; undated (document-dated) repeats of an event that the text
+    dates elsewhere are dropped, and so is a repeat dated less precisely within another's
+    date (a headline's "2018-11" beside the body's "2018-11-14"). Keeping the most
+    confident copy makes a confidence threshold applied afterwards behave as one applied
+    before."""
+    dated: dict[tuple[str, str, str], set[str]] = {}
+    for e in events:
+        if e.date_source == "text" and e.date:
+            dated.setdefault(_key3(e), set()).add(e.date)
     best: dict[tuple[str, str, str, str | None], Event] = {}
     for event in events:
-        key3 = (event.source.code, event.target.code if event.target else "", event.plover)
+        key3 = _key3(event)
         if event.date_source == "document" and key3 in dated:
+            continue
+        if event.date and any(len(d) > len(event.date) and d.startswith(event.date)
+                              for d in dated.get(key3, ())):
             continue
         key = (*key3, event.date)
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
     kept = set(map(id, best.values()))
     return [e for e in events if id(e) in kept]
+
+
+def _key3(event: Event) -> tuple[str, str, str]:
+    return event.source.code, event.target.code if event.target else "", event.plover
