@@ -18,13 +18,12 @@ from typing import IO, Any, cast
 
 from detente import query
 from detente.coding.protocol import DocumentCoder
-from detente.date_input import first_day, read_date
 from detente.errors import ModelMissingError
 from detente.frames import DocumentList, EventList
 from detente.ingest.parallel import process_all
 from detente.ingest.pipeline import Failure, IngestReport, Progress, prepared
 from detente.ingest.pipeline import ingest as _ingest
-from detente.ingest.prepare import DatedAs
+from detente.ingest.prepare import date_override
 from detente.ingest.readers import RawDoc, read_jsonl, stream_lines
 from detente.records import (
     CodedDocument,
@@ -81,10 +80,7 @@ def ingest(
     34
     """
     settings = query.given(settings)
-    override: DatedAs | None = (date, "day") if isinstance(date, dt.date) else None
-    if isinstance(date, str):
-        iso, precision = read_date(date, "date", day_first=settings.day_first)
-        override = first_day(iso), precision
+    override = date_override(date, settings.day_first)
     with ExitStack() as stack:
         opened = store or stack.enter_context(open_store(settings.db))
         return _ingest(paths, settings, coder=default_coder(settings), progress=progress,

@@ -29,7 +29,6 @@ from typing import IO, Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from detente.date_input import first_day, read_date
 from detente.dedup.state import Deduplicator
 from detente.engine import dataset
 from detente.engine.dedup import deduplicated
@@ -38,7 +37,7 @@ from detente.engine.tasks import TaskResult, code_task
 from detente.errors import ConfigError, DetenteError
 from detente.ingest.parallel import Stage, WorkerPool, in_order, stopped
 from detente.ingest.pipeline import Failure, Progress
-from detente.ingest.prepare import DatedAs
+from detente.ingest.prepare import DatedAs, date_override
 from detente.settings import Settings
 from detente.store import DATASET_TABLES, open_dataset
 
@@ -106,7 +105,7 @@ def run(inputs: Sequence[str | Path], output_dir: str | Path, settings: Settings
                           hint="set engine to dask, or leave the scheduler out",
                           input="scheduler,engine")
     root = Path(output_dir)
-    given = date_given(date, settings)
+    given = date_override(date, settings.day_first)
     max_bytes = settings.max_doc_mb * 1_000_000
     planned = {n: plan([item], max_bytes) for n, item in enumerate(inputs) if str(item) != "-"}
     dataset.create(root)
@@ -118,14 +117,6 @@ def run(inputs: Sequence[str | Path], output_dir: str | Path, settings: Settings
         todo = [item for n in range(len(inputs)) for item in planned.get(n, piped)]
         return write(root, todo, settings, engine, scheduler, progress, part_documents,
                      given)
-
-
-def date_given(date: dt.date | str | None, settings: Settings) -> DatedAs | None:
-    """The publication date `date` for all inputs, read as ingest reads it."""
-    if isinstance(date, str):
-        iso, precision = read_date(date, "date", day_first=settings.day_first)
-        return first_day(iso), precision
-    return (date, "day") if date else None
 
 
 def saved_stdin(root: Path, stream: IO[Any]) -> Path:

@@ -26,6 +26,19 @@ def metadata_date(value: str, name: str, day_first: bool = False) -> DatedAs:
     return first_day(iso), precision
 
 
+def date_override(date: dt.date | str | None, day_first: bool = False) -> DatedAs | None:
+    """The publication date given for every input (`ingest --date`, `run --date`): a day,
+    or a date of any form and precision read as a user's ("2015-03" is a month).
+
+    >>> date_override("2015-03")
+    (datetime.date(2015, 3, 1), 'month')
+    """
+    if isinstance(date, str):
+        iso, precision = read_date(date, "date", day_first=day_first)
+        return first_day(iso), precision
+    return (date, "day") if date else None
+
+
 def guess_title(text: str) -> str:
     """The first line of three words or more; long first lines are cut to 12 words."""
     for line in text.split("\n"):
