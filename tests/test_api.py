@@ -123,6 +123,13 @@ def test_events_filters_and_pages(client: TestClient) -> None:
     assert (page["total"], page["limit"], page["offset"]) == (jpn_rus, 5, 10)
     assert [e["event_id"] for e in page["events"]] == [e["event_id"]
                                                        for e in body["events"][10:15]]
+    # Every kind of page gives the same total: full, short (the last), empty past the end.
+    for limit, offset in [(jpn_rus - 1, 0), (jpn_rus + 5, 0), (5, jpn_rus - 2),
+                          (5, jpn_rus), (5, jpn_rus + 7)]:
+        page = client.get("/api/events", params={"source": "JPN", "target": "RUS",
+                                                 "limit": limit, "offset": offset}).json()
+        assert page["total"] == jpn_rus, (limit, offset)
+        assert len(page["events"]) == max(0, min(limit, jpn_rus - offset))
 
     sanctions = client.get("/api/events", params={"type": "sanction", "source": "Japan"}).json()
     assert sanctions["filters"]["type"] == "SANCTION"

@@ -176,6 +176,75 @@ def test_windowed_event_equals_the_event_of_the_whole_document():
     assert len(list(windows.pieces(doc))) == 3 and len(whole) == 1
 
 
+@pytest.mark.slow
+def test_a_long_documents_windows_are_stored_as_they_come(tmp_path, monkeypatch):
+    """Each window's records go to the store before the next window is parsed, so a long
+    document's records are never all held (its one transaction commits at the end)."""
+    from detente.store import DocumentWrite
+
+    log: list[str] = []
+    add, parsed = DocumentWrite.add, pipeline.parsed_pieces
+
+    def logged_add(self, sentences, mentions):
+        log.append("store")
+        add(self, sentences, mentions)
+
+    def logged_parse(nlp, stream, batch_size):
+        for piece, doc in parsed(nlp, stream, batch_size):
+            log.append("parse")
+            yield piece, doc
+
+    monkeypatch.setattr(DocumentWrite, "add", logged_add)
+    monkeypatch.setattr(pipeline, "parsed_pieces", logged_parse)
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 1)  # a window per batch: parsed one by one
+    text = "Title: Long report\nDate: 2021-05-07\n\n" + (FILLER * 85 + EVENT + "\n") * 3
+    report = ingest(tmp_path, write(tmp_path / "long.txt", text), fast=True)
+    assert len(report.added) == 1 and report.events == 1, report.failures
+    assert log == ["parse", "store"] * 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["coding", "storing"])
+def test_a_long_document_failing_in_a_later_window_leaves_nothing(tmp_path, monkeypatch,
+                                                                  stage):
+    """A window that cannot be coded or stored after earlier ones were written rolls the
+    whole document back, records it once, and the next input is stored."""
+    from detente.store import DocumentWrite
+
+    if stage == "coding":
+        code_piece = pipeline.code_piece
+
+        def failing(piece, parsed, coder, shift):
+            if "Uganda expelled" in piece.text:
+                raise ValueError("a window the coder cannot take")
+            return code_piece(piece, parsed, coder, shift)
+
+        monkeypatch.setattr(pipeline, "code_piece", failing)
+    else:
+        add = DocumentWrite.add
+
+        def failing_add(self, sentences, mentions):
+            if any("Uganda expelled" in s.text for s in sentences):
+                raise RuntimeError("the disk is full")
+            add(self, sentences, mentions)
+
+        monkeypatch.setattr(DocumentWrite, "add", failing_add)
+    long_text = ("Title: Long report\nDate: 2021-05-07\n\n" + FILLER * 85 + EVENT + "\n"
+                 + FILLER * 85 + LATER_EVENT + "\n" + FILLER * 85 + EVENT + "\n")
+    long_file = write(tmp_path / "in" / "a-long.txt", long_text)
+    write(tmp_path / "in" / "b-short.txt", article("Chile"))
+    report = ingest(tmp_path, tmp_path / "in", fast=True)
+    assert len(report.added) == 1 and len(report.failures) == 1, report.failures
+    assert report.failures[0].input == str(long_file)
+    with open_store(tmp_path / "t.duckdb") as store:
+        assert store.count("documents") == 1
+        assert store.one("SELECT count(*) FROM sentences WHERE doc_id <> ?",
+                         [report.added[0]])[0] == 0
+        assert store.one("SELECT count(*) FROM events WHERE doc_id <> ?",
+                         [report.added[0]])[0] == 0
+    assert list(stored_errors(tmp_path)) == [str(long_file)]
+
+
 # -- front matter ----------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -231,7 +231,11 @@ def event_page(
         where = query.event_filter(store, settings, source=source, target=target, type=type,
                                    since=since, until=until, doc_id=doc_id, raw=raw)
         found = store.events(where, limit=limit, offset=offset)
-        total = len(found) if limit is None and not offset else store.count_events(where)
+        # A page short of its limit ends the matches: counting them again is needed only
+        # after a full page, or an empty one past the start.
+        ends = limit is None or len(found) < limit
+        total = (offset + len(found) if ends and (found or not offset)
+                 else store.count_events(where))
     return EventPage(where, total, EventList(found))
 
 

@@ -16,6 +16,7 @@ further, so the server keeps the client's connection open.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 import sys
@@ -293,6 +294,30 @@ def vega_bundle() -> bytes:
     return vl_convert.javascript_bundle().encode("utf-8")  # type: ignore[call-arg]
 
 
+def warm_read_paths(settings: Settings) -> None:
+    """Answer each kind of read once, over two invented events in a database in memory,
+    so that what the read paths load on first use (the actor resolver, SciPy for
+    PageRank, DuckDB's first queries) is loaded before the first request: a first
+    network read takes ~300 ms, holding the GIL for every request in flight."""
+    from detente import analysis, library
+    from detente.records import ActorRef, Document, Event, Sentence
+
+    text = "Norway and Chile signed a fishing accord. Chile thanked Norway."
+    doc = Document.create(text, title="warm-up", date=dt.date(2020, 5, 4))
+    sentence = Sentence(doc.doc_id, 0, 0, len(text), text)
+    events = [Event(f"warm-{n}", doc.doc_id, 0, 0, len(text), text, "2020-05-04", "day",
+                    "document", ActorRef(a), ActorRef(b), "AGREE", "", "057", 1, 8.0, 0.9,
+                    "warm-up") for n, (a, b) in enumerate([("NOR", "CHL"), ("CHL", "NOR")])]
+    with open_store(":memory:") as store:
+        store.add_document(doc, [sentence], events)
+        library.event_page(store, "Norway", "CHL", limit=10, settings=settings)
+        library.doc(store, doc.doc_id)
+        library.docs(store)
+        analysis.timeline(store, "NOR", "CHL", settings=settings)
+        analysis.key_events(store, "NOR", "CHL", settings=settings)
+        analysis.network(store, settings=settings)
+
+
 def create_app(source: Settings | str | Path | Store, settings: Settings | None = None, *,
                allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The detente HTTP API and dashboard over one database.
@@ -338,6 +363,7 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
             # Build the Vega bundle now: it holds the GIL for a second or two, which
             # would otherwise stall every request in flight when the first page loads.
             vega_bundle()
+            warm_read_paths(chosen)
             yield
 
     app = FastAPI(

@@ -24,7 +24,7 @@ from typing import Any, Self, TypeVar
 
 from detente.coding.protocol import DocumentCoder
 from detente.errors import UnexpectedInputError
-from detente.ingest.pipeline import Coded, Failure, process
+from detente.ingest.pipeline import Coded, Failure, process, windows
 from detente.records import Document
 from detente.settings import Settings
 
@@ -43,6 +43,7 @@ class Stage:
 
     settings: Settings
     events: bool
+    by_window: bool = False
 
     def coder(self) -> DocumentCoder | None:
         """The coder these settings name, loaded once per process."""
@@ -58,13 +59,15 @@ def stage_coder(settings: Settings) -> DocumentCoder:
 
 def code_batch(stage: Stage, docs: list[Document]) -> list[Coded | Failure]:
     """Parse and code one batch of documents (run in a worker process)."""
-    return list(process(docs, stage.coder(), stage.settings.batch_size))
+    work = windows if stage.by_window else process
+    return list(work(docs, stage.coder(), stage.settings.batch_size))
 
 
 def process_all(docs: Iterable[Document], coder: DocumentCoder | None,
-                settings: Settings) -> Iterator[Coded | Failure]:
+                settings: Settings, by_window: bool = False) -> Iterator[Coded | Failure]:
     """`process` on `settings.worker_count` processes: one Coded or Failure per document,
-    in input order. Up to POOL_FROM_BATCHES batches are read ahead: an input that ends
+    in input order (with `by_window`, `pipeline.windows`: a long document window by
+    window). Up to POOL_FROM_BATCHES batches are read ahead: an input that ends
     within them is coded here with `coder`; a longer one in worker processes, each loading
     the coder `settings` name (`coding.load_coder`), so `coder` must be that one, or
     `workers` 1 (which codes everything here, reading nothing ahead).
@@ -77,9 +80,9 @@ def process_all(docs: Iterable[Document], coder: DocumentCoder | None,
     head = list(islice(batches, POOL_FROM_BATCHES)) if workers > 1 else []
     if len(head) < POOL_FROM_BATCHES:
         rest = (doc for batch in chain(head, batches) for doc in batch)
-        yield from process(rest, coder, settings.batch_size)
+        yield from (windows if by_window else process)(rest, coder, settings.batch_size)
         return
-    stage = Stage(settings, events=coder is not None)
+    stage = Stage(settings, events=coder is not None, by_window=by_window)
     with WorkerPool(workers) as pool:
         for batch, result in in_order(lambda b: pool.submit(code_batch, stage, b),
                                       chain(head, batches), window=2 * workers):

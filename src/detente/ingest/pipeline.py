@@ -5,8 +5,9 @@ whatever exception it raises) is recorded in `ingest_errors` against that input,
 the batch goes on. Each document is stored in its own transaction, so an interrupted run
 leaves whole documents only and a re-run stores just the missing ones.
 
-Memory is bounded by design: long documents are parsed in windows (windows.py), and
-spaCy gets batches of at most BATCH_CHARS characters, however long or many the inputs.
+Memory is bounded by design: long documents are parsed in windows (windows.py), each
+window's records stored as it is coded (in its document's one transaction), and spaCy
+gets batches of at most BATCH_CHARS characters, however long or many the inputs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from detente.coding.protocol import DocumentCoder
-from detente.errors import DetenteError, InputError
+from detente.errors import DetenteError, InputError, StoreError
 from detente.ingest.prepare import DatedAs, prepare
 from detente.ingest.readers import (
     RawDoc,
@@ -36,7 +37,7 @@ from detente.ingest.readers import (
 from detente.ingest.windows import Piece, Shift, coded_as, pieces
 from detente.records import Document, Event, Sentence, StoredMention
 from detente.settings import Settings
-from detente.store import Store, open_store
+from detente.store import DocumentWrite, Store, open_store
 
 if TYPE_CHECKING:  # spaCy is imported when the first document is parsed, not on import
     from spacy.language import Language
@@ -84,12 +85,15 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class Coded:
-    """One document parsed and coded, with its records at the document's offsets."""
+    """One document parsed and coded, with its records at the document's offsets; from
+    `windows`, one window of it, `first` and `last` saying where it lies."""
 
     doc: Document
     sentences: list[Sentence]
     events: list[Event]
     mentions: list[StoredMention]
+    first: bool = True
+    last: bool = True
 
 
 Progress = Callable[[int, int], None]
@@ -177,19 +181,34 @@ def sentences_of(doc: Document, parsed: Doc) -> list[Sentence]:
 def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: int = 32
             ) -> Iterator[Coded | Failure]:
     """Parse documents in batches and code them, in this process: one Coded per document,
-    or the Failure of a document that could not be parsed or coded. A long document is
-    parsed and coded window by window, its records put back at its own offsets
-    (windows.py). `parallel.process_all` spreads the same work over worker processes."""
+    or the Failure of a document that could not be parsed or coded. `parallel.process_all`
+    spreads the same work over worker processes."""
+    parts: list[Coded] = []  # the windows of the current document so far
+    for item in windows(docs, coder, batch_size):
+        if isinstance(item, Failure):
+            yield item
+            continue
+        parts = [item] if item.first else [*parts, item]
+        if item.last:
+            yield joined(parts, coder)
+
+
+def windows(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: int = 32
+            ) -> Iterator[Coded | Failure]:
+    """`process`, window by window: a long document is parsed and coded in windows
+    (windows.py), each yielded as soon as it is coded, with its records at its document's
+    offsets, so that they can be stored before the next window is parsed. A Failure
+    stands for a whole document: it comes instead of the document's windows or after
+    some of them, and none follows it."""
     from detente.nlp import load_nlp
 
     nlp = load_nlp(parse=coder is not None)
-    parts: list[Coded] = []  # the windows of the current document so far
     shift = Shift(0, 0)
     failed: str | None = None  # the doc_id of a document whose window failed
     for piece, parsed in parsed_pieces(nlp, (p for d in docs for p in pieces(d)), batch_size):
         doc = piece.doc
         if piece.first:
-            parts, shift, failed = [], Shift(0, 0), None
+            shift, failed = Shift(0, 0), None
         if failed == doc.doc_id:
             continue
         try:
@@ -201,10 +220,8 @@ def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
             yield failure_of(unexpected(exc, doc.path, "could not be parsed or coded"),
                            doc.path)
             continue
-        parts.append(coded)
         shift = Shift(piece.end, shift.sentences + len(list(parsed.sents)))
-        if piece.last:
-            yield joined(parts, coder)
+        yield coded
 
 
 def parsed_pieces(nlp: Language, stream: Iterable[Piece], batch_size: int
@@ -252,7 +269,7 @@ def code_piece(piece: Piece, parsed: Doc, coder: DocumentCoder | None,
     if piece.whole:
         return Coded(doc, sentences, events, mentions)
     return Coded(doc, shift.sentences_of(sentences), shift.events(events),
-                 shift.mentions(mentions))
+                 shift.mentions(mentions), piece.first, piece.last)
 
 
 def joined(parts: Sequence[Coded], coder: DocumentCoder | None) -> Coded:
@@ -260,13 +277,18 @@ def joined(parts: Sequence[Coded], coder: DocumentCoder | None) -> Coded:
     is kept once, as the coder keeps it once in one document."""
     if len(parts) == 1:
         return parts[0]
-    events = [e for part in parts for e in part.events]
-    if coder is not None:
-        from detente.coding.coder import dedupe
-
-        events = dedupe(events)
-    return Coded(parts[0].doc, [s for part in parts for s in part.sentences], events,
+    return Coded(parts[0].doc, [s for part in parts for s in part.sentences],
+                 once([e for part in parts for e in part.events], coder),
                  [m for part in parts for m in part.mentions])
+
+
+def once(events: list[Event], coder: DocumentCoder | None) -> list[Event]:
+    """A document's events from all its windows, an event reported in several kept once."""
+    if coder is None:
+        return events
+    from detente.coding.coder import dedupe
+
+    return dedupe(events)
 
 
 def ingest(
@@ -324,19 +346,26 @@ class IngestRun:
         self.in_flight: deque[Document] = deque()  # sent to be coded, in order
         self.waiting: dict[str, list[Document]] = {}  # coded doc id → copies of it
         self.again: list[Document] = []
+        self.writing: Writing | None = None  # the long document being stored
 
     def round(self, docs: Iterable[Document | Failure]) -> list[Document]:
         """Code and store `docs`; returns the copies to take round again."""
         from detente.ingest.parallel import process_all  # it builds on `process`, above
 
         self.again = []
-        for item in process_all(self.new_documents(docs), self.coder, self.settings):
-            doc = self.in_flight.popleft()  # one result per document, in input order
+        for item in process_all(self.new_documents(docs), self.coder, self.settings,
+                                by_window=True):
             if isinstance(item, Failure):
-                self.failed(item)
-                self.lost(doc.doc_id)
-            else:
+                writing, self.writing = self.writing, None
+                doc = writing.doc if writing else self.in_flight.popleft()
+                if writing is None or writing.abandon():
+                    self.failed(item)
+                    self.lost(doc.doc_id)
+            elif item.first and item.last:
+                self.in_flight.popleft()  # one result per document, in input order
                 self.store(item)
+            else:
+                self.store_window(item)
         for doc_id in list(self.waiting):  # copies of a document that never came back
             self.lost(doc_id)
         return self.again
@@ -366,8 +395,24 @@ class IngestRun:
         if not self.add(doc, item, clusters):
             self.lost(doc.doc_id, clusters)
             return
-        self.report.sentences += len(item.sentences)
-        self.report.events += len(item.events)
+        self.stored_coded(item.doc, len(item.sentences), len(item.events))
+
+    def store_window(self, item: Coded) -> None:
+        """Store a window of a long document as it comes, in the transaction its first
+        window opens and its last commits: a document's records are never all held."""
+        if item.first:
+            self.writing = Writing(self, self.in_flight.popleft())
+        writing = self.writing
+        assert writing is not None and writing.doc.doc_id == item.doc.doc_id
+        writing.add(item)
+        if item.last:
+            self.writing = None
+            if writing.finish():
+                self.stored_coded(writing.doc, writing.sentences, len(writing.events))
+
+    def stored_coded(self, doc: Document, sentences: int, events: int) -> None:
+        self.report.sentences += sentences
+        self.report.events += events
         self.stored_one()
         for copy in self.waiting.pop(doc.doc_id, []):
             self.store_copy(copy)
@@ -387,18 +432,24 @@ class IngestRun:
         """Store one document (a copy without parts), with its place among near duplicates
         and the counts of the happenings it tells again; False when it could not be."""
         link = self.dedup.stored(doc.doc_id, doc.source, doc.date)
+        stored = self.storing(doc, lambda: self.target.add_document(
+            doc, item.sentences if item else [], item.events if item else [],
+            item.mentions if item else [], link=link, clusters=clusters,
+            happenings=self.dedup.changed()))
+        if stored:
+            self.report.added.append(doc.doc_id)
+        return stored
+
+    def storing(self, doc: Document, write: Callable[[], object]) -> bool:
+        """Run a write of `doc`; any failure is recorded against it (False)."""
         try:
-            self.target.add_document(doc, item.sentences if item else [],
-                                     item.events if item else [],
-                                     item.mentions if item else [], link=link,
-                                     clusters=clusters, happenings=self.dedup.changed())
+            write()
         except DetenteError as exc:
             self.failed(failure_of(exc, doc.path))
             return False
         except Exception as exc:  # noqa: BLE001 - e.g. text the database refuses: this document only
             self.failed(failure_of(unexpected(exc, doc.path, "could not be stored"), doc.path))
             return False
-        self.report.added.append(doc.doc_id)
         return True
 
     def lost(self, doc_id: str, events: Iterable[str] = ()) -> None:
@@ -413,3 +464,71 @@ class IngestRun:
     def failed(self, failure: Failure) -> None:
         self.report.failures.append(failure)
         self.target.record_error(failure.input, failure.code, failure.message, failure.hint)
+
+
+class Writing:
+    """A long document being stored window by window (`IngestRun.store_window`): its open
+    transaction, and its events, held to be deduplicated and clustered once all are in.
+    A failure to store a window rolls the document back and is recorded once; the rest of
+    its windows are then passed over."""
+
+    def __init__(self, run: IngestRun, doc: Document) -> None:
+        self.run = run
+        self.doc = doc
+        self.events: list[Event] = []
+        self.sentences = 0
+        self.write: DocumentWrite | None = None
+        self.broken = not run.storing(doc, self.begin)
+        if self.broken:
+            run.lost(doc.doc_id)
+
+    def begin(self) -> None:
+        link = self.run.dedup.stored(self.doc.doc_id, self.doc.source, self.doc.date)
+        self.write = self.run.target.begin_document(self.doc, link)
+        if self.write is None:
+            raise StoreError(f"{self.doc.path}: document {self.doc.doc_id} was stored "
+                             "while it was being coded", hint="Nothing to do: it is stored.")
+
+    def add(self, item: Coded) -> None:
+        if self.broken or self.write is None:
+            return
+        write = self.write
+
+        def add() -> None:
+            try:
+                write.add(item.sentences, item.mentions)
+            except BaseException:
+                self.abandon()  # before the failure is recorded, outside the transaction
+                raise
+
+        if not self.run.storing(self.doc, add):
+            self.broken = True
+            self.run.lost(self.doc.doc_id)
+            return
+        self.events.extend(item.events)
+        self.sentences += len(item.sentences)
+
+    def finish(self) -> bool:
+        """Write the events with their clusters and commit; False if it failed."""
+        if self.broken or self.write is None:
+            return False
+        run, write = self.run, self.write
+        self.events = once(self.events, run.coder)
+        clusters = run.dedup.cluster_events(self.doc, self.events)
+        if not run.storing(self.doc, lambda: write.finish(self.events, clusters,
+                                                          run.dedup.changed())):
+            run.lost(self.doc.doc_id, clusters)
+            return False
+        run.report.added.append(self.doc.doc_id)
+        return True
+
+    def abandon(self) -> bool:
+        """Roll back what was written; True if the document had not failed already."""
+        if self.write is not None:
+            try:
+                self.write.abandon()
+            except Exception:  # noqa: BLE001,S110 - DuckDB rolled it back itself
+                pass
+            self.write = None
+        was_broken, self.broken = self.broken, True
+        return not was_broken
