@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -42,6 +44,10 @@ SIGNATURE_BYTES = NUM_PERM * SIGNATURE_DTYPE.itemsize
 
 # Defaults tuned on the dev half of data/dedup (python -m detente.dedup.evaluate --tune).
 SHINGLE_WORDS = 5
+# Shingles hashed at once into a MinHash: 128 hashes of 8 bytes each, about 20 MB.
+MINHASH_CHUNK = 20_000
+# A word of the normalised text: letters and digits, with an inner apostrophe.
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 THRESHOLD = 0.3
 # Short texts (a one-line dividend notice, a headline) share most of their few shingles
 # with others of their template; they count as copies only when nearly identical.
@@ -84,19 +90,33 @@ def normalise(text: str) -> str:
     >>> normalise("LONDON (Reuters) - Chile's navy held drills.\\n(Reporting by A. Diaz)")
     "chile's navy held drills"
     """
+    return " ".join(words(text))
+
+
+def words(text: str) -> Iterator[str]:
+    """The words of `normalise`, one by one (a long text's are never all held at once)."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'")
     text = DATELINE.sub("", CREDIT_LINES.sub("", text))
     text = AGENCY_TAG.sub(" ", text).lower()
-    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)?", text))
+    return (match.group() for match in WORD.finditer(text))
+
+
+def shingle_runs(text: str, size: int = SHINGLE_WORDS) -> Iterator[bytes]:
+    """Every run of `size` words of the normalised text, repeats included, as UTF-8 bytes;
+    a text shorter than `size` words is one shingle."""
+    window: deque[str] = deque(maxlen=size)
+    for word in words(text):
+        window.append(word)
+        if len(window) == size:
+            yield " ".join(window).encode()
+    if 0 < len(window) < size:
+        yield " ".join(window).encode()
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     """The distinct runs of `size` words of the normalised text, as UTF-8 bytes; a text
     shorter than `size` words is one shingle."""
-    words = normalise(text).split()
-    if len(words) <= size:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
+    return set(shingle_runs(text, size))
 
 
 @dataclass(frozen=True)
@@ -193,11 +213,20 @@ class DocumentIndex:
         return doc_id in self._values
 
     def minhash(self, text: str) -> tuple[MinHash, int]:
-        """The MinHash of a text's shingles and their number."""
-        found = shingles(text, self.shingle_words)
+        """The MinHash of a text's shingles and their number, taken MINHASH_CHUNK shingles
+        at a time: a MinHash is the minimum of each hash over the shingles, the same in
+        parts, and the parts keep memory flat (at once, a 20 MB text took 1 GB more)."""
         minhash = self._blank.copy()
-        minhash.update_batch(found)
-        return minhash, len(found)
+        runs = shingle_runs(text, self.shingle_words)
+        chunks: list[np.ndarray] = []  # each chunk's distinct shingles, as 64-bit hashes
+        size = 0
+        while distinct := set(islice(runs, MINHASH_CHUNK)):
+            minhash.update_batch(list(distinct))
+            size = len(distinct)
+            chunks.append(np.fromiter(map(hash, distinct), np.int64, len(distinct)))
+        if len(chunks) > 1:  # the same shingle in two chunks counts once
+            size = len(np.unique(np.concatenate(chunks)))
+        return minhash, size
 
     def similar(self, minhash: MinHash, size: int) -> list[tuple[float, str]]:
         """Indexed documents whose estimated Jaccard similarity with a text of `size`

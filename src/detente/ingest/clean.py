@@ -40,6 +40,8 @@ ENGLISH_WORDS = frozenset({
 })
 
 WORD = re.compile(r"[^\W\d_]+")
+# Tabs and no-break spaces, read as spaces.
+SPACES = str.maketrans({"\t": " ", "\u00a0": " "})
 
 # A wire dateline opening a paragraph: "MOSCOW - ", "SOCHI, Russia - ", "TOKYO, March 3 (Reuters) -".
 DATELINE = re.compile(
@@ -79,18 +81,32 @@ def unwrap(text: str) -> str:
     return "\n\n".join(" ".join(p) for p in paragraphs if p)
 
 
+def single_spaced(line: str) -> str:
+    """The line stripped, each run of spaces, tabs and no-break spaces made one space.
+    (`re.sub` would hold a piece per run: 13 times a one-line document's size.)
+
+    >>> single_spaced("  Oslo\t\u00a0 and  Lima ")
+    'Oslo and Lima'
+    """
+    line = line.translate(SPACES)
+    while "  " in line:
+        line = line.replace("    ", " ").replace("  ", " ")
+    return line.strip()
+
+
 def clean_text(text: str, title: str = "") -> str:
     """Drop boilerplate lines and repeated title lines; keep paragraph breaks."""
     text = unwrap(text.replace("\r\n", "\n"))
     kept: list[str] = []
     seen_short: set[str] = set()
     for raw in text.replace("\r\n", "\n").split("\n"):
-        line = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
+        line = single_spaced(raw)
         if is_boilerplate(line):
             continue
         line = split_dateline(re.sub(r"\bexternal page(?=\S)", "", line))
         # Pasted pages repeat their title and kicker lines; keep the first copy only.
-        if line and len(line.split()) <= 12 and not line.endswith((".", '"', "”")):
+        # (at most 13 parts: a one-line document is never split into all its words)
+        if line and len(line.split(maxsplit=12)) <= 12 and not line.endswith((".", '"', "”")):
             key = line.lower()
             if key in seen_short or (title and key == title.strip().lower() and kept):
                 continue
@@ -159,6 +175,6 @@ def looks_like_table(text: str, sample_lines: int = 200) -> bool:
 def looks_english(text: str) -> bool:
     """English prose has ~25-40% function words; other languages have almost none.
     Headline-length texts are too short to tell and pass."""
-    if len(text.split()) < 25:
+    if len(text.split(maxsplit=25)) < 25:  # (not split into all its words)
         return True
     return english_share(text) >= 0.12

@@ -188,7 +188,9 @@ def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
         if isinstance(item, Failure):
             yield item
             continue
-        parts = [item] if item.first else [*parts, item]
+        if item.first:
+            parts = []
+        parts.append(item)
         if item.last:
             yield joined(parts, coder)
 

@@ -40,12 +40,13 @@ def date_override(date: dt.date | str | None, day_first: bool = False) -> DatedA
 
 
 def guess_title(text: str) -> str:
-    """The first line of three words or more; long first lines are cut to 12 words."""
+    """The first line of three words or more; long first lines are cut to 12 words.
+    (Splits stop early: a one-line document is never split into all its words.)"""
     for line in text.split("\n"):
-        words = line.split()
+        words = line.split(maxsplit=20)
         if len(words) >= 3:
             return line.strip() if len(words) <= 20 else " ".join(words[:12]) + " …"
-    return " ".join(text.split()[:12])
+    return " ".join(text.split(maxsplit=12)[:12])
 
 
 def check_language(text: str, name: str, layout: str) -> None:
@@ -78,7 +79,7 @@ def prepare(raw: RawDoc, date_override: DatedAs | None = None, *,
     title = raw.meta.get("title", "").strip()
     text = clean_text(raw.text, title=title)
     check_language(text, raw.name, raw.text)
-    if len(text.split()) < 3:
+    if len(text.split(maxsplit=3)) < 3:
         raise EmptyDocumentError(f"{raw.name}: no text left after cleaning",
                                  hint="Check that the file holds the article text.")
     if not title:
