@@ -138,17 +138,20 @@ class Load:
     failed: list[str] = field(default_factory=list)
     finished_at: list[float] = field(default_factory=list)
     elapsed: float = 0.0
-    server_cpu: float | None = None  # seconds, the upload's ingest included
+    server_cpu: float | None = None  # seconds, its coding worker's included
     client_cpu: float = 0.0
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """The CPU time (user and system) process `pid` has used, where /proc tells it."""
+    """The CPU time (user and system) process `pid` and its live descendants (the
+    server's coding worker) have used, where /proc tells it."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) or 0.0 for child in children)
 
 
 async def run_load(http: httpx.AsyncClient, total: int, clients: int, doc_ids: list[str],
@@ -269,8 +272,8 @@ def report(args: argparse.Namespace, load: Load, answer: dict, done_at: float | 
           f"statuses: {dict(sorted(counts.items()))}; errors: {errors}"
           + (f" ({', '.join(sorted(set(load.failed)))})" if load.failed else ""))
     if load.server_cpu is not None:
-        print(f"CPU while the reads ran: server {load.server_cpu:.1f} s (the upload's ingest "
-              f"included), clients {load.client_cpu:.1f} s; load average "
+        print(f"CPU while the reads ran: server {load.server_cpu:.1f} s (its coding worker's, "
+              f"the upload's, included), clients {load.client_cpu:.1f} s; load average "
               f"{os.getloadavg()[0]:.1f}")
     ok = errors == 0
     if done_at is not None:

@@ -267,3 +267,33 @@ def test_uploads_are_coded_at_a_lower_priority_than_reads(client: TestClient) ->
         return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
     assert ctx.ingester.submit(niceness).result() == min(niceness() + INGEST_NICENESS, 19)
+
+
+@pytest.mark.slow
+def test_uploads_are_coded_in_a_worker_process_at_a_lower_priority(client: TestClient
+                                                                    ) -> None:
+    """The server parses and codes uploads in a worker process (never its own GIL),
+    INGEST_NICENESS below itself."""
+    response = client.post("/api/documents", files=[("files", ("oslo.txt", GOOD))])
+    assert response.status_code == 200 and response.json()["events"] >= 1, response.text
+    workers = client.app.state.detente.coding.workers  # type: ignore[attr-defined]
+    assert workers.submit(os.getpid).result() != os.getpid()
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert workers.submit(os.getpriority, os.PRIO_PROCESS, 0).result() == \
+        min(own + INGEST_NICENESS, 19)
+
+
+@pytest.mark.slow
+def test_a_killed_coding_worker_is_replaced_at_the_next_upload(client: TestClient) -> None:
+    """A worker that dies (a parser crash, the OOM killer) takes no part of the server
+    with it: the next upload starts a fresh one and is coded."""
+    import signal
+
+    first = client.post("/api/documents", files=[("files", ("oslo.txt", GOOD))])
+    assert first.status_code == 200, first.text
+    workers = client.app.state.detente.coding.workers  # type: ignore[attr-defined]
+    os.kill(workers.submit(os.getpid).result(), signal.SIGKILL)
+    again = GOOD.replace(b"Chile", b"Peru")
+    second = client.post("/api/documents", files=[("files", ("lima.txt", again))])
+    assert second.status_code == 200 and second.json()["events"] >= 1, second.text
+    assert client.get("/api/health").json()["counts"]["documents"] == len(DOCUMENTS) + 2

@@ -194,3 +194,31 @@ def test_the_bands_find_what_datasketch_lsh_finds():
         found += len(expected)
         rejected += len(lsh.query(minhash)) - len(expected)
     assert (found, rejected) == (74, 17)  # bands shared below the threshold: rejected
+
+
+def test_a_long_texts_minhash_taken_in_parts_is_the_minhash_of_all_its_shingles():
+    """A MinHash is taken MINHASH_CHUNK shingles at a time (memory); the signature and the
+    count of distinct shingles are those of the whole set, a shingle repeated across
+    parts counted once."""
+    from detente.dedup.documents import MINHASH_CHUNK, shingles
+
+    rng = random.Random(5)
+    vocabulary = [f"word{n}" for n in range(400)]
+    text = " ".join(rng.choice(vocabulary) for _ in range(3 * MINHASH_CHUNK))
+    text += " " + text[: len(text) // 3]  # a third again: the same shingles in later parts
+    index = DocumentIndex()
+    whole = index._blank.copy()
+    found = shingles(text)
+    whole.update_batch(list(found))
+    parts, size = index.minhash(text)
+    assert size == len(found) and size > MINHASH_CHUNK
+    assert list(parts.hashvalues) == list(whole.hashvalues)
+
+
+def test_shingles_of_short_texts():
+    from detente.dedup.documents import shingles
+
+    assert shingles("") == set()
+    assert shingles("Oslo and Lima") == {b"oslo and lima"}
+    assert shingles("one two three four five six") == {b"one two three four five",
+                                                       b"two three four five six"}

@@ -296,3 +296,17 @@ def test_pasted_web_boilerplate_is_dropped():
     for junk in ("Warsaw Desk", "Latest Stories", "Photo credit:", "job board", "JavaScript",
                  "Share this", "Subscribe"):
         assert junk not in cleaned, junk
+
+
+def test_document_ids_are_the_hash_of_the_words_joined_by_single_spaces():
+    """The id hashes the text's words one part at a time (a 20 MB text is never split
+    whole); it is the id of the text with every run of white space made one space."""
+    import hashlib
+    import re
+
+    from detente.records import doc_id_for
+
+    spaced = "  Oslo\u00a0and\tLima\n\n signed\u2028a ‘deal’  " + "again and " * 30_000
+    reference = re.sub(r"\s+", " ", spaced.replace("‘", "'").replace("’", "'")).strip()
+    assert doc_id_for(spaced) == hashlib.sha256(reference.encode()).hexdigest()[:16]
+    assert doc_id_for("Oslo and Lima") == doc_id_for(" Oslo  and\nLima ")

@@ -20,7 +20,7 @@ from detente import query
 from detente.coding.protocol import DocumentCoder
 from detente.errors import ModelMissingError
 from detente.frames import DocumentList, EventList
-from detente.ingest.parallel import process_all
+from detente.ingest.parallel import CodingPool, process_all
 from detente.ingest.pipeline import Failure, IngestReport, Progress, prepared
 from detente.ingest.pipeline import ingest as _ingest
 from detente.ingest.prepare import date_override
@@ -66,11 +66,13 @@ def ingest(
     progress: Progress | None = None,
     stdin: IO[Any] | None = None,
     date: dt.date | str | None = None,
+    pool: CodingPool | None = None,
 ) -> IngestReport:
     """Ingest files, folders, `-` (JSONL on stdin) or raw documents into the database
     `settings.db`, or into an open `store` (as the HTTP server does). `date` overrides
     every input's publication date: a day, or a date of any form and precision ("2015-03"
-    is a month).
+    is a month). With `pool` (`ingest.parallel.CodingPool`, as the server's), documents
+    are parsed and coded in its worker process, not in this one.
 
     The database is opened before the coder loads, so a locked or unreadable one is an
     error at once, not after the models have loaded.
@@ -83,8 +85,9 @@ def ingest(
     override = date_override(date, settings.day_first)
     with ExitStack() as stack:
         opened = store or stack.enter_context(open_store(settings.db))
-        return _ingest(paths, settings, coder=default_coder(settings), progress=progress,
-                       stdin=stdin, date_override=override, store=opened)
+        coder = default_coder(settings) if pool is None else None
+        return _ingest(paths, settings, coder=coder, progress=progress, stdin=stdin,
+                       date_override=override, store=opened, pool=pool)
 
 
 def code(

@@ -256,11 +256,11 @@ class DocumentWrite:
 
     def add(self, sentences: Sequence[Sentence], mentions: Sequence[StoredMention]) -> None:
         con = self.store.con
-        insert_rows(con, "INSERT INTO sentences", [[s.doc_id, s.index, s.start, s.end, s.text]
-                                       for s in sentences])
-        insert_rows(con, "INSERT INTO actors", [[m.doc_id, m.sentence_index, m.char_start,
-                                                 m.char_end, m.text, m.code, m.sector, m.name,
-                                                 m.kind, m.reason] for m in mentions])
+        insert_rows(con, "INSERT INTO sentences",
+                    [[s.doc_id, s.index, s.start, s.end, s.text] for s in sentences])
+        insert_rows(con, "INSERT INTO actors",
+                    [[m.doc_id, m.sentence_index, m.char_start, m.char_end, m.text, m.code,
+                      m.sector, m.name, m.kind, m.reason] for m in mentions])
 
     def finish(self, events: Sequence[Event], clusters: Mapping[str, str],
                happenings: Sequence[EventCluster] = ()) -> None:

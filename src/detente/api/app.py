@@ -47,6 +47,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from detente.api.access import Access, OnDemand, Shared
 from detente.errors import DetenteError, InputError
+from detente.ingest.parallel import CodingPool
 from detente.settings import Settings
 from detente.store import Store, open_store
 
@@ -87,13 +88,17 @@ def ingest_thread() -> ThreadPoolExecutor:
 @dataclass
 class ApiContext:
     """What every route needs: the settings, the database access (`access.py`), the
-    folder uploads wait in, the ingest lock and the thread uploads are coded in."""
+    folder uploads wait in, the ingest lock, the thread uploads are ingested in and the
+    worker process they are parsed and coded in (`CodingPool`: its CPU at a lower
+    priority and never this process's GIL, so reads go on at full speed; without one,
+    in the ingest thread)."""
 
     settings: Settings
     uploads: Path
     access: Access
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     ingester: ThreadPoolExecutor = field(default_factory=ingest_thread)
+    coding: CodingPool | None = None  # the worker process uploads are coded in
 
 
 def context(request: Request) -> ApiContext:
@@ -308,25 +313,32 @@ def warm_read_paths(settings: Settings) -> None:
     events = [Event(f"warm-{n}", doc.doc_id, 0, 0, len(text), text, "2020-05-04", "day",
                     "document", ActorRef(a), ActorRef(b), "AGREE", "", "057", 1, 8.0, 0.9,
                     "warm-up") for n, (a, b) in enumerate([("NOR", "CHL"), ("CHL", "NOR")])]
-    with open_store(":memory:") as store:
-        store.add_document(doc, [sentence], events)
-        library.event_page(store, "Norway", "CHL", limit=10, settings=settings)
-        library.doc(store, doc.doc_id)
-        library.docs(store)
-        analysis.timeline(store, "NOR", "CHL", settings=settings)
-        analysis.key_events(store, "NOR", "CHL", settings=settings)
-        analysis.network(store, settings=settings)
+    try:
+        with open_store(":memory:") as store:
+            store.add_document(doc, [sentence], events)
+            library.event_page(store, "Norway", "CHL", limit=10, settings=settings)
+            library.doc(store, doc.doc_id)
+            library.docs(store)
+            analysis.timeline(store, "NOR", "CHL", settings=settings)
+            analysis.key_events(store, "NOR", "CHL", settings=settings)
+            analysis.network(store, settings=settings)
+    except Exception:  # e.g. actor files without Norway: serve all the same, unwarmed
+        log.warning("the read paths could not be warmed up; the first reads load what "
+                    "they need", exc_info=True)
 
 
 def create_app(source: Settings | str | Path | Store, settings: Settings | None = None, *,
-               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+               allowed_hosts: Iterable[str] | None = None,
+               coding_worker: bool = True) -> FastAPI:
     """The detente HTTP API and dashboard over one database.
 
     `source` is a Settings object, a database path, or an already open Store (which
     the caller keeps and closes). A path is created and migrated at startup, then
     opened only while requests are in flight (`access.OnDemand`), so other processes
     can read it meanwhile. With `allowed_hosts`, other Host headers are refused
-    (`detente serve` passes the loopback names).
+    (`detente serve` passes the loopback names). Uploads are parsed and coded in a
+    worker process (`ApiContext.coding`), started at the first upload; with
+    `coding_worker=False`, in this process.
 
     >>> app = create_app("detente.duckdb")  # doctest: +SKIP
     >>> # with TestClient(app) as client: client.get("/api/health").json()
@@ -360,6 +372,8 @@ def create_app(source: Settings | str | Path | Store, settings: Settings | None 
             clear_uploads(ctx.uploads)
             stack.callback(clear_uploads, ctx.uploads)
             ctx.ingester = stack.enter_context(ingest_thread())
+            if coding_worker:
+                ctx.coding = stack.enter_context(CodingPool(chosen, INGEST_NICENESS))
             # Build the Vega bundle now: it holds the GIL for a second or two, which
             # would otherwise stall every request in flight when the first page loads.
             vega_bundle()

@@ -214,7 +214,7 @@ def ingest_files(ctx: ApiContext, files: Sequence[tuple[str, bytes]]) -> dict[st
             names[str(path)] = shown
             paths.append(path)
         with ctx.access.writing() as store, closing(store.recording_as(names)) as recorder:
-            report = library.ingest(paths, ctx.settings, store=recorder)
+            report = library.ingest(paths, ctx.settings, store=recorder, pool=ctx.coding)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return report_dict(report, names)
@@ -234,7 +234,7 @@ def ingest_json(ctx: ApiContext, docs: Sequence[JsonDocument]) -> dict[str, Any]
     """Ingest validated JSON documents, passed to the pipeline as raw document records."""
     records = [raw_document(number, doc) for number, doc in enumerate(docs, start=1)]
     with ctx.access.writing() as store:
-        report = library.ingest(records, ctx.settings, store=store)
+        report = library.ingest(records, ctx.settings, store=store, pool=ctx.coding)
     return report_dict(report, {})
 
 

@@ -12,12 +12,14 @@ and a fresh pool takes the rest.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, islice
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -64,10 +66,11 @@ def code_batch(stage: Stage, docs: list[Document]) -> list[Coded | Failure]:
 
 
 def process_all(docs: Iterable[Document], coder: DocumentCoder | None,
-                settings: Settings, by_window: bool = False) -> Iterator[Coded | Failure]:
+                settings: Settings, by_window: bool = False, pool: CodingPool | None = None
+                ) -> Iterator[Coded | Failure]:
     """`process` on `settings.worker_count` processes: one Coded or Failure per document,
     in input order (with `by_window`, `pipeline.windows`: a long document window by
-    window). Up to POOL_FROM_BATCHES batches are read ahead: an input that ends
+    window). With `pool`, every batch is coded there instead, and `coder` is not used. Up to POOL_FROM_BATCHES batches are read ahead: an input that ends
     within them is coded here with `coder`; a longer one in worker processes, each loading
     the coder `settings` name (`coding.load_coder`), so `coder` must be that one, or
     `workers` 1 (which codes everything here, reading nothing ahead).
@@ -77,19 +80,29 @@ def process_all(docs: Iterable[Document], coder: DocumentCoder | None,
     """
     workers = settings.worker_count
     batches = chunks(docs, settings.batch_size)
+    if pool is not None:
+        yield from pool.code(batches, by_window)
+        return
     head = list(islice(batches, POOL_FROM_BATCHES)) if workers > 1 else []
     if len(head) < POOL_FROM_BATCHES:
         rest = (doc for batch in chain(head, batches) for doc in batch)
         yield from (windows if by_window else process)(rest, coder, settings.batch_size)
         return
     stage = Stage(settings, events=coder is not None, by_window=by_window)
-    with WorkerPool(workers) as pool:
-        for batch, result in in_order(lambda b: pool.submit(code_batch, stage, b),
-                                      chain(head, batches), window=2 * workers):
-            if isinstance(result, BaseException):
-                yield from (stopped(doc.path, result) for doc in batch)
-            else:
-                yield from result
+    with WorkerPool(workers) as workers_pool:
+        yield from coded_in(workers_pool, stage, chain(head, batches), window=2 * workers)
+
+
+def coded_in(pool: WorkerPool, stage: Stage, batches: Iterable[list[Document]], window: int
+             ) -> Iterator[Coded | Failure]:
+    """The batches coded in `pool`, in order; a batch whose worker stopped fails each of
+    its documents."""
+    for batch, result in in_order(lambda b: pool.submit(code_batch, stage, b), batches,
+                                  window=window):
+        if isinstance(result, BaseException):
+            yield from (stopped(doc.path, result) for doc in batch)
+        else:
+            yield from result
 
 
 def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -132,23 +145,29 @@ def in_order(submit: Callable[[Item], Future[Result]], items: Iterable[Item], wi
 
 
 class WorkerPool:
-    """Worker processes started fresh ("spawn": no model or thread state is inherited);
-    a pool broken by a dying worker is replaced on the next submission."""
+    """Worker processes started fresh ("spawn": no model or thread state is inherited),
+    each running `initializer` first; a pool broken by a dying worker is replaced on the
+    next submission."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, initializer: Callable[[], object] | None = None) -> None:
         self.workers = workers
+        self.initializer = initializer
         self.executor = self.start()
 
     def start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=self.initializer)
 
     def submit(self, fn: Callable[..., Result], *args: Any) -> Future[Result]:
         try:
             return self.executor.submit(fn, *args)
         except BrokenProcessPool:
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = self.start()
+            self.restart()
             return self.executor.submit(fn, *args)
+
+    def restart(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self.start()
 
     def __enter__(self) -> Self:
         return self
@@ -156,3 +175,60 @@ class WorkerPool:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.executor.shutdown(wait=exc is None, cancel_futures=True)
+
+
+class CodingPool:
+    """One worker process, kept from call to call, that parses and codes for a process
+    that must stay responsive (the HTTP server's uploads): its models load there once,
+    its CPU time runs at a lower priority (`niceness`), it never holds this process's
+    GIL, and a parser that crashes takes down the worker, not the server (the documents
+    in flight fail, recorded; the next call starts a fresh worker).
+
+    >>> with CodingPool(load_settings()) as pool:  # doctest: +SKIP
+    ...     ingest(paths, settings, pool=pool)
+    """
+
+    def __init__(self, settings: Settings, niceness: int = 10) -> None:
+        self.settings = settings
+        # Below this process as it is now: the worker starts from the thread that first
+        # submits, which may already run lower (the server's ingest thread).
+        own = os.getpriority(os.PRIO_PROCESS, 0) if hasattr(os, "getpriority") else 0
+        self.workers = WorkerPool(1, initializer=partial(run_at, min(own + niceness, 19)))
+
+    def coder_name(self) -> str | None:
+        """The name of the coder the worker loads (loading it), or None when none is
+        installed (documents are then stored with their sentences only). A worker that
+        died since the last call is replaced."""
+        try:
+            return self.workers.submit(coder_name, self.settings).result()
+        except BrokenProcessPool:
+            self.workers.restart()
+            return self.workers.submit(coder_name, self.settings).result()
+
+    def code(self, batches: Iterable[list[Document]], by_window: bool
+             ) -> Iterator[Coded | Failure]:
+        stage = Stage(self.settings, events=self.coder_name() is not None, by_window=by_window)
+        yield from coded_in(self.workers, stage, batches, window=2)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.workers.__exit__(kind, exc, trace)
+
+
+def run_at(niceness: int) -> None:
+    """Run this process (a worker, before its first task) at this nice value."""
+    with suppress(OSError, AttributeError):  # AttributeError: no setpriority (Windows)
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
+
+
+def coder_name(settings: Settings) -> str | None:
+    """The name of the coder `settings` name, loaded in this process; None if missing."""
+    from detente.errors import ModelMissingError
+
+    try:
+        return stage_coder(settings).name
+    except (ImportError, ModelMissingError):
+        return None

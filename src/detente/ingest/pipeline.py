@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # spaCy is imported when the first document is parsed, not on
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from detente.ingest.parallel import CodingPool
+
 # The most characters spaCy parses in one batch (one longer window goes alone): about
 # 300 MB of parser memory (see windows.py).
 BATCH_CHARS = 100_000
@@ -192,7 +194,7 @@ def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
             parts = []
         parts.append(item)
         if item.last:
-            yield joined(parts, coder)
+            yield joined(parts)
 
 
 def windows(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: int = 32
@@ -274,19 +276,19 @@ def code_piece(piece: Piece, parsed: Doc, coder: DocumentCoder | None,
                  shift.mentions(mentions), piece.first, piece.last)
 
 
-def joined(parts: Sequence[Coded], coder: DocumentCoder | None) -> Coded:
+def joined(parts: Sequence[Coded]) -> Coded:
     """The windows of one document as one Coded; an event reported in several windows
     is kept once, as the coder keeps it once in one document."""
     if len(parts) == 1:
         return parts[0]
     return Coded(parts[0].doc, [s for part in parts for s in part.sentences],
-                 once([e for part in parts for e in part.events], coder),
+                 once([e for part in parts for e in part.events]),
                  [m for part in parts for m in part.mentions])
 
 
-def once(events: list[Event], coder: DocumentCoder | None) -> list[Event]:
+def once(events: list[Event]) -> list[Event]:
     """A document's events from all its windows, an event reported in several kept once."""
-    if coder is None:
+    if not events:
         return events
     from detente.coding.coder import dedupe
 
@@ -301,11 +303,13 @@ def ingest(
     stdin: IO[Any] | None = None,
     date_override: DatedAs | None = None,
     store: Store | None = None,
+    pool: CodingPool | None = None,
 ) -> IngestReport:
     """Read, code and store documents into the DuckDB file `settings.db` (or into an
     already open `store`, as the HTTP server does). Large inputs are coded on
     `settings.worker_count` processes, each loading the coder `settings` name
-    (parallel.py); `coder` codes small ones here.
+    (parallel.py); `coder` codes small ones here. With `pool` (the server's), every
+    document is coded in that pool's worker process instead, and `coder` is not used.
 
     Near duplicates are found as documents arrive (`detente.dedup.state`): a copy of a
     coded document is stored linked to it and not coded again, and each event joins the
@@ -315,11 +319,12 @@ def ingest(
     >>> report.added[:1]  # doctest: +SKIP
     ['3f2a...']
     """
-    report = IngestReport(db=str(settings.db), coder=coder.name if coder else None)
+    name = pool.coder_name() if pool is not None else coder.name if coder else None
+    report = IngestReport(db=str(settings.db), coder=name)
     max_bytes = settings.max_doc_mb * 1_000_000
     opened = nullcontext(store.cursor()) if store is not None else open_store(settings.db)
     with opened as target:
-        run = IngestRun(target, settings, coder, report, progress)
+        run = IngestRun(target, settings, coder, report, progress, pool)
         docs: Iterable[Document | Failure] = prepared(
             raw_documents(inputs, max_bytes, stdin), date_override, settings.day_first)
         while docs:
@@ -335,7 +340,8 @@ class IngestRun:
     copies go round again (`round` returns them), to be coded or to copy another."""
 
     def __init__(self, target: Store, settings: Settings, coder: DocumentCoder | None,
-                 report: IngestReport, progress: Progress | None) -> None:
+                 report: IngestReport, progress: Progress | None,
+                 pool: CodingPool | None = None) -> None:
         from detente.dedup.state import Deduplicator  # datasketch loads when ingest runs
 
         self.target = target
@@ -343,6 +349,7 @@ class IngestRun:
         self.coder = coder
         self.report = report
         self.progress = progress
+        self.pool = pool
         self.dedup = Deduplicator.load(target)
         self.seen: set[str] = set()
         self.in_flight: deque[Document] = deque()  # sent to be coded, in order
@@ -356,7 +363,7 @@ class IngestRun:
 
         self.again = []
         for item in process_all(self.new_documents(docs), self.coder, self.settings,
-                                by_window=True):
+                                by_window=True, pool=self.pool):
             if isinstance(item, Failure):
                 writing, self.writing = self.writing, None
                 doc = writing.doc if writing else self.in_flight.popleft()
@@ -515,7 +522,7 @@ class Writing:
         if self.broken or self.write is None:
             return False
         run, write = self.run, self.write
-        self.events = once(self.events, run.coder)
+        self.events = once(self.events)
         clusters = run.dedup.cluster_events(self.doc, self.events)
         if not run.storing(self.doc, lambda: write.finish(self.events, clusters,
                                                           run.dedup.changed())):
