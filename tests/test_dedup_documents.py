@@ -220,5 +220,6 @@ def test_shingles_of_short_texts():
 
     assert shingles("") == set()
     assert shingles("Oslo and Lima") == {b"oslo and lima"}
+    assert shingles("Chile's navy held drills") == {b"chile's navy held drills"}
     assert shingles("one two three four five six") == {b"one two three four five",
                                                        b"two three four five six"}

@@ -74,7 +74,6 @@ DATELINE = re.compile(
     r"(?: ?\([^)\n]{1,30}\))? ?[-–—:]+\s*", re.MULTILINE)
 AGENCY_TAG = re.compile(r"\((?:reuters|ap|afp|kyodo|tass|xinhua|dpa|ani|pti|upi)\)",
                         re.IGNORECASE)
-WORD = re.compile(r"[^\W_]+")
 # A band's values folded into one 64-bit key (a collision only adds a candidate, which
 # the similarity then rejects).
 FOLD = np.uint64(0x9E3779B97F4A7C15)
