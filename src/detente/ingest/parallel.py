@@ -6,7 +6,8 @@ seconds to start (importing spaCy, loading the models), more than a small ingest
 Results come back in input order with at most two batches per worker in flight, so memory
 stays bounded however many documents stream through. A worker that dies (killed, out of
 memory) fails the documents of the batches in flight, each recorded against its input,
-and a fresh pool takes the rest.
+and a fresh pool takes the rest. `CodingPool` keeps one worker from call to call, for the
+HTTP server's uploads.
 """
 
 from __future__ import annotations
@@ -70,10 +71,11 @@ def process_all(docs: Iterable[Document], coder: DocumentCoder | None,
                 ) -> Iterator[Coded | Failure]:
     """`process` on `settings.worker_count` processes: one Coded or Failure per document,
     in input order (with `by_window`, `pipeline.windows`: a long document window by
-    window). With `pool`, every batch is coded there instead, and `coder` is not used. Up to POOL_FROM_BATCHES batches are read ahead: an input that ends
-    within them is coded here with `coder`; a longer one in worker processes, each loading
-    the coder `settings` name (`coding.load_coder`), so `coder` must be that one, or
-    `workers` 1 (which codes everything here, reading nothing ahead).
+    window). Up to POOL_FROM_BATCHES batches are read ahead: an input that ends within
+    them is coded here with `coder`; a longer one in worker processes, each loading the
+    coder `settings` name (`coding.load_coder`), so `coder` must be that one, or `workers`
+    1 (which codes everything here, reading nothing ahead). With `pool`, every batch is
+    coded in its worker instead, and `coder` is not used.
 
     >>> settings = load_settings({"workers": "auto"})  # doctest: +SKIP
     >>> [c.doc.doc_id for c in process_all(docs, load_coder(settings), settings)]  # doctest: +SKIP
