@@ -311,7 +311,7 @@ def warm_read_paths(settings: Settings) -> None:
     doc = Document.create(text, title="warm-up", date=dt.date(2020, 5, 4))
     sentence = Sentence(doc.doc_id, 0, 0, len(text), text)
     events = [Event(f"warm-{n}", doc.doc_id, 0, 0, len(text), text, "2020-05-04", "day",
-                    "document", ActorRef(a), ActorRef(b), "AGREE", "", "057", 1, 8.0, 0.9,
+                    "document", ActorRef(a), ActorRef(b), "AGREE", "", "030", 1, 4.0, 0.9,
                     "warm-up") for n, (a, b) in enumerate([("NOR", "CHL"), ("CHL", "NOR")])]
     try:
         with open_store(":memory:") as store:
