@@ -370,11 +370,8 @@ class IngestRun:
                 if writing is None or writing.abandon():
                     self.failed(item)
                     self.lost(doc.doc_id)
-            elif item.first and item.last:
-                self.in_flight.popleft()  # one result per document, in input order
-                self.store(item)
             else:
-                self.store_window(item)
+                self.store(item)
         for doc_id in list(self.waiting):  # copies of a document that never came back
             self.lost(doc_id)
         return self.again
@@ -398,18 +395,10 @@ class IngestRun:
                     self.waiting.setdefault(copy_of, []).append(item)
 
     def store(self, item: Coded) -> None:
-        """Store a coded document with its events' clusters; then its waiting copies."""
-        doc = item.doc
-        clusters = self.dedup.cluster_events(doc, item.events)
-        if not self.add(doc, item, clusters):
-            self.lost(doc.doc_id, clusters)
-            return
-        self.stored_coded(item.doc, len(item.sentences), len(item.events))
-
-    def store_window(self, item: Coded) -> None:
-        """Store a window of a long document as it comes, in the transaction its first
-        window opens and its last commits: a document's records are never all held."""
-        if item.first:
+        """Store a coded document, or a window of a long one as it comes, in the
+        transaction its first window opens and its last commits (a document's records are
+        never all held), with its events' clusters; then its waiting copies."""
+        if item.first:  # one document after another, in input order
             self.writing = Writing(self, self.in_flight.popleft())
         writing = self.writing
         assert writing is not None and writing.doc.doc_id == item.doc.doc_id
@@ -417,17 +406,19 @@ class IngestRun:
         if item.last:
             self.writing = None
             if writing.finish():
-                self.stored_coded(writing.doc, writing.sentences, len(writing.events))
-
-    def stored_coded(self, doc: Document, sentences: int, events: int) -> None:
-        self.report.sentences += sentences
-        self.report.events += events
-        self.stored_one()
-        for copy in self.waiting.pop(doc.doc_id, []):
-            self.store_copy(copy)
+                self.report.sentences += writing.sentences
+                self.report.events += len(writing.events)
+                self.stored_one()
+                for copy in self.waiting.pop(writing.doc.doc_id, []):
+                    self.store_copy(copy)
 
     def store_copy(self, doc: Document) -> None:
-        if self.add(doc, None, {}):
+        """Store a copy of a coded document, without parts, with its place among near
+        duplicates and the counts of the happenings it tells again."""
+        link = self.dedup.stored(doc.doc_id, doc.source, doc.date)
+        if self.storing(doc, lambda: self.target.add_document(
+                doc, [], link=link, happenings=self.dedup.changed())):
+            self.report.added.append(doc.doc_id)
             self.report.copies.append(doc.doc_id)
             self.stored_one()
         else:
@@ -436,18 +427,6 @@ class IngestRun:
     def stored_one(self) -> None:
         if self.progress:
             self.progress(len(self.report.added), self.report.sentences)
-
-    def add(self, doc: Document, item: Coded | None, clusters: dict[str, str]) -> bool:
-        """Store one document (a copy without parts), with its place among near duplicates
-        and the counts of the happenings it tells again; False when it could not be."""
-        link = self.dedup.stored(doc.doc_id, doc.source, doc.date)
-        stored = self.storing(doc, lambda: self.target.add_document(
-            doc, item.sentences if item else [], item.events if item else [],
-            item.mentions if item else [], link=link, clusters=clusters,
-            happenings=self.dedup.changed()))
-        if stored:
-            self.report.added.append(doc.doc_id)
-        return stored
 
     def storing(self, doc: Document, write: Callable[[], object]) -> bool:
         """Run a write of `doc`; any failure is recorded against it (False)."""
@@ -476,16 +455,17 @@ class IngestRun:
 
 
 class Writing:
-    """A long document being stored window by window (`IngestRun.store_window`): its open
-    transaction, and its events, held to be deduplicated and clustered once all are in.
-    A failure to store a window rolls the document back and is recorded once; the rest of
-    its windows are then passed over."""
+    """A coded document being stored (`IngestRun.store`), window by window when it is
+    long: its open transaction, and its events, held to be deduplicated across windows
+    and clustered once all are in. A failure to store a window rolls the document back
+    and is recorded once; the rest of its windows are then passed over."""
 
     def __init__(self, run: IngestRun, doc: Document) -> None:
         self.run = run
         self.doc = doc
         self.events: list[Event] = []
         self.sentences = 0
+        self.windows = 0
         self.write: DocumentWrite | None = None
         self.broken = not run.storing(doc, self.begin)
         if self.broken:
@@ -516,13 +496,15 @@ class Writing:
             return
         self.events.extend(item.events)
         self.sentences += len(item.sentences)
+        self.windows += 1
 
     def finish(self) -> bool:
         """Write the events with their clusters and commit; False if it failed."""
         if self.broken or self.write is None:
             return False
         run, write = self.run, self.write
-        self.events = once(self.events)
+        if self.windows > 1:  # one window's events are the coder's, each once already
+            self.events = once(self.events)
         clusters = run.dedup.cluster_events(self.doc, self.events)
         if not run.storing(self.doc, lambda: write.finish(self.events, clusters,
                                                           run.dedup.changed())):
