@@ -119,6 +119,8 @@ RANGES = [
     ("from March 10 to April 2, 2014", ("from March 10 to April 2, 2014", "2014-03-10", "day",
                                         "2014-04-02")),
     ("between 2014 and 2016", ("between 2014 and 2016", "2014", "year", "2016")),
+    ("talks in Hanoi on 9 and 10 March", ("9 and 10 March", "2015-03-09", "day", "2015-03-10")),
+    ("talks in Hanoi on March 9 and 10", ("March 9 and 10", "2015-03-09", "day", "2015-03-10")),
     ("In office from 2012 to 2020, Abe", ("from 2012 to 2020", "2012", "year", "2020")),
     ("the 1941-45 war", ("1941-45", "1941", "year", "1945")),
     ("(November 2013 to February 2014)", ("November 2013 to February 2014", "2013-11", "month",

@@ -216,6 +216,16 @@ def test_a_participle_on_a_noun_shares_the_clauses_date(nlp) -> None:
     assert when(nlp, text, "expressing").date == "2015-02"
 
 
+def test_a_bare_participles_date_is_its_clauses(nlp) -> None:
+    text = "Chile and Peru signed a treaty settling the border dispute on 3 June 1929."
+    assert when(nlp, text, "signed").date == "1929-06-03"
+
+
+def test_two_days_of_one_month_date_the_event_at_the_first(nlp) -> None:
+    text = "During talks in Quito on 9 and 10 March, Peru signed a fishing accord with Ecuador."
+    assert when(nlp, text, "signed").date == "2015-03-09"
+
+
 def test_a_gerund_after_a_preposition_continues_the_story(nlp) -> None:
     text = ("On 14 March Peru expelled four Chilean diplomats. "
             "Chile retaliated by expelling four Peruvian diplomats.")

@@ -61,6 +61,26 @@ def test_the_source_is_marked_and_every_span_follows_the_text():
         "[SRC] Japan [/SRC]", "Russia", "imposed"]
 
 
+@pytest.mark.parametrize("text, source, target, trigger, expected", [
+    # the target before the source, and after it
+    ("Sanctions were imposed on Russia by Japan.", (36, 41), (26, 32), (15, 22),
+     "Sanctions were imposed on [TGT] Russia [/TGT] by [SRC] Japan [/SRC]."),
+    ("Poland recalled its envoy from Belarus.", (0, 6), (31, 38), (7, 15),
+     "[SRC] Poland [/SRC] recalled its envoy from [TGT] Belarus [/TGT]."),
+])
+def test_a_pair_model_marks_the_target_too(text, source, target, trigger, expected):
+    pair = PairInput(text, source, target, False, trigger).marked(target=True)
+    assert pair.text == expected
+    assert [pair.text[a:b] for a, b in (pair.source, pair.target)] == [
+        f"[SRC] {text[slice(*source)]} [/SRC]", f"[TGT] {text[slice(*target)]} [/TGT]"]
+    assert pair.text[slice(*pair.trigger)] == text[slice(*trigger)]
+
+
+def test_an_actor_alone_is_marked_as_source_only():
+    alone = PairInput("Thousands protested in Minsk.", (0, 9), None, False, (10, 19))
+    assert alone.marked(target=True) == alone.marked()
+
+
 @pytest.mark.slow
 def test_every_ordered_pair_and_every_actor_alone_is_a_candidate(extractor):
     found, _ = candidates_of(extractor, "Poland and Lithuania protested to Belarus on Monday.")

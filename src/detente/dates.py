@@ -496,12 +496,16 @@ def _atom_parts(text: str) -> tuple[int | None, int | None, int | None, int | No
 
 def _h_range(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
     """'March 10 to 15', '10-15 March', 'from 2012 to 2020', 'between 2014 and 2016',
-    'November 2013 to February 2014'. 'X and Y' without 'between' is two dates sharing a year."""
+    'November 2013 to February 2014', 'on 20 and 21 April'. Other 'X and Y' without
+    'between' are two dates sharing a year."""
     a, b = _atom_parts(m["a"]), _atom_parts(m["b"])
     if a is None or b is None:
         return
-    separate = m["conn"].lower() == "and" and (m["pre"] or "").lower() != "between"
     (ay, am, ad, _), (by, bm, bd, byy) = a, b
+    # "in 2014 and 2016", "in March and May" are two dates; "on 20 and 21 April", two
+    # days of one month, are one span, like "20-21 April".
+    separate = m["conn"].lower() == "and" and (m["pre"] or "").lower() != "between" \
+        and not (ad is not None and bd is not None and (am is None or bm in (None, am)))
     if _QUANTITY_AFTER.match(ctx.sentence, m.end()):
         return
     if am is None and ad is None:  # years: "2014-2016", "1941-45"

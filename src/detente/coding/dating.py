@@ -24,7 +24,8 @@ withdrew", "to help", a bare participle ("stormed it on Sunday, killing 13"), a 
 clause not in the perfect ("met Kim in June, who agreed to …"), and a noun the act
 happened during or in ("during the visit", "in talks"); a gerund after a preposition
 ("retaliated by expelling") takes its clause's tense, and a participle dates the noun it
-describes ("a truce agreed in December").
+describes ("a truce agreed in December"). The other way round, the date of a bare present
+participle is its clause's: "signed a treaty ending the war on 3 June".
 Expressions owned by a side clause ("the first visit since B annexed C in 2014") or by
 another noun ("talks on the basis of the 1956 declaration") never date the event, nor do
 those that bound a span ("suspended since 2011") or set a deadline ("will withdraw by
@@ -233,6 +234,8 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
         return 0
     if _during(owned_by) and clause_head(owned_by) == here:  # "… during talks on Monday"
         return 1
+    if owned_by.tag_ == "VBG" and _sharing_time(owned_by) == here:
+        return 1  # "signed a treaty ending the war on 3 June": a bare participle's date
     shared = _sharing_time(here)
     if first_conjunct(owned_by) == first_conjunct(here) or (
             shared is not None and first_conjunct(owned_by) == first_conjunct(shared)):

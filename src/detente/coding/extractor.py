@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 EXTRACTOR_DIR = "extractor"
 #: The pre-filter in front of the encoder (training/prefilter.py), when the model has one.
 PREFILTER_FILE = "prefilter.npz"
-MARKERS = ("[SRC]", "[/SRC]")
+MARKERS = ("[SRC]", "[/SRC]", "[TGT]", "[/TGT]")
 NONE = "NONE"
 #: Distinct actors of a sentence that take part in pairs (the first ones in the text);
 #: a sentence listing twenty countries would otherwise give 380 candidates.
@@ -116,26 +116,38 @@ class PairInput:
     context: bool
     trigger: tuple[int, int] | None = None
 
-    def marked(self) -> PairInput:
-        """The encoder's input: the source wrapped in [SRC] ... [/SRC], every span moved
-        with the text. The encoder reads a sentence once per source actor, so attention
-        knows who acts; all of that actor's targets are scored from that one pass."""
-        start, end = self.source
-        opening, closing = f"{MARKERS[0]} ", f" {MARKERS[1]}"
+    def marked(self, target: bool = False) -> PairInput:
+        """The encoder's input: the source wrapped in [SRC] ... [/SRC] and, with `target`,
+        the target in [TGT] ... [/TGT], every span moved with the text. Marking the source
+        alone, the encoder reads a sentence once per source actor and all of that actor's
+        targets are scored from that one pass; marking both, once per pair."""
+        text, source, move = wrap(self.text, self.source, MARKERS[:2])
+        pair_target, trigger = move(self.target), move(self.trigger)
+        if target and pair_target is not None and (
+                pair_target[1] <= source[0] or source[1] <= pair_target[0]):
+            text, pair_target, move = wrap(text, pair_target, MARKERS[2:])
+            source, trigger = move(source), move(trigger)
+        return PairInput(text, source, pair_target, self.context, trigger)
 
-        def move(span: tuple[int, int] | None) -> tuple[int, int] | None:
-            # A span's start moves past a marker it does not precede; its end moves past
-            # a marker it extends beyond. A span that is the source (or inside it) ends
-            # up between the markers; one just before or after stays outside them.
-            if span is None:
-                return None
-            a, b = span
-            return (a + (len(opening) if a >= start else 0) + (len(closing) if a >= end else 0),
-                    b + (len(opening) if b > start else 0) + (len(closing) if b > end else 0))
 
-        text = f"{self.text[:start]}{opening}{self.text[start:end]}{closing}{self.text[end:]}"
-        return PairInput(text, (start, end + len(opening) + len(closing)), move(self.target),
-                         self.context, move(self.trigger))
+def wrap(text: str, span: tuple[int, int], markers: Sequence[str]) -> tuple[
+        str, tuple[int, int], Callable[[tuple[int, int] | None], tuple[int, int] | None]]:
+    """`text` with `span` wrapped in two markers, the wrapped span (markers included), and
+    how any other span of `text` moves with it: a span's start moves past a marker it does not precede, its end past a marker it
+    extends beyond. A span that is the wrapped one (or inside it) ends up between the
+    markers; one just before or after stays outside them."""
+    start, end = span
+    opening, closing = f"{markers[0]} ", f" {markers[1]}"
+
+    def move(other: tuple[int, int] | None) -> tuple[int, int] | None:
+        if other is None:
+            return None
+        a, b = other
+        return (a + (len(opening) if a >= start else 0) + (len(closing) if a >= end else 0),
+                b + (len(opening) if b > start else 0) + (len(closing) if b > end else 0))
+
+    return (f"{text[:start]}{opening}{text[start:end]}{closing}{text[end:]}",
+            (start, end + len(opening) + len(closing)), move)
 
 
 def with_topics(text: str, topics: Sequence[Mention]) -> tuple[str, dict]:
@@ -348,6 +360,8 @@ class PairScorer:
         self.labels: tuple[str, ...] = tuple(config["labels"])
         self.threshold = float(config["threshold"])
         self.version = str(config.get("version", ""))
+        #: Whether the model reads one input per pair, the target marked too.
+        self.mark_target = bool(config.get("mark_target", False))
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(config.get("max_length", 128)))
         self.tokenizer.no_padding()
@@ -381,20 +395,22 @@ class PairScorer:
         return hidden, [e.offsets for e in encodings]
 
     def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
-        """NONE + 16 type probabilities per pair; each sentence is encoded once per
-        source actor, unless the pre-filter is sure it holds no event (then NONE)."""
-        pairs = [p.marked() for p in pairs]
+        """NONE + 16 type probabilities per pair. The encoder reads each sentence once per
+        source actor (once per pair, for a model that marks the target too), unless the
+        pre-filter is sure that the sentence holds no event with that source (then NONE)."""
+        units = [p.marked() for p in pairs]
+        inputs = [p.marked(target=True) for p in pairs] if self.mark_target else units
         probabilities = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         probabilities[:, self.labels.index(NONE)] = 1.0
-        texts = list(dict.fromkeys(p.text for p in pairs))
-        texts = [t for t, keep in zip(texts, self.worth_reading(texts), strict=True) if keep]
-        where = {text: i for i, text in enumerate(texts)}
-        read = [i for i, p in enumerate(pairs) if p.text in where]
+        texts = list(dict.fromkeys(u.text for u in units))
+        kept = {t for t, keep in zip(texts, self.worth_reading(texts), strict=True) if keep}
+        read = [i for i, u in enumerate(units) if u.text in kept]
         if read:
-            probabilities[read] = self._score(texts, [pairs[i] for i in read])
+            probabilities[read] = self._score([inputs[i] for i in read])
         return probabilities
 
-    def _score(self, texts: Sequence[str], pairs: Sequence[PairInput]) -> np.ndarray:
+    def _score(self, pairs: Sequence[PairInput]) -> np.ndarray:
+        texts = list(dict.fromkeys(p.text for p in pairs))
         hidden, offsets = self.encode(texts)
         where = {text: i for i, text in enumerate(texts)}
         ranges = [pair_ranges(offsets[where[p.text]], p) for p in pairs]

@@ -272,7 +272,7 @@ def _predict_fold_extractor(train_examples: list, test: list[Example], epochs: i
     labels = scorer.labels
     best = [max((k for k in range(len(labels)) if labels[k] != NONE), key=row.__getitem__)
             for row in probabilities]
-    return [to_root(labels[k]) for k in best], "extractor.pairs-minilm-onnx.v1"
+    return [to_root(labels[k]) for k in best], f"extractor.{scorer.version}"
 
 
 def evaluate_plv(
