@@ -122,16 +122,17 @@ class PairInput:
         alone, the encoder reads a sentence once per source actor and all of that actor's
         targets are scored from that one pass; marking both, once per pair."""
         text, source, move = wrap(self.text, self.source, MARKERS[:2])
-        pair_target, trigger = move(self.target), move(self.trigger)
+        pair_target = move(self.target) if self.target else None
+        trigger = move(self.trigger) if self.trigger else None
         if target and pair_target is not None and (
                 pair_target[1] <= source[0] or source[1] <= pair_target[0]):
             text, pair_target, move = wrap(text, pair_target, MARKERS[2:])
-            source, trigger = move(source), move(trigger)
+            source, trigger = move(source), move(trigger) if trigger else None
         return PairInput(text, source, pair_target, self.context, trigger)
 
 
-def wrap(text: str, span: tuple[int, int], markers: Sequence[str]) -> tuple[
-        str, tuple[int, int], Callable[[tuple[int, int] | None], tuple[int, int] | None]]:
+def wrap(text: str, span: tuple[int, int], markers: Sequence[str]
+         ) -> tuple[str, tuple[int, int], Callable[[tuple[int, int]], tuple[int, int]]]:
     """`text` with `span` wrapped in two markers, the wrapped span (markers included), and
     how any other span of `text` moves with it: a span's start moves past a marker it does not precede, its end past a marker it
     extends beyond. A span that is the wrapped one (or inside it) ends up between the
@@ -139,9 +140,7 @@ def wrap(text: str, span: tuple[int, int], markers: Sequence[str]) -> tuple[
     start, end = span
     opening, closing = f"{markers[0]} ", f" {markers[1]}"
 
-    def move(other: tuple[int, int] | None) -> tuple[int, int] | None:
-        if other is None:
-            return None
+    def move(other: tuple[int, int]) -> tuple[int, int]:
         a, b = other
         return (a + (len(opening) if a >= start else 0) + (len(closing) if a >= end else 0),
                 b + (len(opening) if b > start else 0) + (len(closing) if b > end else 0))
