@@ -15,6 +15,7 @@ from detente.coding.extractor import (
     pair_ranges,
     token_range,
     with_topics,
+    without_partners_of_a_joint_act,
 )
 from detente.nlp import load_nlp
 from detente.records import Document
@@ -59,26 +60,6 @@ def test_the_source_is_marked_and_every_span_follows_the_text():
     assert pair.text == "Sanctions were imposed on Russia by [SRC] Japan [/SRC]."
     assert [pair.text[a:b] for a, b in (pair.source, pair.target, pair.trigger)] == [
         "[SRC] Japan [/SRC]", "Russia", "imposed"]
-
-
-@pytest.mark.parametrize("text, source, target, trigger, expected", [
-    # the target before the source, and after it
-    ("Sanctions were imposed on Russia by Japan.", (36, 41), (26, 32), (15, 22),
-     "Sanctions were imposed on [TGT] Russia [/TGT] by [SRC] Japan [/SRC]."),
-    ("Poland recalled its envoy from Belarus.", (0, 6), (31, 38), (7, 15),
-     "[SRC] Poland [/SRC] recalled its envoy from [TGT] Belarus [/TGT]."),
-])
-def test_a_pair_model_marks_the_target_too(text, source, target, trigger, expected):
-    pair = PairInput(text, source, target, False, trigger).marked(target=True)
-    assert pair.text == expected
-    assert [pair.text[a:b] for a, b in (pair.source, pair.target)] == [
-        f"[SRC] {text[slice(*source)]} [/SRC]", f"[TGT] {text[slice(*target)]} [/TGT]"]
-    assert pair.text[slice(*pair.trigger)] == text[slice(*trigger)]
-
-
-def test_an_actor_alone_is_marked_as_source_only():
-    alone = PairInput("Thousands protested in Minsk.", (0, 9), None, False, (10, 19))
-    assert alone.marked(target=True) == alone.marked()
 
 
 @pytest.mark.slow
@@ -130,3 +111,22 @@ def test_the_runtime_coder_imports_no_training_evaluation_or_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, dropped", [
+    # acting together on a third: the partners are not each other's targets
+    ("Canada, Norway and Australia agreed to freeze the assets of Iran's central bank.",
+     {("CAN", "NOR"), ("NOR", "CAN"), ("CAN", "AUS"), ("AUS", "CAN"), ("NOR", "AUS"),
+      ("AUS", "NOR")}),
+    # acting on each other only: every pair stays
+    ("Peru and Chile agreed on Friday to reopen their border.", set()),
+    # the third is who reports the joint act, outside its clause: the pair stays
+    ("Brazil said that Peru and Chile had agreed to reopen their border.", set()),
+])
+def test_partners_of_a_joint_act_on_a_third_do_not_act_on_each_other(extractor, text,
+                                                                     dropped):
+    found, _ = candidates_of(extractor, text)
+    accepted = [(c, 1, 0.9) for c in found if c.target is not None]
+    kept = {codes(c)[:2] for c, _, _ in without_partners_of_a_joint_act(accepted)}
+    assert kept == {codes(c)[:2] for c, _, _ in accepted} - dropped

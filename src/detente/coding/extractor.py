@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +40,7 @@ from detente.coding import filters
 from detente.coding.candidates import Candidate
 from detente.coding.classifier import MODELS_DIR, TfidfClassifier, length_batches
 from detente.coding.coder import EventCoder, Typed, dedupe
+from detente.coding.dating import clause_head
 from detente.coding.ontology import cameo_for, cameo_quad_class
 from detente.coding.patterns import match
 from detente.errors import ModelMissingError
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 EXTRACTOR_DIR = "extractor"
 #: The pre-filter in front of the encoder (training/prefilter.py), when the model has one.
 PREFILTER_FILE = "prefilter.npz"
-MARKERS = ("[SRC]", "[/SRC]", "[TGT]", "[/TGT]")
+MARKERS = ("[SRC]", "[/SRC]")
 NONE = "NONE"
 #: Distinct actors of a sentence that take part in pairs (the first ones in the text);
 #: a sentence listing twenty countries would otherwise give 380 candidates.
@@ -116,37 +117,26 @@ class PairInput:
     context: bool
     trigger: tuple[int, int] | None = None
 
-    def marked(self, target: bool = False) -> PairInput:
-        """The encoder's input: the source wrapped in [SRC] ... [/SRC] and, with `target`,
-        the target in [TGT] ... [/TGT], every span moved with the text. Marking the source
-        alone, the encoder reads a sentence once per source actor and all of that actor's
-        targets are scored from that one pass; marking both, once per pair."""
-        text, source, move = wrap(self.text, self.source, MARKERS[:2])
-        pair_target = move(self.target) if self.target else None
-        trigger = move(self.trigger) if self.trigger else None
-        if target and pair_target is not None and (
-                pair_target[1] <= source[0] or source[1] <= pair_target[0]):
-            text, pair_target, move = wrap(text, pair_target, MARKERS[2:])
-            source, trigger = move(source), move(trigger) if trigger else None
-        return PairInput(text, source, pair_target, self.context, trigger)
+    def marked(self) -> PairInput:
+        """The encoder's input: the source wrapped in [SRC] ... [/SRC], every span moved
+        with the text. The encoder reads a sentence once per source actor, so attention
+        knows who acts; all of that actor's targets are scored from that one pass."""
+        start, end = self.source
+        opening, closing = f"{MARKERS[0]} ", f" {MARKERS[1]}"
 
+        def move(span: tuple[int, int] | None) -> tuple[int, int] | None:
+            # A span's start moves past a marker it does not precede; its end moves past
+            # a marker it extends beyond. A span that is the source (or inside it) ends
+            # up between the markers; one just before or after stays outside them.
+            if span is None:
+                return None
+            a, b = span
+            return (a + (len(opening) if a >= start else 0) + (len(closing) if a >= end else 0),
+                    b + (len(opening) if b > start else 0) + (len(closing) if b > end else 0))
 
-def wrap(text: str, span: tuple[int, int], markers: Sequence[str]
-         ) -> tuple[str, tuple[int, int], Callable[[tuple[int, int]], tuple[int, int]]]:
-    """`text` with `span` wrapped in two markers, the wrapped span (markers included), and
-    how any other span of `text` moves with it: a span's start moves past a marker it does not precede, its end past a marker it
-    extends beyond. A span that is the wrapped one (or inside it) ends up between the
-    markers; one just before or after stays outside them."""
-    start, end = span
-    opening, closing = f"{markers[0]} ", f" {markers[1]}"
-
-    def move(other: tuple[int, int]) -> tuple[int, int]:
-        a, b = other
-        return (a + (len(opening) if a >= start else 0) + (len(closing) if a >= end else 0),
-                b + (len(opening) if b > start else 0) + (len(closing) if b > end else 0))
-
-    return (f"{text[:start]}{opening}{text[start:end]}{closing}{text[end:]}",
-            (start, end + len(opening) + len(closing)), move)
+        text = f"{self.text[:start]}{opening}{self.text[start:end]}{closing}{self.text[end:]}"
+        return PairInput(text, (start, end + len(opening) + len(closing)), move(self.target),
+                         self.context, move(self.trigger))
 
 
 def with_topics(text: str, topics: Sequence[Mention]) -> tuple[str, dict]:
@@ -348,6 +338,36 @@ def topic_is_target(candidate: PairCandidate) -> bool:
     return False
 
 
+def without_partners_of_a_joint_act(accepted: list[tuple[PairCandidate, int, float]]
+                                    ) -> list[tuple[PairCandidate, int, float]]:
+    """Coordinated actors that act together on a third ("A, B and C agreed to freeze D's
+    assets") do not act on each other: a pair of two conjuncts is dropped when the same
+    source has an event with a target inside the clause the conjuncts belong to."""
+    def group(candidate: PairCandidate) -> set[int]:
+        token = candidate.sentence.doc[candidate.source.head]
+        return {token.i, *(t.i for t in token.conjuncts)}
+
+    def partners(candidate: PairCandidate) -> bool:
+        return candidate.target is not None and not candidate.context \
+            and candidate.target.head in group(candidate)
+
+    kept = []
+    for item in accepted:
+        candidate = item[0]
+        if partners(candidate):
+            members = group(candidate)
+            doc = candidate.sentence.doc
+            clause = clause_head(doc[min(members)])
+            if any(other.number == candidate.number
+                   and other.source.head == candidate.source.head and other.target is not None and not other.context
+                   and other.target.head not in members
+                   and clause.left_edge.i <= other.target.head <= clause.right_edge.i
+                   for other, _, _ in accepted):
+                continue
+        kept.append(item)
+    return kept
+
+
 class PairScorer:
     """The int8 ONNX encoder and the numpy head of models/extractor."""
 
@@ -359,8 +379,6 @@ class PairScorer:
         self.labels: tuple[str, ...] = tuple(config["labels"])
         self.threshold = float(config["threshold"])
         self.version = str(config.get("version", ""))
-        #: Whether the model reads one input per pair, the target marked too.
-        self.mark_target = bool(config.get("mark_target", False))
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(config.get("max_length", 128)))
         self.tokenizer.no_padding()
@@ -394,22 +412,20 @@ class PairScorer:
         return hidden, [e.offsets for e in encodings]
 
     def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
-        """NONE + 16 type probabilities per pair. The encoder reads each sentence once per
-        source actor (once per pair, for a model that marks the target too), unless the
-        pre-filter is sure that the sentence holds no event with that source (then NONE)."""
-        units = [p.marked() for p in pairs]
-        inputs = [p.marked(target=True) for p in pairs] if self.mark_target else units
+        """NONE + 16 type probabilities per pair; each sentence is encoded once per
+        source actor, unless the pre-filter is sure it holds no event (then NONE)."""
+        pairs = [p.marked() for p in pairs]
         probabilities = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         probabilities[:, self.labels.index(NONE)] = 1.0
-        texts = list(dict.fromkeys(u.text for u in units))
-        kept = {t for t, keep in zip(texts, self.worth_reading(texts), strict=True) if keep}
-        read = [i for i, u in enumerate(units) if u.text in kept]
+        texts = list(dict.fromkeys(p.text for p in pairs))
+        texts = [t for t, keep in zip(texts, self.worth_reading(texts), strict=True) if keep]
+        where = {text: i for i, text in enumerate(texts)}
+        read = [i for i, p in enumerate(pairs) if p.text in where]
         if read:
-            probabilities[read] = self._score([inputs[i] for i in read])
+            probabilities[read] = self._score(texts, [pairs[i] for i in read])
         return probabilities
 
-    def _score(self, pairs: Sequence[PairInput]) -> np.ndarray:
-        texts = list(dict.fromkeys(p.text for p in pairs))
+    def _score(self, texts: Sequence[str], pairs: Sequence[PairInput]) -> np.ndarray:
         hidden, offsets = self.encode(texts)
         where = {text: i for i, text in enumerate(texts)}
         ranges = [pair_ranges(offsets[where[p.text]], p) for p in pairs]
@@ -461,13 +477,12 @@ class PairExtractor(EventCoder):
         if not candidates or self.scorer is None:
             return [], stored
         labels = self.scorer.labels
-        events: list[Event] = []
+        accepted: list[tuple[PairCandidate, int, float]] = []
         for candidate, row in zip(candidates, self.scorer.probabilities(pairs), strict=True):
             ranked = sorted((k for k in range(len(labels)) if labels[k] != NONE),
                             key=row.__getitem__, reverse=True)
             if row[ranked[0]] < self.threshold:
                 continue
-            trigger = candidate.trigger
             if agent_is_target(candidate) or topic_is_target(candidate):
                 continue
             # A pair may do two things in one sentence ("met and agreed on …"): a second
@@ -476,13 +491,16 @@ class PairExtractor(EventCoder):
             second = [k for k in ranked[1:2] if row[k] >= SECOND_TYPE
                       and cooperative(labels[k]) == cooperative(labels[ranked[0]])]
             for best in [ranked[0], *second]:
-                if self.vetoed(trigger, candidate.sentence, labels[best]) \
+                if self.vetoed(candidate.trigger, candidate.sentence, labels[best]) \
                         or turned_against(candidate, labels[best]):
                     continue
-                kind = self.typed(labels[best], float(row[best]), trigger)
-                targets = [candidate.target] if candidate.target is not None else []
-                events.extend(self._events(doc, candidate.number, Candidate(
-                    trigger, candidate.sentence, [candidate.source], targets, None), kind))
+                accepted.append((candidate, best, float(row[best])))
+        events: list[Event] = []
+        for candidate, best, probability in without_partners_of_a_joint_act(accepted):
+            kind = self.typed(labels[best], probability, candidate.trigger)
+            targets = [candidate.target] if candidate.target is not None else []
+            events.extend(self._events(doc, candidate.number, Candidate(
+                candidate.trigger, candidate.sentence, [candidate.source], targets, None), kind))
         return dedupe(events), stored
 
     def vetoed(self, trigger: Token, sentence: Span, plover: str) -> bool:

@@ -22,7 +22,6 @@ import numpy as np
 from detente.coding.extractor import (
     EXTRACTOR_DIR,
     MARKERS,
-    NONE,
     PairExtractor,
     PairScorer,
     pair_flags,
@@ -55,20 +54,13 @@ EXTRA_WEIGHT = 0.5
 #: Loss weight of a NONE pair: four pairs in five are NONE, and at full weight the
 #: encoder learns to say NONE to the rare positives too (measured on dev).
 NONE_WEIGHT = 0.2
-#: Share of the encoder inputs whose pairs are all NONE kept each epoch (drawn anew):
-#: of those from sentences with no event, and of those from sentences that hold one
-#: with other actors (the hard negatives: the wrong target, the reversed direction).
 NONE_ONLY_KEEP = 0.3
-HARD_KEEP = 0.5
-#: One encoder input per pair, the target marked too ([TGT] ... [/TGT]), rather than one
-#: per source actor.
-MARK_TARGET = True
 #: Thresholds tried on dev; the chosen one maximises F1 with precision at least
 #: TARGET_PRECISION where any does, else F1 alone.
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))
 TARGET_PRECISION = 0.75
 F1_SLACK = 0.01
-VERSION = "pairs-minilm.v2"
+VERSION = "pairs-minilm.v1"
 
 
 def _model(torch):
@@ -120,18 +112,14 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
     torch.manual_seed(seed)
     rng = random.Random(seed)
     tokenizer = _tokenizer(MARKERS, MAX_LENGTH)
-    # One encoder input per (sentence, source actor), or per pair, as at run time.
+    # One encoder input per (sentence, source actor), as at run time.
     grouped: dict[str, list] = {}
     weight_of: dict[str, float] = {}
-    hard: set[str] = set()
     for example in examples:
-        eventful = any(label != NONE for _, label in example.pairs)
         for pair, label in example.pairs:
-            marked = pair.marked(target=MARK_TARGET)
+            marked = pair.marked()
             grouped.setdefault(marked.text, []).append((marked, label))
             weight_of[marked.text] = 1.0 if example.origin == "corpus" else EXTRA_WEIGHT
-            if eventful:
-                hard.add(marked.text)
     texts = list(grouped)
     encodings = tokenizer.encode_batch(texts)
     token_ids = [e.ids for e in encodings]
@@ -149,11 +137,7 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
         {"params": model.head.parameters(), "lr": HEAD_LR}], weight_decay=0.01)
     lengths = [len(e.ids) for e in encodings]
     positive = [any(label != 0 for *_, label in row) for row in pairs]
-    keep_share = [1.0 if positive[i] else HARD_KEEP if text in hard else NONE_ONLY_KEEP
-                  for i, text in enumerate(texts)]
-    per_epoch = sum(keep_share)
-    log(f"{sum(positive)} inputs with an event, {len(hard) - sum(positive)} hard negatives; "
-        f"about {per_epoch:.0f} inputs an epoch")
+    per_epoch = sum(positive) + NONE_ONLY_KEEP * (len(texts) - sum(positive))
     scheduler = linear_schedule(torch, optimizer, epochs * math.ceil(per_epoch / BATCH))
     started = time.monotonic()
     for epoch in range(epochs):
@@ -161,7 +145,8 @@ def fit(examples: Sequence[SentenceExample], epochs: int = EPOCHS, seed: int = S
         total = 0.0
         # Inputs whose pairs are all NONE are many and easy: a share of them, drawn anew
         # each epoch, keeps their signal at a fraction of the cost.
-        keep = [i for i in range(len(texts)) if pairs[i] and rng.random() < keep_share[i]]
+        keep = [i for i in range(len(texts))
+                if pairs[i] and (positive[i] or rng.random() < NONE_ONLY_KEEP)]
         batches = [[keep[i] for i in rows]
                    for rows in _batches([lengths[i] for i in keep], BATCH, rng)]
         for n, rows in enumerate(batches, start=1):
@@ -217,9 +202,9 @@ def export(model, tokenizer, folder: Path, training: dict, log: Log = print) -> 
                         w1=first.weight.detach().numpy(), b1=first.bias.detach().numpy(),
                         w2=second.weight.detach().numpy(), b2=second.bias.detach().numpy())
     tokenizer.save(str(folder / "tokenizer.json"))
-    config = {"name": "extractor.pairs-minilm-onnx.v2", "version": VERSION,
+    config = {"name": "extractor.pairs-minilm-onnx.v1", "version": VERSION,
               "labels": list(LABELS), "model_file": int8.name, "head_file": "head.npz",
-              "max_length": MAX_LENGTH, "threshold": 0.5, "mark_target": MARK_TARGET,
+              "max_length": MAX_LENGTH, "threshold": 0.5,
               "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
               "features": "[CLS; source; target; link words; trigger; source*target; flags] -> "
                           f"MLP({HIDDEN}, GELU) over NONE + 16 PLOVER types",
@@ -283,9 +268,7 @@ def train_extractor(output_dir: Path, shared: Path | None = None, epochs: int = 
     folder = Path(output_dir) / EXTRACTOR_DIR
     record = {"sentences": dict(counts), "pair_labels": dict(labels), "epochs": epochs,
               "seed": seed, "batch_size": BATCH, "learning_rate": LR, "head_lr": HEAD_LR,
-              "extra_weight": EXTRA_WEIGHT, "none_weight": NONE_WEIGHT,
-              "none_only_keep": NONE_ONLY_KEEP, "hard_keep": HARD_KEEP,
-              "mark_target": MARK_TARGET,
+              "extra_weight": EXTRA_WEIGHT, "none_weight": NONE_WEIGHT, "none_only_keep": NONE_ONLY_KEEP,
               "train_documents": len(train_docs),
               "dev_documents": len(dev_docs),
               "command": f"detente train --kind extractor --epochs {epochs} --seed {seed}"}
