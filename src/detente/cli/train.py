@@ -69,6 +69,10 @@ def train_command(
         "--output", help="Where to write the models (default: the package's models folder, "
                          "replacing the shipped ones).", file_okay=False)] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 13,
+    final: Annotated[bool, typer.Option(
+        "--final", help="Extractor: learn from the dev split too, with the threshold chosen "
+                        "on dev for the train-only model (how the shipped model is "
+                        "built); only the test split stays out.")] = False,
 ) -> None:
     """Train the shipped models: the extractor from detente's annotated corpus, the
     classifiers from the external data sets."""
@@ -86,7 +90,8 @@ def train_command(
         from detente.training.extractor import EPOCHS, train_extractor
 
         config = run(lambda: train_extractor(output or MODELS_DIR, shared,
-                                             epochs=epochs or EPOCHS, seed=seed, log=_log))
+                                             epochs=epochs or EPOCHS, seed=seed, log=_log,
+                                             final=final))
         print_json(config)
 
 

@@ -3,6 +3,7 @@ MiniLM over NONE + 16 PLOVER types, export int8 ONNX, and choose the confidence
 threshold on the dev split (never on test).
 
     detente train --kind extractor            # or: python -m detente.training.extractor OUT
+    detente train --kind extractor --final    # learns from dev too (the shipped model)
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))
 TARGET_PRECISION = 0.75
 F1_SLACK = 0.01
 VERSION = "pairs-minilm.v1"
+#: The threshold of a final model, trained on the train and dev splits together: the one
+#: chosen on dev for the same recipe trained on train alone (docs/MODEL_CARD.md).
+FINAL_THRESHOLD = 0.45
 
 
 def _model(torch):
@@ -249,15 +253,21 @@ def pick_threshold(table: dict[float, tuple[float, float, float]]) -> float:
 
 
 def train_extractor(output_dir: Path, shared: Path | None = None, epochs: int = EPOCHS,
-                    seed: int = SEED, threads: int = 2, log: Log = print) -> dict:
-    """Build models/extractor from the corpus (train split) and the open data sets."""
+                    seed: int = SEED, threads: int = 2, log: Log = print,
+                    final: bool = False) -> dict:
+    """Build models/extractor from the corpus (train split) and the open data sets, and
+    choose its threshold on dev. A `final` model learns from the dev split too, with the
+    threshold chosen on dev for the same recipe (FINAL_THRESHOLD); only the test split
+    is then left out."""
     from detente.actors import ActorResolver
 
     started = time.monotonic()
     documents = load_corpus(shared=shared)
-    train_docs = [d for d in documents if split_of(d.doc) == "train"]
+    splits = ("train", "dev") if final else ("train",)
+    train_docs = [d for d in documents if split_of(d.doc) in splits]
     dev_docs = [d for d in documents if split_of(d.doc) == "dev"]
-    log(f"corpus: {len(documents)} documents ({len(train_docs)} train, {len(dev_docs)} dev)")
+    log(f"corpus: {len(documents)} documents ({len(train_docs)} to learn from: "
+        f"{' and '.join(splits)})")
     examples = corpus_examples(train_docs, PairExtractor(ActorResolver(), None), log=log)
     examples += extra_examples(shared)
     counts = Counter(e.origin for e in examples)
@@ -266,21 +276,27 @@ def train_extractor(output_dir: Path, shared: Path | None = None, epochs: int = 
         f"labels {dict(labels)}")
     model, tokenizer = fit(examples, epochs, seed, threads, log)
     folder = Path(output_dir) / EXTRACTOR_DIR
+    command = f"detente train --kind extractor --epochs {epochs} --seed {seed}"
     record = {"sentences": dict(counts), "pair_labels": dict(labels), "epochs": epochs,
               "seed": seed, "batch_size": BATCH, "learning_rate": LR, "head_lr": HEAD_LR,
-              "extra_weight": EXTRA_WEIGHT, "none_weight": NONE_WEIGHT, "none_only_keep": NONE_ONLY_KEEP,
-              "train_documents": len(train_docs),
-              "dev_documents": len(dev_docs),
-              "command": f"detente train --kind extractor --epochs {epochs} --seed {seed}"}
+              "extra_weight": EXTRA_WEIGHT, "none_weight": NONE_WEIGHT,
+              "none_only_keep": NONE_ONLY_KEEP, "splits": list(splits),
+              "train_documents": len(train_docs), "dev_documents": len(dev_docs),
+              "command": command + (" --final" if final else "")}
     export(model, tokenizer, folder, record, log)
     train_prefilter(folder, log)
-    extractor = PairExtractor(ActorResolver(), PairScorer(folder))
-    threshold, table = choose_threshold(extractor, dev_docs, log)
     config_path = folder / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))
-    config.update(threshold=threshold, dev_thresholds=table)
+    if final:
+        config.update(threshold=FINAL_THRESHOLD)
+        log(f"threshold {FINAL_THRESHOLD}, chosen on dev for the train-only model")
+    else:
+        extractor = PairExtractor(ActorResolver(), PairScorer(folder))
+        threshold, table = choose_threshold(extractor, dev_docs, log)
+        config.update(threshold=threshold, dev_thresholds=table)
+        log(f"threshold {threshold} chosen on dev")
     config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    log(f"threshold {threshold} chosen on dev; done in {time.monotonic() - started:.0f}s")
+    log(f"done in {time.monotonic() - started:.0f}s")
     return config
 
 
@@ -289,7 +305,8 @@ def main(argv: list[str] | None = None) -> None:
     output = Path(argv[0]) if argv else Path("build/models")
     epochs = int(argv[1]) if len(argv) > 1 else EPOCHS
     np.random.seed(SEED)
-    train_extractor(output, epochs=epochs, log=lambda m: print(m, file=sys.stderr, flush=True))
+    train_extractor(output, epochs=epochs, log=lambda m: print(m, file=sys.stderr, flush=True),
+                    final="--final" in argv)
 
 
 if __name__ == "__main__":
