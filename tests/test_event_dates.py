@@ -221,6 +221,24 @@ def test_a_bare_participles_date_is_its_clauses(nlp) -> None:
     assert when(nlp, text, "signed").date == "1929-06-03"
 
 
+@pytest.mark.parametrize(("text", "trigger", "date"), [
+    (("Peru recalled its ambassador on Monday, three days after Chile expelled a Peruvian "
+     "diplomat."), "expelled", "2015-03-20"),
+    (("Protesters gathered outside the embassy on Sunday, a day after the army shelled the "
+     "border town."), "shelled", "2015-03-21"),
+    ("Oslo hosted the talks in May 2014, two months before both sides signed the accord.",
+     "signed", "2014-07"),
+    (("Troops crossed the border on Friday, hours after the government declared a state of "
+     "emergency."), "declared", "2015-03-20"),
+    # the side clause's own date wins
+    (("Peru recalled its ambassador on Monday, three days after Chile expelled a diplomat on "
+     "4 March."), "expelled", "2015-03-04"),
+])
+def test_a_side_clause_set_a_span_from_its_clause_is_dated_by_it(nlp, text, trigger,
+                                                                 date) -> None:
+    assert when(nlp, text, trigger).date == date
+
+
 def test_two_days_of_one_month_date_the_event_at_the_first(nlp) -> None:
     text = "During talks in Quito on 9 and 10 March, Peru signed a fishing accord with Ecuador."
     assert when(nlp, text, "signed").date == "2015-03-09"

@@ -24,8 +24,8 @@ from detente.date_input import Precision, first_day, parse_date
 from detente.known_events import load_known_events
 
 __all__ = ["PERIODS", "DateRef", "Period", "Precision", "event_date", "find_dates",
-           "infer_publication_date", "next_period", "period_key", "period_start",
-           "period_starts"]
+           "infer_publication_date", "next_period", "number_of", "period_key",
+           "period_start", "period_starts", "shifted"]
 
 
 @dataclass(frozen=True)
@@ -453,19 +453,34 @@ def _from_story(cands: list[_Cand], ctx: _Ctx) -> list[_Cand]:
         if anchor is None:
             continue
         (count, unit), (date, precision) = c.shift, anchor
-        start = first_day(date)
-        prec: Precision
-        if unit in ("day", "week"):
-            day = start + dt.timedelta(days=count * (7 if unit == "week" else 1))
-            iso, prec = day.isoformat(), "day"
-        elif unit == "month":
-            iso, prec = _iso(*_shift_month(start.year, start.month, count)), "month"
-        else:
-            iso, prec = _iso(start.year + count), "year"
-        final = min(prec, precision, key=_ORDER.__getitem__)
-        out.append(c._replace(date=iso[:{"year": 4, "month": 7, "day": 10}[final]],
-                              precision=final, shift=None))
+        iso, final = shifted(date, precision, count, unit)
+        out.append(c._replace(date=iso, precision=final, shift=None))
     return out
+
+
+def number_of(word: str) -> int | None:
+    """A count written in digits or words ("3", "three", "a"), or None."""
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
+
+
+def shifted(date: str, precision: Precision, count: int, unit: str) -> tuple[str, Precision]:
+    """`date` moved by `count` days, weeks, months or years, at the coarser of its own
+    precision and the unit's ("three days later" than "2015-03" is still "2015-03").
+
+    >>> shifted("2015-03-25", "day", -2, "day"), shifted("2015-03", "month", 3, "day")
+    (('2015-03-23', 'day'), ('2015-03', 'month'))
+    """
+    start = first_day(date)
+    prec: Precision
+    if unit in ("day", "week"):
+        day = start + dt.timedelta(days=count * (7 if unit == "week" else 1))
+        iso, prec = day.isoformat(), "day"
+    elif unit == "month":
+        iso, prec = _iso(*_shift_month(start.year, start.month, count)), "month"
+    else:
+        iso, prec = _iso(start.year + count), "year"
+    final = min(prec, precision, key=_ORDER.__getitem__)
+    return iso[:{"year": 4, "month": 7, "day": 10}[final]], final
 
 
 def _h_rel_year_md(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:

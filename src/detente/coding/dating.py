@@ -10,14 +10,16 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
 3. the sentence's: one owned by the main clause, when the trigger is the main clause or
    a complement of it ("said on Monday it would …"), not a side clause or a noun; for a
    reporting verb, one owned by the clause it reports ("… on Friday, officials said");
-4. for a nominal event in a side clause ("after B's annexation of C"), the date of the
+4. for a side clause set a span from its clause ("on Monday, three days after Chile
+   expelled …"), that clause's date moved by the span;
+5. for a nominal event in a side clause ("after B's annexation of C"), the date of the
    known event the text names (data/known_events.csv, extended by the user);
-5. for an event told in the simple past in a main clause, the story's date: the one the
+6. for an event told in the simple past in a main clause, the story's date: the one the
    sentence before gave ("On 21 July the ministry ordered … Beijing retaliated"), unless
    that sentence looks back in the perfect ("had warned in 2014"); for the headline's
    main event, the date the lead's main clause gives ("Chile and Peru agree …" over
    "Chile and Peru agreed on Friday …");
-6. the document's publication date.
+7. the document's publication date.
 
 A side clause with no time of its own shares its clause's: "on Monday as its troops
 withdrew", "to help", a bare participle ("stormed it on Sunday, killing 13"), a relative
@@ -50,7 +52,7 @@ from collections.abc import Sequence
 from spacy.tokens import Span, Token
 
 from detente.date_input import Precision
-from detente.dates import DateRef, find_dates
+from detente.dates import DateRef, find_dates, number_of, shifted
 from detente.known_events import KnownEvent
 
 __all__ = ["DocumentDates"]
@@ -81,6 +83,9 @@ SAME_TIME_PREPOSITIONS = frozenset({"during", "at", "amid", "in"})
 #: Words that set an act for a date: "the summit is expected to open on 3 May".
 SCHEDULED = frozenset({"due", "set", "expect", "expected", "schedule", "scheduled", "plan",
                        "slate", "slated"})
+#: Units of "two days after …", and the unit each counts in (hours keep the day).
+INTERVAL_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year",
+                  "hour": "hour", "minute": "hour"}
 #: Words that announce an event for later: a date after publication is then kept.
 ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans?|set to|"
                        r"expected|next|upcoming|coming|tomorrow|later this)\b|['’]ll\b", re.IGNORECASE)
@@ -247,6 +252,28 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
     return None
 
 
+def interval(clause: Token) -> tuple[int, str] | None:
+    """How far a side clause lies from the clause it hangs on, when the text says:
+    "recalled its envoy on Monday, three days after Chile expelled a diplomat" puts the
+    expulsion at (-3, "day") from the recall ("before": after it; "hours after": the
+    same day). None for any other clause."""
+    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+    if clause.dep_ != "advcl" or not marks & {"after", "before"}:
+        return None
+    for child in clause.children:
+        unit = INTERVAL_UNITS.get(child.lemma_.lower())
+        if child.dep_ != "npadvmod" or unit is None:
+            continue
+        if unit == "hour":
+            return 0, "day"
+        count = next((n for c in child.children if c.dep_ in {"nummod", "det"}
+                      for n in [number_of(c.lower_)] if n is not None), None)
+        if count is None:
+            return None
+        return (-count if "after" in marks else count), unit
+    return None
+
+
 def _reports(clause: Token, owned_by: Token) -> bool:
     """`clause` is a reporting verb and `owned_by` the clause it reports ("ships entered
     the waters on Friday, the coast guard said"): the pair of an event told that way
@@ -317,6 +344,13 @@ class DocumentDates:
             chosen = min(ranked, key=lambda item: item[:2])[2]
             if self._plausible(chosen, sentence.text):
                 return chosen
+        clause = clause_head(trigger)
+        gap = interval(clause) if not ranked else None
+        if gap is not None:  # "on Monday, three days after Chile expelled …"
+            main = self.when(number, clause_head(clause.head), key)
+            if main is not None:
+                date, precision = shifted(main.date, main.precision, *gap)
+                return DateRef(date, precision, "text", main.text, main.start, main.end)
         if not ranked and self.known and not in_main_clause(trigger):
             text = trigger.doc[trigger.left_edge.i:trigger.right_edge.i + 1].text
             for event in self.known:
