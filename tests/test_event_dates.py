@@ -126,6 +126,13 @@ def test_a_story_told_about_an_earlier_year_dates_yearless_days_in_it() -> None:
     assert same[0].date == "1990-08-12"
 
 
+def test_a_yearless_day_reads_the_story_a_few_sentences_back(nlp) -> None:
+    text = ("On 2 August 1990 Iraqi forces invaded Kuwait. The emir fled to Saudi Arabia. "
+            "Thousands of foreigners were trapped in the city. On 12 August the envoys met "
+            "in Cairo.")
+    assert when(nlp, text, "met", published=dt.date(2000, 8, 1)).date == "1990-08-12"
+
+
 def test_days_counted_from_the_story() -> None:
     story = DateRef("2008-08-26", "day", "text", "26 August 2008", 0, 14)
     found = find_dates("Tbilisi severed relations three days later.", dt.date(2009, 1, 5),

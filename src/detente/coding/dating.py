@@ -65,6 +65,9 @@ COMPLEMENTS = frozenset({"ccomp", "xcomp", "conj", "ROOT", "parataxis"})
 NOMINAL_SLOTS = frozenset({"pobj", "poss", "compound", "nmod", "appos", "npadvmod"})
 #: How many sentences back the story's date is looked for.
 STORY_WINDOW = 1
+#: How many sentences back the story's date is looked for to read a yearless date or a
+#: count ("on 12 August", "three days later") in a story told of an earlier year.
+READING_WINDOW = 3
 #: Sentences after a headline where its date is looked for (a fragment the parser split
 #: off, such as a lone name, can come first).
 LEAD_SENTENCES = 2
@@ -301,17 +304,17 @@ class DocumentDates:
         for earlier in range(len(self._refs), number + 1):
             sentence = self.sentences[earlier]
             found = find_dates(sentence.text, self.published, self.precision,
-                               self.narrative(earlier))
+                               self.narrative(earlier, READING_WINDOW))
             self._refs[earlier] = [(ref, owner(head) if head is not None else None)
                                    for ref in found for head in [_head_of(sentence, ref)]]
         return self._refs[number]
 
-    def narrative(self, number: int) -> DateRef | None:
+    def narrative(self, number: int, window: int = STORY_WINDOW) -> DateRef | None:
         """The date the story has reached before sentence `number`: the last point in
         time a main clause gave in the sentence before it (a wider window measured worse
         on the corpus dev split). "Three days later" counts from it, and a yearless
         "on 12 August" after "7 August 2008" falls in 2008."""
-        for earlier in range(number - 1, max(-1, number - 1 - STORY_WINDOW), -1):
+        for earlier in range(number - 1, max(-1, number - 1 - window), -1):
             sentence = self.sentences[earlier]
             for ref, owned_by in reversed(self.refs(earlier)):
                 if owned_by is not None and first_conjunct(owned_by).dep_ == "ROOT" \
