@@ -246,6 +246,14 @@ def test_a_side_clause_set_a_span_from_its_clause_is_dated_by_it(nlp, text, trig
     assert when(nlp, text, trigger).date == date
 
 
+def test_a_sentence_parsed_without_a_main_verb_takes_its_clauses_date(nlp) -> None:
+    # the parser makes "troops" the root and "crossed" a clause on "gunships"
+    text = ("Kenyan troops backed by helicopter gunships crossed into southern Somalia on "
+            "Sunday to attack al Shabaab militants.")
+    assert nlp(text)[1].dep_ == "ROOT"
+    assert when(nlp, text, "troops").date == "2015-03-22"
+
+
 def test_two_days_of_one_month_date_the_event_at_the_first(nlp) -> None:
     text = "During talks in Quito on 9 and 10 March, Peru signed a fishing accord with Ecuador."
     assert when(nlp, text, "signed").date == "2015-03-09"

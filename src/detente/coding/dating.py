@@ -252,6 +252,9 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
         return 2
     if _reports(here, first_conjunct(owned_by)):
         return 2
+    if here.dep_ == "ROOT" and here.pos_ not in {"VERB", "AUX"} \
+            and owned_by.pos_ in {"VERB", "AUX"} and not _perfect(owned_by):
+        return 2  # no main verb in the parse ("Kenyan troops … crossed … on Sunday")
     return None
 
 
