@@ -254,6 +254,11 @@ def test_a_sentence_parsed_without_a_main_verb_takes_its_clauses_date(nlp) -> No
     assert when(nlp, text, "troops").date == "2015-03-22"
 
 
+def test_a_reaction_told_on_a_noun_in_apposition_keeps_its_own_time(nlp) -> None:
+    text = "Japan bought three of the islands last week, a move China called illegal."
+    assert when(nlp, text, "called").source == "document"
+
+
 def test_two_days_of_one_month_date_the_event_at_the_first(nlp) -> None:
     text = "During talks in Quito on 9 and 10 March, Peru signed a fishing accord with Ecuador."
     assert when(nlp, text, "signed").date == "2015-03-09"

@@ -130,3 +130,11 @@ def test_partners_of_a_joint_act_on_a_third_do_not_act_on_each_other(extractor, 
     accepted = [(c, 1, 0.9) for c in found if c.target is not None]
     kept = {codes(c)[:2] for c, _, _ in without_partners_of_a_joint_act(accepted)}
     assert kept == {codes(c)[:2] for c, _, _ in accepted} - dropped
+
+
+@pytest.mark.slow
+def test_a_source_acting_in_a_clause_below_the_pair_triggers_by_its_own_verb(extractor):
+    text = "Japan bought three of the islands last week, a move China called illegal."
+    found, _ = candidates_of(extractor, text)
+    pair = next(c for c in found if codes(c) == ("CHN", "JPN", False))
+    assert pair.trigger.text == "called"

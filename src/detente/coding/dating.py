@@ -168,7 +168,11 @@ def _at_the_same_time(clause: Token) -> bool:
     if clause.dep_ in {"advcl", "acl"} and clause.tag_ == "VBG":
         return not any(c.dep_ in {"mark", "nsubj", "nsubjpass"} for c in clause.children)
     if clause.dep_ == "relcl":  # "met Kim, who agreed to …"; not "which had annexed"
-        return not _perfect(clause)
+        # nor a reaction to the act, told on a noun set after it: "bought the islands
+        # last week, a move China called illegal"
+        noun = clause.head
+        after_comma = noun.left_edge.i > 0 and noun.doc[noun.left_edge.i - 1].text == ","
+        return not _perfect(clause) and not after_comma
     return clause.dep_ == "advcl" and any(
         (c.dep_ == "mark" and c.lower_ in SAME_TIME) or (c.dep_ == "aux" and c.tag_ == "TO")
         for c in clause.children)

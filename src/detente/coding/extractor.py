@@ -212,6 +212,11 @@ def trigger_of(candidate: PairCandidate) -> Token:
                                       *doc[candidate.target.head].ancestors)}
         for token in chain:
             if token.i in target_chain:
+                # The source's own verb, when it acts in a clause below the meeting point:
+                # in "bought the islands, a move China called illegal" China calls.
+                if source.dep_ in {"nsubj", "nsubjpass"} and source.head.pos_ == "VERB" \
+                        and source.head.i != token.i and source.head.i not in target_chain:
+                    return source.head
                 return token
     for token in chain[1:]:
         if token.pos_ in {"VERB", "AUX", "NOUN"}:
