@@ -364,7 +364,8 @@ def without_partners_of_a_joint_act(accepted: list[tuple[PairCandidate, int, flo
             doc = candidate.sentence.doc
             clause = clause_head(doc[min(members)])
             if any(other.number == candidate.number
-                   and other.source.head == candidate.source.head and other.target is not None and not other.context
+                   and other.source.head == candidate.source.head
+                   and other.target is not None and not other.context
                    and other.target.head not in members
                    and clause.left_edge.i <= other.target.head <= clause.right_edge.i
                    for other, _, _ in accepted):
