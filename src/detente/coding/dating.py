@@ -86,9 +86,9 @@ SAME_TIME_PREPOSITIONS = frozenset({"during", "at", "amid", "in"})
 #: Words that set an act for a date: "the summit is expected to open on 3 May".
 SCHEDULED = frozenset({"due", "set", "expect", "expected", "schedule", "scheduled", "plan",
                        "slate", "slated"})
-#: Units of "two days after …", and the unit each counts in (hours keep the day).
-INTERVAL_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year",
-                  "hour": "hour", "minute": "hour"}
+#: Units of "two days after …"; "hours after …" keeps the day.
+INTERVAL_UNITS = frozenset({"day", "week", "month", "year"})
+SAME_DAY_UNITS = frozenset({"hour", "minute"})
 #: Words that announce an event for later: a date after publication is then kept.
 ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans?|set to|"
                        r"expected|next|upcoming|coming|tomorrow|later this)\b|['’]ll\b", re.IGNORECASE)
@@ -271,10 +271,10 @@ def interval(clause: Token) -> tuple[int, str] | None:
     if clause.dep_ != "advcl" or not marks & {"after", "before"}:
         return None
     for child in clause.children:
-        unit = INTERVAL_UNITS.get(child.lemma_.lower())
-        if child.dep_ != "npadvmod" or unit is None:
+        unit = child.lemma_.lower()
+        if child.dep_ != "npadvmod" or unit not in INTERVAL_UNITS | SAME_DAY_UNITS:
             continue
-        if unit == "hour":
+        if unit in SAME_DAY_UNITS:
             return 0, "day"
         count = next((n for c in child.children if c.dep_ in {"nummod", "det"}
                       for n in [number_of(c.lower_)] if n is not None), None)

@@ -348,23 +348,15 @@ def without_partners_of_a_joint_act(accepted: list[tuple[PairCandidate, int, flo
     """Coordinated actors that act together on a third ("A, B and C agreed to freeze D's
     assets") do not act on each other: a pair of two conjuncts is dropped when the same
     source has an event with a target inside the clause the conjuncts belong to."""
-    def group(candidate: PairCandidate) -> set[int]:
-        token = candidate.sentence.doc[candidate.source.head]
-        return {token.i, *(t.i for t in token.conjuncts)}
-
-    def partners(candidate: PairCandidate) -> bool:
-        return candidate.target is not None and not candidate.context \
-            and candidate.target.head in group(candidate)
-
     kept = []
     for item in accepted:
         candidate = item[0]
-        if partners(candidate):
-            members = group(candidate)
-            doc = candidate.sentence.doc
-            clause = clause_head(doc[min(members)])
-            if any(other.number == candidate.number
-                   and other.source.head == candidate.source.head
+        source = candidate.sentence.doc[candidate.source.head]
+        members = {source.i, *(t.i for t in source.conjuncts)}
+        if candidate.target is not None and not candidate.context \
+                and candidate.target.head in members:
+            clause = clause_head(source.doc[min(members)])
+            if any(other.source.head == source.i  # the same mention, so the same sentence
                    and other.target is not None and not other.context
                    and other.target.head not in members
                    and clause.left_edge.i <= other.target.head <= clause.right_edge.i
