@@ -168,6 +168,19 @@ def test_an_event_told_in_the_past_continues_the_story(nlp) -> None:
     assert when(nlp, text, "refused", published=published).source == "document"
 
 
+def test_a_story_told_on_in_the_simple_past_keeps_its_date(nlp) -> None:
+    published = dt.date(2020, 6, 10)
+    text = ("On 4 May Chile closed the mountain pass at Tacora. "
+            "Peru summoned the Chilean ambassador. "
+            "Bolivia offered to mediate between the two.")
+    assert when(nlp, text, "offered", published=published).date == "2020-05-04"
+    # A sentence in the present leaves the story: what follows is the text's own news.
+    text = ("On 4 May Chile closed the mountain pass at Tacora. "
+            "The pass is the main route for Bolivian trucks. "
+            "Bolivia offered to mediate between the two.")
+    assert when(nlp, text, "offered", published=published).source == "document"
+
+
 def test_a_long_document_is_dated_without_recursion(nlp) -> None:
     text = " ".join(["Talks went on."] * 1500) + " Chile protested to Peru on Monday."
     assert when(nlp, text, "protested").date == "2015-03-23"

@@ -16,7 +16,9 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
    known event the text names (data/known_events.csv, extended by the user);
 6. for an event told in the simple past in a main clause, the story's date: the one the
    sentence before gave ("On 21 July the ministry ordered … Beijing retaliated"), unless
-   that sentence looks back in the perfect ("had warned in 2014"); for the headline's
+   that sentence looks back in the perfect ("had warned in 2014"); when that sentence
+   gave none but itself went on in the simple past, the one the sentence before it gave
+   (docs/annotation.md §5, context dates); for the headline's
    main event, the date the lead's main clause gives ("Chile and Peru agree …" over
    "Chile and Peru agreed on Friday …");
 7. the document's publication date.
@@ -65,6 +67,9 @@ COMPLEMENTS = frozenset({"ccomp", "xcomp", "conj", "ROOT", "parataxis"})
 NOMINAL_SLOTS = frozenset({"pobj", "poss", "compound", "nmod", "appos", "npadvmod"})
 #: How many sentences back the story's date is looked for.
 STORY_WINDOW = 1
+#: How many sentences back a story told in the simple past, sentence after sentence,
+#: keeps the date it was given.
+STORY_CHAIN = 2
 #: How many sentences back the story's date is looked for to read a yearless date or a
 #: count ("on 12 August", "three days later") in a story told of an earlier year.
 READING_WINDOW = 3
@@ -331,6 +336,22 @@ class DocumentDates:
                     return ref
         return None
 
+    def story(self, number: int) -> DateRef | None:
+        """The date of the story an event told in the simple past continues: the one the
+        sentence before gave (`narrative`), or, when that sentence gave none but told the
+        story on in the simple past itself, the one the story had reached there ("On 4
+        May Chile closed the pass. Peru summoned its envoy. Bolivia offered to mediate":
+        4 May), up to STORY_CHAIN sentences back. A sentence in the present or perfect
+        between them ends the story."""
+        for earlier in range(number, max(0, number - STORY_CHAIN), -1):
+            story = self.narrative(earlier)
+            if story is not None:
+                return story
+            if earlier - 1 < (1 if self.headline else 0) or \
+                    not _told_in_the_past(self.sentences[earlier - 1].root):
+                return None
+        return None
+
     def lead(self) -> DateRef | None:
         """The date the lead's main clause gives, which the headline's news takes: the
         first of the LEAD_SENTENCES after the headline that gives one."""
@@ -369,7 +390,7 @@ class DocumentDates:
                                    -1, -1)
         if not on_the_side(trigger) and in_main_clause(_time_clause(trigger)) \
                 and _told_in_the_past(trigger):
-            story = self.narrative(number)
+            story = self.story(number)
             if story is not None:
                 return story
         if number == 0 and self.headline and in_main_clause(_time_clause(trigger)):
