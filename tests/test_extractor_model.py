@@ -142,3 +142,23 @@ def test_joining_a_statement_that_blames_a_country_is_no_support_of_it(coder, nl
     text = ("Chile has signed on to a joint statement holding Bolivia responsible for the "
             "border shooting.")
     assert not {t for t in triples(coder, nlp, text) if t[1] == "BOL" and t[2] == "SUPPORT"}
+
+
+@pytest.mark.slow
+def test_idle_encoder_threads_sleep_rather_than_spin(coder):
+    options = coder.scorer.session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+@pytest.mark.slow
+def test_the_head_runs_on_one_blas_thread_and_gives_the_others_back(coder):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info()
+                if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    with coder.scorer.one_blas_thread():
+        assert set(blas_threads()) <= {1}
+    assert blas_threads() == before
