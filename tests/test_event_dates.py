@@ -181,6 +181,15 @@ def test_a_story_told_on_in_the_simple_past_keeps_its_date(nlp) -> None:
     assert when(nlp, text, "offered", published=published).source == "document"
 
 
+def test_a_noun_in_an_of_phrase_takes_the_part_of_the_noun_it_follows(nlp) -> None:
+    text = ("The foreign ministers of the two countries signed a fisheries accord in Lima "
+            "on 2 March.")
+    assert when(nlp, text, "countries").date == "2015-03-02"
+    # while a noun in an "of" phrase on the side keeps its own time
+    text = "Chile recalled its envoy on 2 March after the seizure of two Peruvian trawlers."
+    assert when(nlp, text, "trawlers").source == "document"
+
+
 def test_a_long_document_is_dated_without_recursion(nlp) -> None:
     text = " ".join(["Talks went on."] * 1500) + " Chile protested to Peru on Monday."
     assert when(nlp, text, "protested").date == "2015-03-23"

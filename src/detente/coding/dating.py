@@ -146,8 +146,12 @@ def on_the_side(token: Token) -> bool:
     not one written into the clause's subject or object ("offered an aid package")."""
     if token.pos_ != "NOUN" or token.dep_ not in NOMINAL_SLOTS:
         return False
-    while token.dep_ in {"compound", "nmod"} and token.head.i != token.i:
-        token = token.head
+    # A noun of an "of" phrase plays its head noun's part: "the ministers of the two
+    # countries signed" is the subject, "after the seizure of two trawlers" on the side.
+    while token.head.i != token.i and (token.dep_ in {"compound", "nmod"} or (
+            token.dep_ == "pobj" and token.head.lower_ == "of"
+            and token.head.head.pos_ in {"NOUN", "PROPN", "PRON", "NUM"})):
+        token = token.head if token.dep_ != "pobj" else token.head.head
     return token.dep_ in NOMINAL_SLOTS
 
 
