@@ -76,7 +76,8 @@ def generate(root: Path, events: int) -> None:
                    CAST({kinds[1]}[k] AS INTEGER) AS quad_class,
                    CAST({kinds[3]}[k] AS DOUBLE) AS goldstein, FALSE AS negated,
                    0.9 AS confidence, '' AS location_code, '' AS location_place,
-                   'synthetic.v1' AS coder, year(day) AS year, month(day) AS month
+                   'synthetic.v1' AS coder, day AS doc_date, year(day) AS year,
+                   month(day) AS month
             FROM (SELECT i, doc, {day} AS day, {source} AS s, {target} AS t, {kind} AS k
                   FROM (SELECT range AS i, range // 3 AS doc FROM range({events})))"""
     documents_sql = f"""

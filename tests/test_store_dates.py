@@ -98,16 +98,19 @@ def test_a_schema_1_store_migrates(tmp_path: Path) -> None:
                         "date_start, source_code, plover) VALUES (?, 'd0', ?, ?, ?, 'NOR', "
                         "'SUPPORT')", [f"e{number}", date, precision, start])
     with open_store(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 5
+        assert store.schema_version == SCHEMA_VERSION == 6
         ends = store.query("SELECT event_id, date_end FROM events ORDER BY event_id")
         assert [r["date_end"] for r in ends] == [dt.date(2014, 12, 31), dt.date(2016, 2, 29),
                                                  dt.date(2014, 9, 24), None]
         assert all(e.date_end is None for e in store.events())  # each its own period's end
         assert store.document("d0")["date_precision"] is None  # not known before version 2
+        # version 6: each event carries its document's publication date
+        assert {r["doc_date"] for r in store.query("SELECT doc_date FROM events")} == {
+            dt.date(2015, 3, 25)}
         assert store.add_document(Document(doc_id="d1", text="New text here.",
                                            date=dt.date(2024, 2, 1), date_precision="month"),
                                   [])
         assert store.document("d1")["date_precision"] == "month"
     with open_store(db) as store:  # reopening runs no migration twice
         assert store.query("SELECT version FROM schema_version ORDER BY version") == [
-            {"version": 1}, {"version": 2}, {"version": 3}, {"version": 4}, {"version": 5}]
+            {"version": v} for v in range(1, 7)]

@@ -32,7 +32,7 @@ from detente.records import (
 )
 from detente.served import refuse_if_served
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # An event told in its article's first sentences is in its lead (GDELT's IsRootEvent; the
 # `canonical_events` view of migration 4 writes it as 3).
 LEAD_SENTENCES = 3
@@ -130,6 +130,27 @@ MIGRATIONS: tuple[str, ...] = (
     # signatures stored before.
     """
     CREATE TABLE doc_bands (doc_id VARCHAR, key UBIGINT);
+    """,
+    # 6: each event carries its document's publication date (`doc_date`, GDELT's
+    # DATEADDED), written with it: an analysis that tells historical events apart, or a
+    # happening's first report, reads it from the event's row instead of looking every
+    # event's document up among all the store's (a second of a timeline over 10M events).
+    """
+    ALTER TABLE events ADD COLUMN doc_date DATE;
+    UPDATE events SET doc_date = d.date FROM documents d WHERE d.doc_id = events.doc_id;
+    CREATE OR REPLACE VIEW events_with_documents AS
+    SELECT e.*, d.date_precision AS doc_date_precision,
+           d.title AS doc_title, d.url AS doc_url, d.source AS doc_source, d.path AS doc_path
+    FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id;
+    CREATE OR REPLACE VIEW canonical_events AS
+    SELECT e.* REPLACE (coalesce(e.cluster_id, e.event_id) AS cluster_id),
+           coalesce(c.reports, 1) AS reports, coalesce(c.articles, 1) AS articles,
+           coalesce(c.sources, 1) AS sources, coalesce(c.first_report, e.doc_date) AS first_report,
+           coalesce(c.last_report, e.doc_date) AS last_report,
+           coalesce(c.root, coalesce(e.sentence_index, 0) < 3) AS root
+    FROM events e
+    LEFT JOIN event_clusters c ON c.cluster_id = e.cluster_id
+    WHERE c.cluster_id IS NULL OR c.event_id = e.event_id;
     """,
 )
 
@@ -251,8 +272,9 @@ class DocumentWrite:
     its sentences and mentions added part by part, then its events with `finish`, which
     commits; `abandon` rolls everything back. Until then no reader sees any of it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, doc_date: dt.date | None) -> None:
         self.store = store
+        self.doc_date = doc_date
 
     def add(self, sentences: Sequence[Sentence], mentions: Sequence[StoredMention]) -> None:
         con = self.store.con
@@ -266,7 +288,7 @@ class DocumentWrite:
                happenings: Sequence[EventCluster] = ()) -> None:
         """Write the events and the happenings whose counts they change, and commit."""
         try:
-            self.store._insert_events(events, clusters)
+            self.store._insert_events(events, clusters, self.doc_date)
             self.store._replace_clusters(happenings)
         except BaseException:
             self.abandon()
@@ -361,7 +383,7 @@ class Store:
         doc = replace(doc, path=renamed(doc.path, self.names))
         place = link or DocumentLink(canonical_id="")
         self.con.execute("BEGIN")
-        write = DocumentWrite(self)
+        write = DocumentWrite(self, doc.date)
         try:
             self.con.execute(
                 "INSERT INTO documents (doc_id, title, source, url, path, date, date_precision,"
@@ -378,19 +400,16 @@ class Store:
             raise
         return write
 
-    def add_events(self, events: Sequence[Event]) -> int:
-        """Insert events (skipping ids already stored); returns how many were new."""
-        with self.transaction():
-            return self._insert_events(events, {})
-
-    def _insert_events(self, events: Sequence[Event], clusters: Mapping[str, str]) -> int:
-        rows = {e.event_id: [*_event_row(e), clusters.get(e.event_id)] for e in events}
-        if not rows:
-            return 0
-        before = self.count("events")
-        insert_rows(self.con, f"INSERT INTO events ({', '.join((*EVENT_COLUMNS, 'cluster_id'))})",
-                    list(rows.values()), " ON CONFLICT DO NOTHING")
-        return self.count("events") - before
+    def _insert_events(self, events: Sequence[Event], clusters: Mapping[str, str],
+                       doc_date: dt.date | None) -> None:
+        """Insert one document's events (skipping ids already stored), with their cluster
+        and the document's publication date."""
+        rows = {e.event_id: [*_event_row(e), clusters.get(e.event_id), doc_date]
+                for e in events}
+        if rows:
+            names = ", ".join((*EVENT_COLUMNS, "cluster_id", "doc_date"))
+            insert_rows(self.con, f"INSERT INTO events ({names})", list(rows.values()),
+                        " ON CONFLICT DO NOTHING")
 
     def _insert_signatures(self, links: Sequence[tuple[str, DocumentLink]]) -> None:
         self.con.executemany(
@@ -734,14 +753,12 @@ def require_current(root: Path, done: Sequence[DatasetPart]) -> None:
     """StoreError when a table's files lack columns the store has: a dataset written by
     an older detente (before deduplication, say), which cannot be read or loaded as it
     is."""
-    import pyarrow.parquet as pq  # on use: `import detente` stays light
-
     for folder, columns in table_columns().items():
-        paths = dataset_files(root, done, folder)
-        if not paths:
+        found = first_file_columns(root, done, folder)
+        if found is None:
             continue
-        found = set(pq.read_schema(paths[0]).names)
-        missing = [name for name, _ in columns if name not in found]
+        missing = [name for name, _ in columns
+                   if name not in found and (folder, name) not in DERIVED]
         if missing:
             raise StoreError(
                 f"the Parquet dataset {root} was written by an older detente: its "
@@ -751,18 +768,42 @@ def require_current(root: Path, done: Sequence[DatasetPart]) -> None:
                 input="dataset")
 
 
+# Columns a dataset written by an older detente lacks, and the SQL that gives them from
+# its other tables (`dataset_sql`): such a dataset stays readable as it is.
+DERIVED = {("events", "doc_date"): "(SELECT date FROM documents d WHERE d.doc_id = f.doc_id)"}
+
+
+def quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+def first_file_columns(root: Path, done: Sequence[DatasetPart], folder: str
+                       ) -> set[str] | None:
+    """The columns of a table's first file (None without files). The parts are listed
+    in the order they were written, so a column the first file has, every later one has."""
+    import pyarrow.parquet as pq  # on use: `import detente` stays light
+
+    paths = dataset_files(root, done, folder)
+    return set(pq.read_schema(paths[0]).names) if paths else None
+
+
 def dataset_sql(root: Path, done: Sequence[DatasetPart], folder: str) -> str | None:
     """A SELECT of one table's files in the parts `done`, with its store table's columns
     and types (of a VERSIONED table, each key's latest row); None when there are none.
     Every file of a table has those columns, so only the first file's schema is read to
-    open it."""
+    open it; a column older files lack (DERIVED) is worked out from the other tables."""
     paths = dataset_files(root, done, folder)
     if not paths:
         return None
     listed = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
-    columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"'
-                        for name, kind in table_columns()[folder])
-    sql = f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = false)"
+    derived = {name: sql for (table, name), sql in DERIVED.items() if table == folder}
+    if derived:
+        found = first_file_columns(root, done, folder) or set()
+        derived = {name: sql for name, sql in derived.items() if name not in found}
+    columns = ", ".join(f'CAST({derived.get(name, "f." + quoted(name))} AS {kind}) AS '
+                        f'{quoted(name)}' for name, kind in table_columns()[folder])
+    sql = (f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = false"
+           f"{', union_by_name = true' if derived else ''}) f")
     if folder in VERSIONED:
         key, version = VERSIONED[folder]
         sql += f" QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {version} DESC) = 1"
@@ -779,9 +820,6 @@ class DatasetStore(Store):
     def link_documents(self, links: Sequence[tuple[str, DocumentLink]],
                        clusters: Mapping[str, str],
                        happenings: Sequence[EventCluster] = ()) -> None:
-        self.refuse()
-
-    def add_events(self, events: Sequence[Event]) -> int:
         self.refuse()
 
     def replace_band_keys(self, stale: Sequence[str],

@@ -8,7 +8,12 @@ What a user typed (actor names or codes, partial dates, periods) is read by
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from detente.store import Store
 
 QUAD_NAMES = {1: "verbal_cooperation", 2: "material_cooperation", 3: "verbal_conflict",
               4: "material_conflict"}
@@ -29,19 +34,49 @@ def dyad_clause(a: str, b: str, both_directions: bool, alias: str = ""
     return one, [a, b]
 
 
-def historical_sql(alias: str = "", table: str = "events") -> str:
+def historical_sql(alias: str = "") -> str:
     """SQL that is true for a historical event (see HISTORY_YEARS): one dated more than
-    HISTORY_YEARS years before its document's publication date. An event whose document
-    has no date is never historical. `alias` is the events table's, like "e."; without
-    one the columns are qualified by the `table` read (`store.event_table`), so the
-    subquery cannot capture them.
+    HISTORY_YEARS years before its document's publication date (`doc_date`, stored with
+    the event). An event whose document has no date is never historical. `alias` is the
+    events table's, like "e.".
 
-    >>> historical_sql("e.")  # doctest: +ELLIPSIS
-    'EXISTS (SELECT 1 FROM documents hist_doc WHERE hist_doc.doc_id = e.doc_id AND ...)'
+    >>> historical_sql("e.")
+    'coalesce(e.date_start < e.doc_date - INTERVAL 5 YEAR, FALSE)'
     """
-    ref = alias or f"{table}."
-    return ("EXISTS (SELECT 1 FROM documents hist_doc WHERE hist_doc.doc_id = "
-            f"{ref}doc_id AND {ref}date_start < hist_doc.date - INTERVAL {HISTORY_YEARS} YEAR)")
+    return (f"coalesce({alias}date_start < {alias}doc_date - INTERVAL {HISTORY_YEARS} YEAR,"
+            " FALSE)")
+
+
+# The columns of a dyad's events that its analyses read (`dyad_events`), and in the
+# canonical view those of its happenings.
+DYAD_COLUMNS = ("event_id", "doc_id", "sentence_index", "date", "date_precision",
+                "date_start", "source_code", "target_code", "plover", "quad_class",
+                "goldstein", "confidence", "negated", "doc_date")
+HAPPENING_COLUMNS = ("cluster_id", "articles")
+DYAD_TABLE = "dyad_events"
+
+
+@contextmanager
+def dyad_events(store: Store, a: str, b: str, both_directions: bool, since: dt.date | None,
+                until: dt.date | None, raw: bool) -> Iterator[str]:
+    """The name of a temporary table of this connection holding the dyad's events that
+    an analysis may count (not negated; dated in range, or undated), read once: each
+    question of a timeline (counts, key events) reads it instead of the store, whose
+    files hold every dyad's events (a second a question over 10M events)."""
+    from detente.store import event_table  # on use: the CLI imports this module at start
+
+    clause, params = dyad_clause(a, b, both_directions)
+    in_range, bounds = range_clauses(since, until)
+    dated = " AND ".join(["date_start IS NOT NULL", *in_range])
+    columns = ", ".join((*DYAD_COLUMNS, *(() if raw else HAPPENING_COLUMNS)))
+    store.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {DYAD_TABLE} AS SELECT {columns}"
+        f" FROM {event_table(raw)} WHERE {clause} AND NOT coalesce(negated, FALSE)"
+        f" AND (date_start IS NULL OR ({dated}))", params + bounds)
+    try:
+        yield DYAD_TABLE
+    finally:
+        store.con.execute(f"DROP TABLE IF EXISTS {DYAD_TABLE}")
 
 
 def dyad_where(a: str, b: str, both_directions: bool, since: dt.date | None,
@@ -53,7 +88,7 @@ def dyad_where(a: str, b: str, both_directions: bool, since: dt.date | None,
     clause, params = dyad_clause(a, b, both_directions, alias)
     clauses = [clause, f"NOT coalesce({alias}negated, FALSE)", f"{alias}date_start IS NOT NULL"]
     if not history:
-        clauses.append(f"NOT {historical_sql(alias, table)}")
+        clauses.append(f"NOT {historical_sql(alias)}")
     in_range, bounds = range_clauses(since, until, alias)
     return " AND ".join(clauses + in_range), params + bounds
 

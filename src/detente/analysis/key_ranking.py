@@ -66,12 +66,14 @@ class Ranking:
 
 
 def rank_clusters(store: Store, where: str, params: list[Any], *, history: bool,
-                  head: int, raw: bool = False) -> Ranking:
-    """Rank the clusters of the events `where` selects (a dyad's, unaliased columns); without
-    `history`, historical events are left out. A canonical event (`canonical_events`) is a
-    cluster of its own, its articles its documents; with `raw`, reports are clustered by
-    month as above."""
-    rows = store.con.execute(_ranking_sql(where, history, raw), [
+                  head: int, raw: bool = False, events: str | None = None) -> Ranking:
+    """Rank the clusters of the events `where` selects (a dyad's, unaliased columns) in
+    `events` (a table or view; by default the store's of the view); without `history`,
+    historical events are left out. A canonical event (`canonical_events`) is a cluster
+    of its own, its articles its documents; with `raw`, reports are clustered by month as
+    above."""
+    sql = _ranking_sql(where, history, raw, events or event_table(raw))
+    rows = store.con.execute(sql, [
         *params, EXTRA_SOURCE_BONUS, MAX_EXTRA_SOURCES, FIRST_OF_KIND_BONUS, head]).fetchall()
     clusters = [Cluster(position=position, source=source, target=target, documents=documents,
                         first=first, rep=rep, sentences=tuple(sentences))
@@ -129,64 +131,70 @@ def _marks(values: list[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _ranking_sql(where: str, history: bool, raw: bool) -> str:
-    """The ranking query; its parameters are `where`'s, then the two bonuses, the cap on
-    extra sources and the head's size."""
-    # The historical filter runs over the dyad's rows, once they are read: as a filter of
-    # the scan, it would look up every document of the store.
+def _ranking_sql(where: str, history: bool, raw: bool, events: str) -> str:
+    """The ranking query over `events`; its parameters are `where`'s, then the two
+    bonuses, the cap on extra sources and the head's size."""
     kept = "" if history else f"WHERE NOT {historical_sql('d.')}"
-    # Raw reports of one happening are grouped by month; a canonical event is one already.
-    period = ("CASE WHEN d.date_precision = 'year' THEN left(coalesce(d.date, ''), 4) "
-              "ELSE left(coalesce(d.date, ''), 7) END" if raw else "d.cluster_id")
-    articles, documents = (("", "count(DISTINCT doc_id)") if raw
-                           else (", cluster_id, articles", "sum(articles)"))
     precision = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in PRECISION_RANK.items())
-    rep = ", ".join(f"'{name}': {name}" for name in REP_COLUMNS)
+    rep = "{" + ", ".join(f"'{name}': {name}" for name in REP_COLUMNS) + "}"
+    if raw:
+        # Reports of one happening are grouped by month (by year for year-only dates).
+        period = ("CASE WHEN d.date_precision = 'year' THEN left(coalesce(d.date, ''), 4) "
+                  "ELSE left(coalesce(d.date, ''), 7) END")
+        # the representative: the surest report, then the most precise date, the
+        # earliest, the largest id; the kind's first cluster holds its earliest report
+        clusters = f"""
+            SELECT source_code, target_code, plover, period,
+                   count(DISTINCT doc_id) AS documents, min(date_start) AS opened,
+                   arg_min(event_id, (date_start, event_id)) AS opened_by,
+                   arg_max({rep}, (coalesce(confidence, 0),
+                                   CASE date_precision {precision} ELSE -1 END,
+                                   DATE '0001-01-01' - date_start, event_id)) AS rep
+            FROM kept GROUP BY source_code, target_code, plover, period"""
+    else:
+        # A canonical event is a cluster already (one row per happening): no grouping.
+        period = "d.cluster_id"
+        clusters = f"""
+            SELECT source_code, target_code, plover, period, articles AS documents,
+                   date_start AS opened, event_id AS opened_by, {rep} AS rep
+            FROM kept"""
     # Structs compare NULL fields as equal, as Python's tuples do, so that a NULL type
     # matches itself in the joins below.
     cluster = "row({0}source_code, {0}target_code, {0}plover, {0}period)"
     sentence = "row({0}doc_id, {0}sentence_index, {0}plover)"
+    # Rounded as `KeyEvent.score` is (both roundings agree on Goldstein scores of up to
+    # 3 decimals): clusters of equal scores go by date, then id.
+    order = "score DESC, rep.date_start, rep.event_id"
     return f"""
         WITH kept AS MATERIALIZED (
             SELECT d.*, {period} AS period
             FROM (SELECT event_id, doc_id, sentence_index, date, date_precision, date_start,
-                         source_code, target_code, plover, goldstein, confidence
-                         {articles}
-                  FROM {event_table(raw)} WHERE {where}) d
+                         source_code, target_code, plover, goldstein, confidence, doc_date
+                         {"" if raw else ", cluster_id, articles"}
+                  FROM {events} WHERE {where}) d
             {kept}
-        ), clusters AS (
-            -- the representative: the surest report, then the most precise date, the
-            -- earliest, the largest id; the kind's first cluster holds its earliest report
-            SELECT source_code, target_code, plover, period,
-                   {documents} AS documents, min(date_start) AS opened,
-                   arg_min(event_id, (date_start, event_id)) AS opened_by,
-                   arg_max({{{rep}}}, (coalesce(confidence, 0),
-                                      CASE date_precision {precision} ELSE -1 END,
-                                      DATE '0001-01-01' - date_start, event_id)) AS rep
-            FROM kept GROUP BY source_code, target_code, plover, period
-        ), firsts AS (
-            SELECT *, row_number() OVER (PARTITION BY source_code, target_code, plover
-                                         ORDER BY opened, opened_by) = 1 AS first
-            FROM clusters
-        ), ranked AS MATERIALIZED (
-            -- rounded as `KeyEvent.score` is (both roundings agree on Goldstein scores
-            -- of up to 3 decimals): clusters of equal scores go by date, then id
-            SELECT *, row_number() OVER (
-                       ORDER BY round(abs(coalesce(rep.goldstein, 0))
-                                      + ? * least(documents - 1, ?)
-                                      + CASE WHEN first THEN ? ELSE 0 END, 3) DESC,
-                                rep.date_start, rep.event_id) AS position,
-                   count(*) OVER () AS clusters
-            FROM firsts
-        ), head AS (
-            SELECT * FROM ranked WHERE position <= ?
+        ), clusters AS MATERIALIZED ({clusters}
+        ), first_of_kind AS (
+            SELECT source_code, target_code, plover,
+                   arg_min(period, (opened, opened_by)) AS period
+            FROM clusters GROUP BY source_code, target_code, plover
+        ), scored AS MATERIALIZED (
+            SELECT c.*, f.period IS NOT NULL AS first,
+                   round(abs(coalesce(c.rep.goldstein, 0)) + ? * least(c.documents - 1, ?)
+                         + CASE WHEN f.period IS NOT NULL THEN ? ELSE 0 END, 3) AS score
+            FROM clusters c
+            LEFT JOIN first_of_kind f ON {cluster.format('f.')} = {cluster.format('c.')}
+        ), head AS MATERIALIZED (
+            -- the first of the ranking, in order; the others are never sorted
+            SELECT *, row_number() OVER (ORDER BY {order}) AS position
+            FROM (SELECT * FROM scored ORDER BY {order} LIMIT ?)
         ), near AS MATERIALIZED (
             -- the reports whose sentence is one of a head cluster's reports' sentences
             SELECT k.* FROM kept k SEMI JOIN (
                 SELECT DISTINCT {sentence.format('k.')} AS sentence
                 FROM kept k SEMI JOIN head h ON {cluster.format('k.')} = {cluster.format('h.')}
             ) s ON {sentence.format('k.')} = s.sentence
-        ), two_way AS (
+        ), two_way AS MATERIALIZED (
             SELECT k.source_code, k.target_code, k.plover, k.period,
                    list({sentence.format('k.')} ORDER BY k.date_start, k.event_id) AS sentences
             FROM near k SEMI JOIN (
@@ -194,11 +202,15 @@ def _ranking_sql(where: str, history: bool, raw: bool) -> str:
                 HAVING min(source_code) <> max(source_code)
             ) s ON {sentence.format('k.')} = s.sentence
             GROUP BY ALL
+        ), mirrors AS (
+            -- the later clusters that share a two-way sentence with the head, unordered
+            SELECT s.*, (SELECT count(*) FROM head) + 1 AS position
+            FROM scored s SEMI JOIN two_way w ON {cluster.format('w.')} = {cluster.format('s.')}
+            ANTI JOIN head h ON {cluster.format('h.')} = {cluster.format('s.')}
         )
         SELECT r.position, r.source_code, r.target_code, r.documents, r.first, r.rep,
-               coalesce(w.sentences, []), r.clusters
-        FROM ranked r LEFT JOIN two_way w ON {cluster.format('w.')} = {cluster.format('r.')}
-        WHERE r.position <= (SELECT count(*) FROM head) OR w.sentences IS NOT NULL
+               coalesce(w.sentences, []), (SELECT count(*) FROM clusters)
+        FROM (SELECT * FROM head UNION ALL BY NAME SELECT * FROM mirrors) r
+        LEFT JOIN two_way w ON {cluster.format('w.')} = {cluster.format('r.')}
         ORDER BY r.position
         """
-

@@ -20,9 +20,8 @@ from detente.analysis.common import (
     COARSER,
     HISTORY_YEARS,
     QUAD_NAMES,
-    dyad_clause,
+    dyad_events,
     historical_sql,
-    range_clauses,
     range_text,
 )
 from detente.analysis.key_events import KeyEvent, rank_key_events
@@ -31,7 +30,7 @@ from detente.errors import InputError
 from detente.frames import Tabular, arrow_table
 from detente.jsonio import json_ready
 from detente.settings import Settings
-from detente.store import DbLike, Store, event_table, reading
+from detente.store import DbLike, Store, reading
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -55,8 +54,8 @@ class TimelineRow:
     `documents` is the store's volume in the period: the documents published in it, of
     any dyad (a document dated to its year only counts in its first period), so that
     `events / documents` compares periods that the news covered unevenly; in the
-    canonical view a cluster of near duplicates counts once in each period it has a
-    document in."""
+    canonical view a story (a cluster of near duplicates) counts once, in the period of
+    its first document."""
 
     period: str
     start: dt.date
@@ -206,38 +205,30 @@ def timeline(
     settings = query.given(settings)
     period = query.period(by)
     first, last = query.date_range(since, until, settings)
-    table = event_table(query.view(raw))
+    raw = query.view(raw)
     with reading(db) as store:
         code_a, code_b = query.dyad(a, b, store, settings)
-        counts, undated, past = _dyad_counts(store, table, code_a, code_b, period,
-                                             both_directions, first, last, history)
-        marks = rank_key_events(store, code_a, code_b, labels, both_directions, first, last,
-                                history=history, raw=raw)
+        with dyad_events(store, code_a, code_b, both_directions, first, last, raw) as read:
+            counts, undated, past = _dyad_counts(store, read, period, history)
+            marks = rank_key_events(store, code_a, code_b, labels, both_directions, first,
+                                    last, history=history, raw=raw, events=read)
         volume = _volume(store, period, raw)
     return build_timeline(code_a, code_b, period, both_directions, first, last, counts,
                           undated, tuple(marks), history=history, historical=past,
                           volume=volume, raw=raw)
 
 
-def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
-                 both_directions: bool, since: dt.date | None, until: dt.date | None,
-                 history: bool) -> tuple[list[tuple[Any, ...]], int,
-                                         tuple[int, dt.date | None, dt.date | None]]:
-    """The dyad's counts in one pass over its events: (source, target, period start,
-    quad, n, Goldstein sum, n scored, imprecise) groups of the events the series counts
-    (dated, in range, not negated, historical ones only with `history`); the undated
+def _dyad_counts(store: Store, events: str, by: Period, history: bool
+                 ) -> tuple[list[tuple[Any, ...]], int, tuple[int, dt.date | None, dt.date | None]]:
+    """The dyad's counts in one pass over its events (`common.dyad_events`): (source,
+    target, period start, quad, n, Goldstein sum, n scored, imprecise) groups of the
+    events the series counts (dated, historical ones only with `history`); the undated
     events (of any range); and the count, first and last date of the historical events
     in range (`build_timeline`'s `historical`)."""
-    clause, params = dyad_clause(a, b, both_directions)
-    in_range, bounds = range_clauses(since, until)
-    dated = ["date_start IS NOT NULL", *in_range]
-    params += bounds
     kept = "NOT undated" + ("" if history else " AND NOT historical")
     coarse = list(COARSER[by]) or [""]
     marks = ", ".join("?" for _ in coarse)
-    # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here. One
-    # query, not one per question: each would read the dyad's rows again (and the
-    # historical ones look their documents up), a second on 10M events.
+    # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here.
     rows = store.con.execute(
         f"""
         SELECT source_code, target_code, date_trunc('{by}', date_start)::DATE AS start,
@@ -249,13 +240,11 @@ def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
                min(date_start) FILTER (WHERE historical) AS past_first,
                max(date_start) FILTER (WHERE historical) AS past_last
         FROM (SELECT *, date_start IS NULL AS undated,
-                     {historical_sql(table=table)} AS historical
-              FROM {table}
-              WHERE {clause} AND NOT coalesce(negated, FALSE)
-                    AND (date_start IS NULL OR ({" AND ".join(dated)})))
+                     {historical_sql()} AS historical
+              FROM {events})
         GROUP BY ALL ORDER BY start
         """,
-        [*coarse, *params],
+        coarse,
     ).fetchall()
     counts = [row[:8] for row in rows if row[4]]
     undated = sum(row[8] for row in rows)
@@ -266,11 +255,15 @@ def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
 
 
 def _volume(store: Store, by: Period, raw: bool) -> dict[dt.date, int]:
-    """The number of stored documents (or, in the canonical view, of clusters of near
-    duplicates) published in each period, by its first day."""
-    counted = "*" if raw else "DISTINCT coalesce(canonical_id, doc_id)"
+    """The number of stored documents published in each period, by its first day; in the
+    canonical view, of stories: a cluster of near duplicates counts once, in the period
+    of its first document."""
+    # A cluster's first document is the one with no similarity to an earlier one (a
+    # document stored before deduplication has none either: a story of its own). A NULL
+    # test, not `canonical_id = doc_id`: comparing ids reads two strings of every document.
+    counted = "" if raw else " FILTER (WHERE similarity IS NULL)"
     rows = store.con.execute(
-        f"SELECT date_trunc('{by}', date)::DATE, count({counted}) FROM documents"
+        f"SELECT date_trunc('{by}', date)::DATE, count(*){counted} FROM documents"
         " WHERE date IS NOT NULL GROUP BY ALL").fetchall()
     return {period_start(start, by): n for start, n in rows}
 

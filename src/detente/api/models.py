@@ -234,7 +234,9 @@ class TimelineRow(Model):
     imprecise: int
     documents: int = Field(description="Stored documents published in the period (the "
                                        "volume to normalise counts by); in the canonical "
-                                       "view, clusters of near duplicates.")
+                                       "view, stories: a cluster of near duplicates "
+                                       "counts once, in the period of its first "
+                                       "document.")
 
 
 class Timeline(Ok):

@@ -134,8 +134,11 @@ def read_rows(store: Store, sources: dict[str, str | None], doc_ids: list[str]
         if sources[folder] is None:
             found[folder] = table(folder, [])
             continue
+        # An event's `doc_date` is its document's date (which a dataset written before
+        # that column was added gives only through its documents).
+        dated = " REPLACE (d.date AS doc_date)" if folder == "events" else ""
         rows = con.sql(
-            f"SELECT f.*, year(d.date) AS year, month(d.date) AS month FROM "
+            f"SELECT f.*{dated}, year(d.date) AS year, month(d.date) AS month FROM "
             f"({sources[folder]}) f JOIN loading l USING (doc_id) JOIN "
             f"({sources['documents']}) d USING (doc_id) ORDER BY l.n{order}").to_arrow_table()
         found[folder] = rows.cast(table(folder, []).schema)

@@ -48,7 +48,8 @@ def coded_tables(coded: Sequence[Coded], failures: Sequence[Failure],
              "char_end": s.end, "text": s.text, **month} for s in item.sentences)
         rows["mentions"].extend({**m.__dict__, **month} for m in item.mentions)
         # Keyed by id as the store inserts them: an id repeated in one document is kept once.
-        events = {e.event_id: {**flat_event(e), **month} for e in item.events}
+        events = {e.event_id: {**flat_event(e), "doc_date": doc.date, **month}
+                  for e in item.events}
         rows["events"].extend(events.values())
     rows["ingest_errors"] = [{"input": f.input, "code": f.code, "message": f.message,
                               "hint": f.hint, "recorded_at": written_at} for f in failures]
