@@ -152,7 +152,7 @@ def test_idle_encoder_threads_sleep_rather_than_spin(coder):
 
 @pytest.mark.slow
 def test_the_head_runs_on_one_blas_thread_and_gives_the_others_back(coder):
-    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import threadpoolctl
 
     def blas_threads():
         return [p["num_threads"] for p in threadpoolctl.threadpool_info()

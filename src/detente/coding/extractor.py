@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -367,16 +367,6 @@ def without_partners_of_a_joint_act(accepted: list[tuple[PairCandidate, int, flo
     return kept
 
 
-def blas_controller():
-    """threadpoolctl's controller of the BLAS NumPy loaded, or None when it is not
-    installed (it comes with scikit-learn)."""
-    try:
-        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - an optional speed-up
-        return None
-    return ThreadpoolController()
-
-
 class PairScorer:
     """The int8 ONNX encoder and the numpy head of models/extractor."""
 
@@ -405,7 +395,9 @@ class PairScorer:
         prefilter = config.get("prefilter")
         self.prefilter = TfidfClassifier.load(folder / prefilter["file"]) if prefilter else None
         self.prefilter_threshold = float(prefilter["threshold"]) if prefilter else 0.0
-        self._blas = blas_controller()
+        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+
+        self._blas = ThreadpoolController()
 
     def worth_reading(self, texts: Sequence[str]) -> list[bool]:
         """Whether the encoder should read each text: the pre-filter drops those it is
@@ -443,9 +435,7 @@ class PairScorer:
         """NumPy's BLAS kept to one thread for the head's small products (a document's
         pairs × 2307 × 256): a second thread costs far more CPU than it saves, its
         spinning after each product counted (1.5 s of CPU per 100 Reuters stories, ten
-        times the products' own cost). Without threadpoolctl, BLAS's own setting stands."""
-        if self._blas is None:
-            return nullcontext()
+        times the products' own cost)."""
         return self._blas.limit(limits=1, user_api="blas")
 
     def _score(self, texts: Sequence[str], pairs: Sequence[PairInput]) -> np.ndarray:
