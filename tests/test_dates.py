@@ -174,9 +174,10 @@ RELATIVE = [
     ("late last year", ("late last year", "2014-12", "month")),
     ("by the end of next year", ("the end of next year", "2016-12", "month")),
     ("at the end of the year", ("the end of the year", "2015-12", "month")),
-    ("last week", ("last week", "2015-03-18", "day")),
-    ("this week", ("this week", "2015-03-25", "day")),
-    ("next week", ("next week", "2015-04-01", "day")),
+    # a week is no day: the month of its day seven days off (annotation guide §10)
+    ("last week", ("last week", "2015-03", "month")),
+    ("this week", ("this week", "2015-03", "month")),
+    ("next week", ("next week", "2015-04", "month")),
     ("Japan sided with the U.S. to sanction Russia last fall", ("last fall", "2014-09", "month")),
     ("last autumn", ("last autumn", "2014-09", "month")),
     ("last spring", ("last spring", "2014-03", "month")),

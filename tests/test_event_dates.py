@@ -310,7 +310,7 @@ def test_an_event_during_which_the_act_happened_shares_its_date(nlp) -> None:
 
 def test_a_date_on_the_occasion_dates_the_act(nlp) -> None:
     text = "Chile lodged a protest during talks in Lima last week."
-    assert when(nlp, text, "lodged").date == "2015-03-18"
+    assert when(nlp, text, "lodged").date == "2015-03"
 
 
 def test_a_gerund_after_with_shares_the_main_clauses_date(nlp) -> None:

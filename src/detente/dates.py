@@ -340,14 +340,15 @@ def _h_part(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
 
 
 def _h_rel_unit(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
-    """'last/this/next week|month|year', 'earlier this year'. Weeks are the reference date
-    plus or minus seven days at day precision: the text rarely says which day it means."""
+    """'last/this/next week|month|year', 'earlier this year'. A week gives the month of the
+    reference date plus or minus seven days: the text does not say which day it means,
+    and a made-up day would pass for one it gave (annotation guide §10)."""
     ref = ctx.ref
     if ref is None:
         return
     step, unit = _step(m["rel"]), m["unit"].lower()
     if unit == "week":
-        yield _counted(m.span(), (ref + dt.timedelta(days=7 * step)).isoformat(), "day")
+        yield _counted(m.span(), (ref + dt.timedelta(days=7 * step)).isoformat()[:7], "month")
     elif unit == "month":
         yield _counted(m.span(), _iso(*_shift_month(ref.year, ref.month, step)), "month")
     else:
