@@ -8,12 +8,7 @@ What a user typed (actor names or codes, partial dates, periods) is read by
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from detente.store import Store
+from typing import Any
 
 QUAD_NAMES = {1: "verbal_cooperation", 2: "material_cooperation", 3: "verbal_conflict",
               4: "material_conflict"}
@@ -27,11 +22,21 @@ HISTORY_YEARS = 5
 
 def dyad_clause(a: str, b: str, both_directions: bool, alias: str = ""
                 ) -> tuple[str, list[Any]]:
-    """SQL matching events A→B (and B→A with `both_directions`); `alias` like "e."."""
-    one = f"({alias}source_code = ? AND {alias}target_code = ?)"
-    if both_directions:
-        return f"({one} OR {one})", [a, b, b, a]
-    return one, [a, b]
+    """SQL matching events A→B (and B→A with `both_directions`); `alias` like "e.".
+
+    Both directions are written as a condition on each column, which DuckDB checks while
+    it reads the Parquet files (and then decodes the other columns of matching rows
+    only), not as (A→B or B→A), which it checks after decoding every row.
+
+    >>> dyad_clause("JPN", "RUS", True)
+    ('(source_code IN (?, ?) AND target_code IN (?, ?) AND source_code <> target_code)', \
+['JPN', 'RUS', 'JPN', 'RUS'])
+    """
+    if both_directions and a != b:
+        clause = (f"({alias}source_code IN (?, ?) AND {alias}target_code IN (?, ?)"
+                  f" AND {alias}source_code <> {alias}target_code)")
+        return clause, [a, b, a, b]
+    return f"({alias}source_code = ? AND {alias}target_code = ?)", [a, b]
 
 
 def historical_sql(alias: str = "") -> str:
@@ -45,38 +50,6 @@ def historical_sql(alias: str = "") -> str:
     """
     return (f"coalesce({alias}date_start < {alias}doc_date - INTERVAL {HISTORY_YEARS} YEAR,"
             " FALSE)")
-
-
-# The columns of a dyad's events that its analyses read (`dyad_events`), and in the
-# canonical view those of its happenings.
-DYAD_COLUMNS = ("event_id", "doc_id", "sentence_index", "date", "date_precision",
-                "date_start", "source_code", "target_code", "plover", "quad_class",
-                "goldstein", "confidence", "negated", "doc_date")
-HAPPENING_COLUMNS = ("cluster_id", "articles")
-DYAD_TABLE = "dyad_events"
-
-
-@contextmanager
-def dyad_events(store: Store, a: str, b: str, both_directions: bool, since: dt.date | None,
-                until: dt.date | None, raw: bool) -> Iterator[str]:
-    """The name of a temporary table of this connection holding the dyad's events that
-    an analysis may count (not negated; dated in range, or undated), read once: each
-    question of a timeline (counts, key events) reads it instead of the store, whose
-    files hold every dyad's events (a second a question over 10M events)."""
-    from detente.store import event_table  # on use: the CLI imports this module at start
-
-    clause, params = dyad_clause(a, b, both_directions)
-    in_range, bounds = range_clauses(since, until)
-    dated = " AND ".join(["date_start IS NOT NULL", *in_range])
-    columns = ", ".join((*DYAD_COLUMNS, *(() if raw else HAPPENING_COLUMNS)))
-    store.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {DYAD_TABLE} AS SELECT {columns}"
-        f" FROM {event_table(raw)} WHERE {clause} AND NOT coalesce(negated, FALSE)"
-        f" AND (date_start IS NULL OR ({dated}))", params + bounds)
-    try:
-        yield DYAD_TABLE
-    finally:
-        store.con.execute(f"DROP TABLE IF EXISTS {DYAD_TABLE}")
 
 
 def dyad_where(a: str, b: str, both_directions: bool, since: dt.date | None,

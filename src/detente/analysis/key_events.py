@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from detente import query
-from detente.analysis.common import dyad_events, dyad_where
+from detente.analysis.common import dyad_where
 from detente.analysis.key_ranking import (
     EXTRA_SOURCE_BONUS,
     FIRST_OF_KIND_BONUS,
@@ -126,25 +126,19 @@ def key_events_frame(events: list[KeyEvent]) -> pl.DataFrame:
 
 def rank_key_events(store: Store, a: str, b: str, top: int, both_directions: bool,
                     since: dt.date | None, until: dt.date | None, *, history: bool = True,
-                    raw: bool = False, events: str | None = None) -> list[KeyEvent]:
+                    raw: bool = False) -> list[KeyEvent]:
     """Rank the dyad's clusters (codes already resolved); without `history`, historical
-    events are left out, as in a timeline that leaves them out. `events` is the dyad's
-    events read already (`common.dyad_events`), if they are.
+    events are left out, as in a timeline that leaves them out.
 
     DuckDB groups and ranks the clusters; here, going down the ranking, a cluster that
     mirrors one already chosen (B→A from the same sentence) marks it `mutual` instead of
     taking a place, so the head of the ranking read grows until it fills `top` places."""
     if top < 1:
         return []
-    if events is None:
-        with dyad_events(store, a, b, both_directions, since, until, raw) as read:
-            return rank_key_events(store, a, b, top, both_directions, since, until,
-                                   history=history, raw=raw, events=read)
     where, params = dyad_where(a, b, both_directions, since, until)
     head = 2 * top + HEAD_SPARE
     while True:
-        ranking = rank_clusters(store, where, params, history=history, head=head, raw=raw,
-                                events=events)
+        ranking = rank_clusters(store, where, params, history=history, head=head, raw=raw)
         chosen, mutual = _choose(ranking, top)
         if len(chosen) == top or head >= ranking.clusters:
             break

@@ -32,9 +32,9 @@ SentenceKey = tuple[Any, ...]
 # The columns of a cluster's representative report that the ranking reads (`Cluster.rep`),
 # and those read for the reports chosen only (`report_details`): reading a column costs
 # the same for a dyad's reports as for the whole store, as its files hold them all.
-REP_COLUMNS = ("event_id", "doc_id", "date", "date_start", "source_code", "target_code",
-               "plover", "goldstein")
-DETAIL_COLUMNS = ("evidence", "source_name", "target_name", "plover_mode", "cameo",
+REP_COLUMNS = ("event_id", "doc_id", "date_start", "source_code", "target_code", "plover",
+               "goldstein")
+DETAIL_COLUMNS = ("date", "evidence", "source_name", "target_name", "plover_mode", "cameo",
                   "quad_class")
 
 
@@ -66,14 +66,12 @@ class Ranking:
 
 
 def rank_clusters(store: Store, where: str, params: list[Any], *, history: bool,
-                  head: int, raw: bool = False, events: str | None = None) -> Ranking:
-    """Rank the clusters of the events `where` selects (a dyad's, unaliased columns) in
-    `events` (a table or view; by default the store's of the view); without `history`,
-    historical events are left out. A canonical event (`canonical_events`) is a cluster
-    of its own, its articles its documents; with `raw`, reports are clustered by month as
-    above."""
-    sql = _ranking_sql(where, history, raw, events or event_table(raw))
-    rows = store.con.execute(sql, [
+                  head: int, raw: bool = False) -> Ranking:
+    """Rank the clusters of the events `where` selects (a dyad's, unaliased columns); without
+    `history`, historical events are left out. A canonical event (`canonical_events`) is a
+    cluster of its own, its articles its documents; with `raw`, reports are clustered by
+    month as above."""
+    rows = store.con.execute(_ranking_sql(where, history, raw), [
         *params, EXTRA_SOURCE_BONUS, MAX_EXTRA_SOURCES, FIRST_OF_KIND_BONUS, head]).fetchall()
     clusters = [Cluster(position=position, source=source, target=target, documents=documents,
                         first=first, rep=rep, sentences=tuple(sentences))
@@ -131,16 +129,17 @@ def _marks(values: list[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _ranking_sql(where: str, history: bool, raw: bool, events: str) -> str:
-    """The ranking query over `events`; its parameters are `where`'s, then the two
-    bonuses, the cap on extra sources and the head's size."""
+def _ranking_sql(where: str, history: bool, raw: bool) -> str:
+    """The ranking query; its parameters are `where`'s, then the two bonuses, the cap on
+    extra sources and the head's size."""
     kept = "" if history else f"WHERE NOT {historical_sql('d.')}"
     precision = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in PRECISION_RANK.items())
     rep = "{" + ", ".join(f"'{name}': {name}" for name in REP_COLUMNS) + "}"
     if raw:
-        # Reports of one happening are grouped by month (by year for year-only dates).
-        period = ("CASE WHEN d.date_precision = 'year' THEN left(coalesce(d.date, ''), 4) "
-                  "ELSE left(coalesce(d.date, ''), 7) END")
+        # Reports of one happening are grouped by month (by year for year-only dates), the
+        # month or year of the first day their dates cover.
+        period = ("CASE WHEN d.date_precision = 'year' THEN strftime(d.date_start, '%Y')"
+                  " ELSE strftime(d.date_start, '%Y-%m') END")
         # the representative: the surest report, then the most precise date, the
         # earliest, the largest id; the kind's first cluster holds its earliest report
         clusters = f"""
@@ -168,10 +167,10 @@ def _ranking_sql(where: str, history: bool, raw: bool, events: str) -> str:
     return f"""
         WITH kept AS MATERIALIZED (
             SELECT d.*, {period} AS period
-            FROM (SELECT event_id, doc_id, sentence_index, date, date_precision, date_start,
+            FROM (SELECT event_id, doc_id, sentence_index, date_precision, date_start,
                          source_code, target_code, plover, goldstein, confidence, doc_date
                          {"" if raw else ", cluster_id, articles"}
-                  FROM {events} WHERE {where}) d
+                  FROM {event_table(raw)} WHERE {where}) d
             {kept}
         ), clusters AS MATERIALIZED ({clusters}
         ), first_of_kind AS (

@@ -20,8 +20,9 @@ from detente.analysis.common import (
     COARSER,
     HISTORY_YEARS,
     QUAD_NAMES,
-    dyad_events,
+    dyad_clause,
     historical_sql,
+    range_clauses,
     range_text,
 )
 from detente.analysis.key_events import KeyEvent, rank_key_events
@@ -30,7 +31,7 @@ from detente.errors import InputError
 from detente.frames import Tabular, arrow_table
 from detente.jsonio import json_ready
 from detente.settings import Settings
-from detente.store import DbLike, Store, reading
+from detente.store import DbLike, Store, event_table, reading
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -205,30 +206,37 @@ def timeline(
     settings = query.given(settings)
     period = query.period(by)
     first, last = query.date_range(since, until, settings)
-    raw = query.view(raw)
+    table = event_table(query.view(raw))
     with reading(db) as store:
         code_a, code_b = query.dyad(a, b, store, settings)
-        with dyad_events(store, code_a, code_b, both_directions, first, last, raw) as read:
-            counts, undated, past = _dyad_counts(store, read, period, history)
-            marks = rank_key_events(store, code_a, code_b, labels, both_directions, first,
-                                    last, history=history, raw=raw, events=read)
+        counts, undated, past = _dyad_counts(store, table, code_a, code_b, period,
+                                             both_directions, first, last, history)
+        marks = rank_key_events(store, code_a, code_b, labels, both_directions, first, last,
+                                history=history, raw=raw)
         volume = _volume(store, period, raw)
     return build_timeline(code_a, code_b, period, both_directions, first, last, counts,
                           undated, tuple(marks), history=history, historical=past,
                           volume=volume, raw=raw)
 
 
-def _dyad_counts(store: Store, events: str, by: Period, history: bool
-                 ) -> tuple[list[tuple[Any, ...]], int, tuple[int, dt.date | None, dt.date | None]]:
-    """The dyad's counts in one pass over its events (`common.dyad_events`): (source,
-    target, period start, quad, n, Goldstein sum, n scored, imprecise) groups of the
-    events the series counts (dated, historical ones only with `history`); the undated
+def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
+                 both_directions: bool, since: dt.date | None, until: dt.date | None,
+                 history: bool) -> tuple[list[tuple[Any, ...]], int,
+                                         tuple[int, dt.date | None, dt.date | None]]:
+    """The dyad's counts in one pass over its events: (source, target, period start,
+    quad, n, Goldstein sum, n scored, imprecise) groups of the events the series counts
+    (dated, in range, not negated, historical ones only with `history`); the undated
     events (of any range); and the count, first and last date of the historical events
     in range (`build_timeline`'s `historical`)."""
+    clause, params = dyad_clause(a, b, both_directions)
+    in_range, bounds = range_clauses(since, until)
+    dated = ["date_start IS NOT NULL", *in_range]
+    params += bounds
     kept = "NOT undated" + ("" if history else " AND NOT historical")
     coarse = list(COARSER[by]) or [""]
     marks = ", ".join("?" for _ in coarse)
-    # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here.
+    # Aggregated in DuckDB: a dyad of GDELT size stays a few hundred rows here. One
+    # query, not one per question: each would read the dyad's rows again.
     rows = store.con.execute(
         f"""
         SELECT source_code, target_code, date_trunc('{by}', date_start)::DATE AS start,
@@ -239,12 +247,13 @@ def _dyad_counts(store: Store, events: str, by: Period, history: bool
                count_if(undated) AS undated, count_if(historical) AS past,
                min(date_start) FILTER (WHERE historical) AS past_first,
                max(date_start) FILTER (WHERE historical) AS past_last
-        FROM (SELECT *, date_start IS NULL AS undated,
-                     {historical_sql()} AS historical
-              FROM {events})
+        FROM (SELECT *, date_start IS NULL AS undated, {historical_sql()} AS historical
+              FROM {table}
+              WHERE {clause} AND NOT coalesce(negated, FALSE)
+                    AND (date_start IS NULL OR ({" AND ".join(dated)})))
         GROUP BY ALL ORDER BY start
         """,
-        coarse,
+        [*coarse, *params],
     ).fetchall()
     counts = [row[:8] for row in rows if row[4]]
     undated = sum(row[8] for row in rows)
