@@ -24,9 +24,9 @@ def dyad_clause(a: str, b: str, both_directions: bool, alias: str = ""
                 ) -> tuple[str, list[Any]]:
     """SQL matching events A→B (and B→A with `both_directions`); `alias` like "e.".
 
-    Both directions are written as a condition on each column, which DuckDB checks while
-    it reads the Parquet files (and then decodes the other columns of matching rows
-    only), not as (A→B or B→A), which it checks after decoding every row.
+    Both directions are written as a condition on each column (IN, IN, <>), not as
+    (A→B or B→A): reading a dyad's rows of a 10M-event Parquet dataset took 0.48 s so,
+    against 0.63 s (DuckDB checks neither form inside the scan, as it does an equality).
 
     >>> dyad_clause("JPN", "RUS", True)
     ('(source_code IN (?, ?) AND target_code IN (?, ?) AND source_code <> target_code)', \
