@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from detente.engine import dataset
-from detente.store import DATASET_MANIFEST, is_dataset, table_columns
+from detente.store import DATASET_MANIFEST, DYAD_SQL, is_dataset, table_columns
 
 FOLDER = Path(tempfile.gettempdir()) / "detente-bench-parquet"
 CODES = ["USA", "CHN", "RUS", "GBR", "FRA", "DEU", "JPN", "IND", "ISR", "IRN", "UKR", "TUR",
@@ -76,7 +76,8 @@ def generate(root: Path, events: int) -> None:
                    CAST({kinds[1]}[k] AS INTEGER) AS quad_class,
                    CAST({kinds[3]}[k] AS DOUBLE) AS goldstein, FALSE AS negated,
                    0.9 AS confidence, '' AS location_code, '' AS location_place,
-                   'synthetic.v1' AS coder, day AS doc_date, year(day) AS year,
+                   'synthetic.v1' AS coder, day AS doc_date,
+                   {DYAD_SQL.format('')} AS dyad, year(day) AS year,
                    month(day) AS month
             FROM (SELECT i, doc, {day} AS day, {source} AS s, {target} AS t, {kind} AS k
                   FROM (SELECT range AS i, range // 3 AS doc FROM range({events})))"""

@@ -137,7 +137,8 @@ def test_a_schema_4_store_is_linked_as_before(tmp_path: Path) -> None:
         for text in texts[:20]:
             upload(store, text)
         store.con.execute("DROP TABLE doc_bands")  # schema 4 had none
-        store.con.execute("ALTER TABLE events DROP COLUMN doc_date")  # nor this
+        store.con.execute("ALTER TABLE events DROP COLUMN doc_date")  # nor these
+        store.con.execute("ALTER TABLE events DROP COLUMN dyad")
         store.con.execute("DELETE FROM schema_version WHERE version >= 5")
     with open_store(tmp_path / "store.duckdb") as store:
         assert store.schema_version == 6

@@ -181,25 +181,26 @@ def test_a_dataset_written_before_deduplication_is_refused_naming_the_fix(tmp_pa
     assert (read.value.message, read.value.hint) == (info.value.message, info.value.hint)
 
 
-def test_a_dataset_written_before_events_carried_their_documents_date_is_read_as_it_is(
+def test_a_dataset_written_before_events_carried_their_documents_date_and_dyad_is_read(
         tmp_path):
     import pyarrow.parquet as pq
 
     output = tmp_path / "dataset"
     run([note(tmp_path / "in")], output, fast())
     with open_store(output) as store:
-        expected = store.query("SELECT event_id, doc_date FROM events ORDER BY event_id")
+        expected = store.query("SELECT event_id, doc_date, dyad FROM events ORDER BY event_id")
     assert expected and all(r["doc_date"] == dt.date(2018, 6, 5) for r in expected)
-    # as detente wrote events before they carried their document's publication date
+    assert {r["dyad"] for r in expected} == {"CHL PER"}
+    # as detente wrote events before they carried their document's date and their dyad
     for path in (output / "events").rglob("*.parquet"):
-        pq.write_table(pq.read_table(path).drop_columns(["doc_date"]), path)
-    with open_store(output) as store:  # read in place: the date comes from the documents
-        assert store.query("SELECT event_id, doc_date FROM events ORDER BY event_id"
+        pq.write_table(pq.read_table(path).drop_columns(["doc_date", "dyad"]), path)
+    with open_store(output) as store:  # read in place: worked out from the other columns
+        assert store.query("SELECT event_id, doc_date, dyad FROM events ORDER BY event_id"
                            ) == expected
     db = tmp_path / "store.duckdb"
     load(output, db)
     with open_store(db) as store:
-        assert store.query("SELECT event_id, doc_date FROM events ORDER BY event_id"
+        assert store.query("SELECT event_id, doc_date, dyad FROM events ORDER BY event_id"
                            ) == expected
 
 

@@ -95,8 +95,8 @@ def test_a_schema_1_store_migrates(tmp_path: Path) -> None:
                 ("2014", "year", "2014-01-01"), ("2016-02", "month", "2016-02-01"),
                 ("2014-09-24", "day", "2014-09-24"), (None, None, None)]):
             con.execute("INSERT INTO events (event_id, doc_id, date, date_precision, "
-                        "date_start, source_code, plover) VALUES (?, 'd0', ?, ?, ?, 'NOR', "
-                        "'SUPPORT')", [f"e{number}", date, precision, start])
+                        "date_start, source_code, target_code, plover) VALUES (?, 'd0', ?, "
+                        "?, ?, 'SWE', 'NOR', 'SUPPORT')", [f"e{number}", date, precision, start])
     with open_store(db) as store:
         assert store.schema_version == SCHEMA_VERSION == 6
         ends = store.query("SELECT event_id, date_end FROM events ORDER BY event_id")
@@ -104,9 +104,10 @@ def test_a_schema_1_store_migrates(tmp_path: Path) -> None:
                                                  dt.date(2014, 9, 24), None]
         assert all(e.date_end is None for e in store.events())  # each its own period's end
         assert store.document("d0")["date_precision"] is None  # not known before version 2
-        # version 6: each event carries its document's publication date
+        # version 6: each event carries its document's publication date and its dyad
         assert {r["doc_date"] for r in store.query("SELECT doc_date FROM events")} == {
             dt.date(2015, 3, 25)}
+        assert {r["dyad"] for r in store.query("SELECT dyad FROM events")} == {"NOR SWE"}
         assert store.add_document(Document(doc_id="d1", text="New text here.",
                                            date=dt.date(2024, 2, 1), date_precision="month"),
                                   [])

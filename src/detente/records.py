@@ -285,3 +285,14 @@ class CodedDocument:
     doc_id: str | None
     events: tuple[Event, ...] = ()
     error: str | None = None
+
+
+def dyad_key(source: str | None, target: str | None) -> str | None:
+    """The unordered pair of an event's actor codes, as `events.dyad` holds it.
+
+    >>> dyad_key("RUS", "JPN"), dyad_key("JPN", "RUS"), dyad_key("JPN", None)
+    ('JPN RUS', 'JPN RUS', None)
+    """
+    if not source or not target:
+        return None
+    return " ".join(sorted((source, target)))

@@ -28,6 +28,7 @@ from detente.records import (
     Location,
     Sentence,
     StoredMention,
+    dyad_key,
     range_end,
 )
 from detente.served import refuse_if_served
@@ -36,6 +37,10 @@ SCHEMA_VERSION = 6
 # An event told in its article's first sentences is in its lead (GDELT's IsRootEvent; the
 # `canonical_events` view of migration 4 writes it as 3).
 LEAD_SENTENCES = 3
+
+# An event's dyad (`dyad_key`) in SQL, over its source and target codes.
+DYAD_SQL = ("CASE WHEN {0}target_code IS NULL THEN NULL ELSE least({0}source_code, "
+            "{0}target_code) || ' ' || greatest({0}source_code, {0}target_code) END")
 
 # Each migration takes the schema from version i to i+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -135,9 +140,13 @@ MIGRATIONS: tuple[str, ...] = (
     # DATEADDED), written with it: an analysis that tells historical events apart, or a
     # happening's first report, reads it from the event's row instead of looking every
     # event's document up among all the store's (a second of a timeline over 10M events).
-    """
+    # And its dyad (`dyad`, the two codes in order, "JPN RUS"): a dyad's events in both
+    # directions are one equality, which DuckDB checks while it reads Parquet files.
+    f"""
     ALTER TABLE events ADD COLUMN doc_date DATE;
+    ALTER TABLE events ADD COLUMN dyad VARCHAR;
     UPDATE events SET doc_date = d.date FROM documents d WHERE d.doc_id = events.doc_id;
+    UPDATE events SET dyad = {DYAD_SQL.format('')};
     CREATE OR REPLACE VIEW events_with_documents AS
     SELECT e.*, d.date_precision AS doc_date_precision,
            d.title AS doc_title, d.url AS doc_url, d.source AS doc_source, d.path AS doc_path
@@ -404,10 +413,11 @@ class Store:
                        doc_date: dt.date | None) -> None:
         """Insert one document's events (skipping ids already stored), with their cluster
         and the document's publication date."""
-        rows = {e.event_id: [*_event_row(e), clusters.get(e.event_id), doc_date]
+        rows = {e.event_id: [*_event_row(e), clusters.get(e.event_id), doc_date,
+                             dyad_key(e.source.code, e.target.code if e.target else None)]
                 for e in events}
         if rows:
-            names = ", ".join((*EVENT_COLUMNS, "cluster_id", "doc_date"))
+            names = ", ".join((*EVENT_COLUMNS, "cluster_id", "doc_date", "dyad"))
             insert_rows(self.con, f"INSERT INTO events ({names})", list(rows.values()),
                         " ON CONFLICT DO NOTHING")
 
@@ -770,7 +780,8 @@ def require_current(root: Path, done: Sequence[DatasetPart]) -> None:
 
 # Columns a dataset written by an older detente lacks, and the SQL that gives them from
 # its other tables (`dataset_sql`): such a dataset stays readable as it is.
-DERIVED = {("events", "doc_date"): "(SELECT date FROM documents d WHERE d.doc_id = f.doc_id)"}
+DERIVED = {("events", "doc_date"): "(SELECT date FROM documents d WHERE d.doc_id = f.doc_id)",
+           ("events", "dyad"): DYAD_SQL.format("f.")}
 
 
 def quoted(name: str) -> str:
