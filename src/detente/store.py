@@ -38,9 +38,10 @@ SCHEMA_VERSION = 6
 # `canonical_events` view of migration 4 writes it as 3).
 LEAD_SENTENCES = 3
 
-# An event's dyad (`dyad_key`) in SQL, over its source and target codes.
-DYAD_SQL = ("CASE WHEN {0}target_code IS NULL THEN NULL ELSE least({0}source_code, "
-            "{0}target_code) || ' ' || greatest({0}source_code, {0}target_code) END")
+# An event's dyad (`records.dyad_key`) in SQL, over its source and target codes.
+DYAD_SQL = ("CASE WHEN coalesce({0}source_code, '') = '' OR coalesce({0}target_code, '') = ''"
+            " THEN NULL ELSE least({0}source_code, {0}target_code) || ' ' || "
+            "greatest({0}source_code, {0}target_code) END")
 
 # Each migration takes the schema from version i to i+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
