@@ -420,7 +420,9 @@ def _h_ago(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
     ref = ctx.ref
     if ref is None:
         return
-    n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"].lower()]
+    n = number_of(m["n"])
+    if n is None:
+        return
     unit = m["unit"].lower()
     if unit in ("day", "week"):
         days = n * (7 if unit == "week" else 1)
@@ -435,8 +437,8 @@ def _h_story(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
     """'three days later', 'the next day', 'within hours': counted from the date before it
     in the sentence or the story's date; resolved in `_from_story`."""
     unit = (m["unit"] or m["unit2"] or "day").lower()
-    word = (m["n"] or "1").lower()
-    n = 0 if m["within"] else int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 1)
+    counted = number_of(m["n"] or "1")
+    n = 0 if m["within"] else 1 if counted is None else counted
     sign = -1 if (m["dir"] or m["dir2"] or "").lower() in {"earlier", "previous"} else 1
     yield _Cand(m.start(), m.end(), "", "day", None, False, True, (sign * n, unit))
 
@@ -791,8 +793,7 @@ def _anchored_year(text: str) -> tuple[dt.date, str] | None:
                 continue
             offset = {"last": 1, "this": 0, "next": -1}.get((match[1] or "").lower())
             if offset is None:
-                offset = _NUMBER_WORDS.get(match[2].lower()) if not match[2].isdigit() \
-                    else int(match[2])
+                offset = number_of(match[2])
             if offset is None:
                 continue
             year = day.year + offset

@@ -150,6 +150,11 @@ class Event:
             return None
         return first_day(self.date), last_day(self.date_end or self.date)
 
+    @property
+    def dyad(self) -> str | None:
+        """Its actors' codes as an unordered pair (`dyad_key`), as `events.dyad` holds it."""
+        return dyad_key(self.source.code, self.target.code if self.target else None)
+
     def to_dict(self) -> dict[str, Any]:
         """The event record with `date_start` and `date_end` (ISO days) after `date_source`."""
         span = self.span()

@@ -28,7 +28,6 @@ from detente.records import (
     Location,
     Sentence,
     StoredMention,
-    dyad_key,
     range_end,
 )
 from detente.served import refuse_if_served
@@ -414,8 +413,7 @@ class Store:
                        doc_date: dt.date | None) -> None:
         """Insert one document's events (skipping ids already stored), with their cluster
         and the document's publication date."""
-        rows = {e.event_id: [*_event_row(e), clusters.get(e.event_id), doc_date,
-                             dyad_key(e.source.code, e.target.code if e.target else None)]
+        rows = {e.event_id: [*_event_row(e), clusters.get(e.event_id), doc_date, e.dyad]
                 for e in events}
         if rows:
             names = ", ".join((*EVENT_COLUMNS, "cluster_id", "doc_date", "dyad"))

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 import pyarrow as pa
 
 from detente.ingest.pipeline import Coded, Failure
-from detente.records import dyad_key
 from detente.store import DATASET_TABLES, flat_event, table_columns
 
 # The tables partitioned by their document's publication month (not ingest_errors).
@@ -49,9 +48,7 @@ def coded_tables(coded: Sequence[Coded], failures: Sequence[Failure],
              "char_end": s.end, "text": s.text, **month} for s in item.sentences)
         rows["mentions"].extend({**m.__dict__, **month} for m in item.mentions)
         # Keyed by id as the store inserts them: an id repeated in one document is kept once.
-        events = {e.event_id: {**flat_event(e), "doc_date": doc.date,
-                               "dyad": dyad_key(e.source.code, e.target.code if e.target else None),
-                               **month}
+        events = {e.event_id: {**flat_event(e), "doc_date": doc.date, "dyad": e.dyad, **month}
                   for e in item.events}
         rows["events"].extend(events.values())
     rows["ingest_errors"] = [{"input": f.input, "code": f.code, "message": f.message,
