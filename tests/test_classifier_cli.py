@@ -1,24 +1,14 @@
-"""The classifier's command functions, run through a typer app as the main CLI registers them."""
+"""The classifier's commands, run through detente's own CLI app (so that a command the app
+forgets to register fails here)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from detente.cli.train import classify_command, eval_plv_command, train_command
-
-
-def make_app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("classify")(classify_command)
-    app.command("train")(train_command)
-    eval_app = typer.Typer()
-    eval_app.command("plv")(eval_plv_command)
-    app.add_typer(eval_app, name="eval")
-    return app
+from detente.cli.main import app
 
 
 def test_classify_reads_jsonl_and_reports_bad_lines(tmp_path: Path) -> None:
@@ -28,7 +18,7 @@ def test_classify_reads_jsonl_and_reports_bad_lines(tmp_path: Path) -> None:
                     "target": "Russia"}) + "\n" + "[1, 2]\n", encoding="utf-8")
     target = tmp_path / "out.jsonl"
     result = CliRunner().invoke(
-        make_app(), ["classify", "--input", str(source), "--output", str(target), "--fast"]
+        app, ["classify", "--input", str(source), "--output", str(target), "--fast"]
     )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
@@ -39,7 +29,7 @@ def test_classify_reads_jsonl_and_reports_bad_lines(tmp_path: Path) -> None:
 def test_classify_from_stdin_to_stdout() -> None:
     line = json.dumps({"id": "x", "sentence": "Abe met Putin in Sochi", "source": "Abe",
                        "target": "Putin"})
-    result = CliRunner().invoke(make_app(), ["classify", "--fast"], input=line + "\n")
+    result = CliRunner().invoke(app, ["classify", "--fast"], input=line + "\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["plover"] == "CONSULT"
 
@@ -49,21 +39,21 @@ def test_eval_plv_prints_json(tmp_path: Path) -> None:
     path.write_text(
         "uid\tsentence\tsource\ttarget\tgold_root\n"
         "1\tAbe met Putin in Sochi.\tAbe\tPutin\tCONSULT\n", encoding="utf-8")
-    result = CliRunner().invoke(make_app(), ["eval", "plv", str(path), "--fast", "--json"])
+    result = CliRunner().invoke(app, ["eval", "plv", str(path), "--fast", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["items"] == 1
 
 
 def test_every_option_has_help() -> None:
-    result = CliRunner().invoke(make_app(), ["train", "--help"])
+    result = CliRunner().invoke(app, ["train", "--help"])
     assert result.exit_code == 0
     for option in ("--shared", "--kind", "--epochs", "--output"):
         assert option in result.stdout
-    result = CliRunner().invoke(make_app(), ["eval", "plv", "--help"])
+    result = CliRunner().invoke(app, ["eval", "plv", "--help"])
     for option in ("--limit", "--folds", "--fast", "--json"):
         assert option in result.stdout
 
 
 def test_train_rejects_an_unknown_kind() -> None:
-    result = CliRunner().invoke(make_app(), ["train", "--kind", "huge"])
+    result = CliRunner().invoke(app, ["train", "--kind", "huge"])
     assert result.exit_code != 0

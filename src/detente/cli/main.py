@@ -312,6 +312,7 @@ def main() -> None:  # pragma: no cover - console entry point
 app.add_typer(actors.actors_app, name="actors")
 app.add_typer(train.eval_app, name="eval")
 train.eval_app.command("actors")(actors.eval_actors_command)
+train.eval_app.command("plv")(train.eval_plv_command)
 app.command("classify")(train.classify_command)
 app.command("train")(train.train_command)
 app.command("timeline")(analysis.timeline_command)
