@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from detente.errors import CorpusError
-from detente.training.agreement import kappa
+from detente.training.agreement import date_agreement, kappa
 from detente.training.corpus import (
     CORPUS_DIR,
     load_document,
@@ -133,3 +133,21 @@ def test_the_threshold_favours_precision_on_a_flat_f1_curve():
     assert pick_threshold(flat) == 0.55
     precise = {0.3: (0.6, 0.5, 0.55), 0.6: (0.76, 0.4, 0.52), 0.8: (0.8, 0.2, 0.32)}
     assert pick_threshold(precise) == 0.6
+
+
+def test_date_agreement_reads_null_as_the_publication_date(tmp_path: Path) -> None:
+    record = {"doc": "team:x-1", "kind": "wire", "date": "2015-03-04", "annotator": "x",
+              "sha": "0", "sentences": []}
+    (tmp_path / "x.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (tmp_path / "reviews").mkdir()
+    first, second = tmp_path / "reviews" / "a.jsonl", tmp_path / "reviews" / "b.jsonl"
+    rows = [({"s": 0, "e": 0, "date": None}, {"s": 0, "e": 0, "date": "2015-03-04"}),
+            ({"s": 1, "e": 0, "date": "2015-03"}, {"s": 1, "e": 0, "date": "2015-02"}),
+            ({"s": 2, "e": 0, "date": "2014"}, None)]
+    for path, side in ((first, 0), (second, 1)):
+        path.write_text("".join(json.dumps({"doc": "team:x-1", "why": "own", **pair[side]})
+                                + "\n" for pair in rows if pair[side]), encoding="utf-8")
+    report = date_agreement(first, second, tmp_path)
+    assert (report["events"], report["agreement"]) == (2, 0.5)
+    assert report["disagreements"] == [{"doc": "team:x-1", "sentence": 1, "event": 0,
+                                        "first": "2015-03", "second": "2015-02"}]

@@ -8,6 +8,12 @@ corpus batches. Two figures:
   (document, sentence, source code, target code).
 
     python -m detente.training.agreement            # all double-annotated documents
+
+Dates have their own study (docs/annotation.md §11): events re-dated blind by two
+reviewers, each verdict a line `{"doc", "s", "e", "date", "why"}` in
+`data/annotations/reviews/`:
+
+    python -m detente.training.agreement --dates FIRST.jsonl SECOND.jsonl
 """
 
 from __future__ import annotations
@@ -76,7 +82,32 @@ def agreement(directory: Path = CORPUS_DIR) -> dict:
                                           for d in disagreements).most_common(15)}
 
 
+def date_agreement(first: Path, second: Path, directory: Path = CORPUS_DIR) -> dict:
+    """How often two date reviews give an event reviewed by both the same date. `null`
+    stands for the publication date (docs/annotation.md §5), so it agrees with that date
+    written out."""
+    published = {r["doc"]: r.get("date") for r in read_records(corpus_files(directory))}
+
+    def verdicts(path: Path) -> dict[tuple[str, int, int], str | None]:
+        rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip())
+        return {(r["doc"], r["s"], r["e"]): r["date"] or published.get(r["doc"])
+                for r in rows}
+
+    a, b = verdicts(first), verdicts(second)
+    common = sorted(a.keys() & b.keys())
+    same = sum(a[key] == b[key] for key in common)
+    return {"events": len(common), "documents": len({key[0] for key in common}),
+            "agreement": round(same / len(common), 3) if common else None,
+            "disagreements": [{"doc": k[0], "sentence": k[1], "event": k[2],
+                               "first": a[k], "second": b[k]}
+                              for k in common if a[k] != b[k]][:20]}
+
+
 if __name__ == "__main__":
-    json.dump(agreement(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS_DIR),
-              sys.stdout, indent=2)
+    if sys.argv[1:2] == ["--dates"]:
+        report = date_agreement(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        report = agreement(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS_DIR)
+    json.dump(report, sys.stdout, indent=2)
     print()
