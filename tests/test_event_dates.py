@@ -181,6 +181,20 @@ def test_a_story_told_on_in_the_simple_past_keeps_its_date(nlp) -> None:
     assert when(nlp, text, "offered", published=published).source == "document"
 
 
+def test_the_story_keeps_its_date_as_long_as_it_is_told_in_the_simple_past(nlp) -> None:
+    published = dt.date(2020, 6, 10)
+    text = ("On 4 May Chile closed the mountain pass at Tacora. "
+            "Peru summoned the Chilean ambassador. "
+            "Two Peruvian border posts were evacuated. "
+            "Lima sent troops to the frontier. "
+            "Bolivia offered to mediate between the two.")
+    # four sentences on, through a passive in the simple past ("were evacuated")
+    assert when(nlp, text, "offered", published=published).date == "2020-05-04"
+    # a sentence in the perfect between them ends the story
+    text = text.replace("were evacuated", "have been evacuated")
+    assert when(nlp, text, "offered", published=published).source == "document"
+
+
 def test_a_noun_in_an_of_phrase_takes_the_part_of_the_noun_it_follows(nlp) -> None:
     text = ("The foreign ministers of the two countries signed a fisheries accord in Lima "
             "on 2 March.")

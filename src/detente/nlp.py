@@ -45,6 +45,27 @@ def sentence_cap(doc: Doc) -> Doc:
     return doc
 
 
+#: What may close the text before a sentence start: an end mark, or a closing quote or
+#: bracket after one.
+CLOSERS = {'"', "'", "\u201d", "\u2019", ")", "]"}
+
+
+@Language.component("no_mid_clause_breaks")
+def no_mid_clause_breaks(doc: Doc) -> Doc:
+    """A sentence starts only after an end mark ("U.S." included), a closing quote or
+    bracket after one, or a line break: the parser otherwise cuts "Greece and Turkey
+    withdrew …" into "Greece", "and" and the rest."""
+    for token in doc[1:]:
+        if token.is_sent_start is not None:
+            continue  # set by a line break or the cap
+        before = doc[token.i - 1]
+        while before.i > 0 and before.text in CLOSERS:
+            before = doc[before.i - 1]
+        if not before.text.endswith(tuple(SENTENCE_ENDS)) and not before.is_space:
+            token.is_sent_start = False
+    return doc
+
+
 @lru_cache(maxsize=2)
 def load_nlp(parse: bool = True) -> Language:
     """The spaCy pipeline, loaded once per process.
@@ -62,6 +83,7 @@ def load_nlp(parse: bool = True) -> Language:
     nlp = module.load()
     nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.add_pipe("sentence_cap", before="parser")
+    nlp.add_pipe("no_mid_clause_breaks", before="parser")
     nlp.max_length = 20_000_000
     if not parse:
         nlp = module.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
