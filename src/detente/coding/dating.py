@@ -337,8 +337,10 @@ class DocumentDates:
         for earlier in range(number - 1, max(-1, number - 1 - window), -1):
             sentence = self.sentences[earlier]
             for ref, owned_by in reversed(self.refs(earlier)):
-                told = first_conjunct(owned_by) if owned_by is not None else None
-                if told is not None and (told.dep_ == "ROOT" or _reports(sentence.root, told)) \
+                if owned_by is None:
+                    continue
+                told = first_conjunct(owned_by)  # the main clause, or one it reports
+                if (told.dep_ == "ROOT" or _reports(sentence.root, told)) \
                         and not _perfect(owned_by) \
                         and not _SPAN_WORDS.search(sentence.text, 0, ref.start) \
                         and self._plausible(ref, ""):
