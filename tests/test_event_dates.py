@@ -195,6 +195,12 @@ def test_the_story_keeps_its_date_as_long_as_it_is_told_in_the_simple_past(nlp) 
     assert when(nlp, text, "offered", published=published).source == "document"
 
 
+def test_a_reported_clause_gives_the_story_its_date(nlp) -> None:
+    text = ("Chilean troops seized two border posts on Monday, Peruvian officials said. "
+            "Peru recalled its ambassador from Santiago.")
+    assert when(nlp, text, "recalled").date == "2015-03-23"
+
+
 def test_a_noun_in_an_of_phrase_takes_the_part_of_the_noun_it_follows(nlp) -> None:
     text = ("The foreign ministers of the two countries signed a fisheries accord in Lima "
             "on 2 March.")
