@@ -331,8 +331,9 @@ class DocumentDates:
 
     def narrative(self, number: int, window: int = STORY_WINDOW) -> DateRef | None:
         """The date the story has reached before sentence `number`: the last point in
-        time a main clause gave in the sentence before it (a wider window measured worse
-        on the corpus dev split). "Three days later" counts from it, and a yearless
+        time the sentence before it gave in its main clause, or in the clause its main
+        verb reports ("… seized two posts on Monday, officials said"); a wider window
+        measured worse on the corpus dev split. "Three days later" counts from it, and a yearless
         "on 12 August" after "7 August 2008" falls in 2008."""
         for earlier in range(number - 1, max(-1, number - 1 - window), -1):
             sentence = self.sentences[earlier]
