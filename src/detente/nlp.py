@@ -28,7 +28,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
 # the cap; a text with no sentence end at all (a one-line word list) is cut into
 # sentences of this size, which keeps the coder's per-sentence work and caches bounded.
 MAX_SENTENCE_TOKENS = 250
-SENTENCE_ENDS = {".", "!", "?"}
+SENTENCE_ENDS = (".", "!", "?")
 
 
 @Language.component("sentence_cap")
@@ -61,7 +61,7 @@ def no_mid_clause_breaks(doc: Doc) -> Doc:
         before = doc[token.i - 1]
         while before.i > 0 and before.text in CLOSERS:
             before = doc[before.i - 1]
-        if not before.text.endswith(tuple(SENTENCE_ENDS)) and not before.is_space:
+        if not before.text.endswith(SENTENCE_ENDS) and not before.is_space:
             token.is_sent_start = False
     return doc
 
