@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from example_stores import Spec, add_document, fill
 
+from detente.analysis import timeline
 from detente.analysis.common import dyad_where
 from detente.analysis.key_events import HEAD_SPARE, KeyEvent, rank_key_events
 from detente.analysis.key_ranking import rank_clusters
@@ -214,3 +216,55 @@ def test_a_longer_head_is_read_when_mirrors_fill_the_first(tmp_path):
         assert found == reference_ranking(store, "JPN", "RUS", 2, True, None, None, True)
     assert [(k.label, k.date, k.mutual) for k in found] == [
         ("JPN & RUS CONSULT", "2015-01-10", True), ("JPN ACCUSE RUS", "2014-02-27", False)]
+
+
+@pytest.fixture(scope="module")
+def clustered(realistic, tmp_path_factory) -> Path:
+    """The realistic store with the reports of one direction, type and day as one
+    happening each (as deduplication would cluster them): canonical events told by
+    several articles, whose representative is one of their reports."""
+    path = tmp_path_factory.mktemp("clustered") / "events.duckdb"
+    shutil.copy(realistic, path)
+    with open_store(path) as store:
+        store.con.execute("""
+            UPDATE events SET cluster_id = md5(concat_ws('|', source_code, target_code,
+                                                         plover, date_start))""")
+        store.con.execute("""
+            INSERT INTO event_clusters
+            SELECT cluster_id, 1, max(event_id), count(*), count(DISTINCT doc_id),
+                   count(DISTINCT doc_id), min(doc_date), max(doc_date), TRUE
+            FROM events GROUP BY cluster_id HAVING count(*) > 1""")
+        assert store.one("SELECT max(articles) FROM canonical_events")[0] > 3
+    return path
+
+
+@pytest.mark.parametrize("history", [True, False])
+@pytest.mark.parametrize(("a", "b", "both", "since", "until"), QUESTIONS)
+@pytest.mark.parametrize("stored", ["realistic", "clustered"])
+def test_the_canonical_ranking_read_from_the_head_days_is_the_whole_ranking(
+        stored, request, a, b, both, since, until, history):
+    """Canonical events (each its own cluster in the realistic store, not deduplicated;
+    told by several articles in the clustered one) ranked from the days the light
+    columns point to, against all of them read: the same head, mirrors and count,
+    however short the head (ties of score and day abound)."""
+    where, params = dyad_where(a, b, both, since, until)
+    with open_store(request.getfixturevalue(stored), read_only=True) as store:
+        for head in (1, 2, 3, 5, 8, 13, 30, 500):
+            whole = rank_clusters(store, where, params, history=history, head=head,
+                                  prune=False)
+            assert rank_clusters(store, where, params, history=history, head=head) == whole
+            assert whole.clusters > 0
+
+
+def test_the_timeline_labels_are_the_key_events(realistic):
+    """A timeline reads the dyad once for its counts and its labels' first reading; its
+    labels are the key events read alone."""
+    for history in (True, False):
+        for since in (None, "2012-03-01"):
+            labels = timeline(realistic, "JPN", "RUS", by="year", since=since, labels=5,
+                              history=history).key_events
+            with open_store(realistic, read_only=True) as store:
+                alone = rank_key_events(store, "JPN", "RUS", 5, True,
+                                        dt.date(2012, 3, 1) if since else None, None,
+                                        history=history)
+            assert labels == tuple(alone) and len(alone) == 5

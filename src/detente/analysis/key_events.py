@@ -126,9 +126,11 @@ def key_events_frame(events: list[KeyEvent]) -> pl.DataFrame:
 
 def rank_key_events(store: Store, a: str, b: str, top: int, both_directions: bool,
                     since: dt.date | None, until: dt.date | None, *, history: bool = True,
-                    raw: bool = False) -> list[KeyEvent]:
+                    raw: bool = False, light: str | None = None) -> list[KeyEvent]:
     """Rank the dyad's clusters (codes already resolved); without `history`, historical
-    events are left out, as in a timeline that leaves them out.
+    events are left out, as in a timeline that leaves them out. `light` names a table of
+    the dyad's canonical events with their light columns (`timeline.dyad_rows`), which
+    the ranking then reads first instead of the store's.
 
     DuckDB groups and ranks the clusters; here, going down the ranking, a cluster that
     mirrors one already chosen (B→A from the same sentence) marks it `mutual` instead of
@@ -138,7 +140,8 @@ def rank_key_events(store: Store, a: str, b: str, top: int, both_directions: boo
     where, params = dyad_where(a, b, both_directions, since, until)
     head = 2 * top + HEAD_SPARE
     while True:
-        ranking = rank_clusters(store, where, params, history=history, head=head, raw=raw)
+        ranking = rank_clusters(store, where, params, history=history, head=head, raw=raw,
+                                light=light)
         chosen, mutual = _choose(ranking, top)
         if len(chosen) == top or head >= ranking.clusters:
             break

@@ -66,19 +66,90 @@ class Ranking:
 
 
 def rank_clusters(store: Store, where: str, params: list[Any], *, history: bool,
-                  head: int, raw: bool = False) -> Ranking:
+                  head: int, raw: bool = False, prune: bool = True, light: str | None = None
+                  ) -> Ranking:
     """Rank the clusters of the events `where` selects (a dyad's, unaliased columns); without
     `history`, historical events are left out. A canonical event (`canonical_events`) is a
     cluster of its own, its articles its documents; with `raw`, reports are clustered by
-    month as above."""
-    rows = store.con.execute(_ranking_sql(where, history, raw), [
-        *params, EXTRA_SOURCE_BONUS, MAX_EXTRA_SOURCES, FIRST_OF_KIND_BONUS, head]).fetchall()
+    month as above.
+
+    Canonical events are ranked in two readings (unless `prune` is False): the light
+    columns first (`_head_days`, from the table `light` names when given), which tell
+    the days whose events the head can need, then the whole ranking over those days'
+    events alone. Both give the same ranking; the second reads the ids of a few days'
+    events instead of all the dyad's."""
+    bonuses = [EXTRA_SOURCE_BONUS, MAX_EXTRA_SOURCES, FIRST_OF_KIND_BONUS]
+    total = None
+    if not raw and prune:
+        total, days = _head_days(store, light or "canonical_events", where, params,
+                                 history, head)
+        if days is not None:
+            where, params = _on_days(where, params, days)
+    rows = store.con.execute(_ranking_sql(where, history, raw),
+                             [*params, *bonuses, head]).fetchall()
     clusters = [Cluster(position=position, source=source, target=target, documents=documents,
                         first=first, rep=rep, sentences=tuple(sentences))
                 for position, source, target, documents, first, rep, sentences, _ in rows]
+    if total is None:
+        total = rows[0][-1] if rows else 0
     return Ranking(head=tuple(c for c in clusters if c.position <= head),
-                   mirrors=tuple(c for c in clusters if c.position > head),
-                   clusters=rows[0][-1] if rows else 0)
+                   mirrors=tuple(c for c in clusters if c.position > head), clusters=total)
+
+
+def _head_days(store: Store, table: str, where: str, params: list[Any], history: bool,
+               head: int) -> tuple[int, list[dt.date | None] | None]:
+    """How many canonical events `where` selects, and the publication days of their
+    documents that the ranking's head can need (None: every event can be needed).
+
+    Read from the light columns only, without the ids, whose strings cost the most to
+    read. Each event is a cluster; a cluster's score is at least its `base` (Goldstein and
+    articles) and at most `base` + the first-of-kind bonus, which only an event on its
+    kind's first day can get. Taking the `head`-th best (base, date) as a bound, an event
+    whose best (score, date) falls behind it has `head` events ahead of it whatever the
+    ids say, so the head lies among the others. The days wanted are those events' days
+    and those of every kind's first day (so that the first of each kind is found among
+    them as among all); an event the head mirrors shares its sentence, so its day too."""
+    kept = "" if history else f" AND NOT {historical_sql()}"
+    score = (f"round(abs(coalesce(goldstein, 0)) + {EXTRA_SOURCE_BONUS}"
+             f" * least(articles - 1, {MAX_EXTRA_SOURCES}){{}}, 3)")
+    kind = "row({0}source_code, {0}target_code, {0}plover)"
+    needed = ("f.candidate OR f.best > b.base"
+              " OR (f.best = b.base AND f.date_start <= b.date_start)")
+    row = store.con.execute(f"""
+        WITH kept AS MATERIALIZED (
+            SELECT source_code, target_code, plover, date_start, doc_date,
+                   {score.format('')} AS base, {score.format(f' + {FIRST_OF_KIND_BONUS}')} AS plus
+            FROM {table} WHERE {where}{kept}
+        ), flagged AS MATERIALIZED (
+            SELECT k.*, k.date_start = f.opened AS candidate,
+                   CASE WHEN k.date_start = f.opened THEN plus ELSE base END AS best
+            FROM kept k JOIN (SELECT source_code, target_code, plover,
+                                     min(date_start) AS opened FROM kept GROUP BY ALL) f
+            ON {kind.format('k.')} = {kind.format('f.')}
+        ), bound AS (
+            SELECT base, date_start FROM flagged ORDER BY base DESC, date_start
+            LIMIT 1 OFFSET ?
+        ), needed AS (
+            SELECT f.doc_date FROM flagged f, bound b WHERE {needed}
+        )
+        SELECT (SELECT count(*) FROM kept), (SELECT count(*) FROM bound),
+               (SELECT list(DISTINCT doc_date) FILTER (WHERE doc_date IS NOT NULL) FROM needed),
+               (SELECT coalesce(bool_or(doc_date IS NULL), FALSE) FROM needed)
+        """, [*params, head - 1]).fetchone()
+    total, bounded, days, undated = row if row else (0, 0, None, False)
+    if not bounded:  # fewer events than the head: all are read
+        return total, None
+    return total, [*sorted(days or []), *([None] if undated else [])]
+
+
+def _on_days(where: str, params: list[Any], days: list[dt.date | None]
+             ) -> tuple[str, list[Any]]:
+    """`where`, narrowed to the events of documents published on `days` (None: undated)."""
+    dated = [day for day in days if day is not None]
+    clauses = [f"doc_date IN ({_marks(dated)})"] if dated else []
+    if None in days:
+        clauses.append("doc_date IS NULL")
+    return f"{where} AND ({' OR '.join(clauses)})", [*params, *dated]
 
 
 def report_details(store: Store, reps: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,8 @@ dyad's news covers; it counts what it left out, and `history=True` brings them i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 BOTH = "both"
+# The temporary table of a dyad's rows (`dyad_rows`), on the connection of one timeline,
+# and its columns.
+DYAD_ROWS = "detente_dyad_rows"
+LIGHT_COLUMNS = ("dyad", "source_code", "target_code", "plover", "quad_class", "goldstein",
+                 "negated", "date_start", "date_precision", "doc_date")
 # The columns of `Timeline.to_arrow()`: one row per period and direction.
 ROW_TYPES = {
     "period": "str", "start": "date", "end": "date", "direction": "str", "source": "str",
@@ -209,29 +216,44 @@ def timeline(
     table = event_table(query.view(raw))
     with reading(db) as store:
         code_a, code_b = query.dyad(a, b, store, settings)
-        counts, undated, past = _dyad_counts(store, table, code_a, code_b, period,
-                                             both_directions, first, last, history)
-        marks = rank_key_events(store, code_a, code_b, labels, both_directions, first, last,
-                                history=history, raw=raw)
+        with dyad_rows(store, table, code_a, code_b, both_directions, first, last) as rows:
+            counts, undated, past = _dyad_counts(store, rows, period, history)
+            marks = rank_key_events(store, code_a, code_b, labels, both_directions, first,
+                                    last, history=history, raw=raw, light=rows)
         volume = _volume(store, period, raw)
     return build_timeline(code_a, code_b, period, both_directions, first, last, counts,
                           undated, tuple(marks), history=history, historical=past,
                           volume=volume, raw=raw)
 
 
-def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
-                 both_directions: bool, since: dt.date | None, until: dt.date | None,
-                 history: bool) -> tuple[list[tuple[Any, ...]], int,
-                                         tuple[int, dt.date | None, dt.date | None]]:
-    """The dyad's counts in one pass over its events: (source, target, period start,
-    quad, n, Goldstein sum, n scored, imprecise) groups of the events the series counts
-    (dated, in range, not negated, historical ones only with `history`); the undated
-    events (of any range); and the count, first and last date of the historical events
-    in range (`build_timeline`'s `historical`)."""
+@contextmanager
+def dyad_rows(store: Store, table: str, a: str, b: str, both_directions: bool,
+              since: dt.date | None, until: dt.date | None) -> Iterator[str]:
+    """The name of a temporary table of the dyad's events in range (and the undated), not
+    negated, with the columns the counts and the key events' first reading use: the
+    dyad's rows are read once, the strings a timeline never shows (ids, evidence) not
+    at all."""
     clause, params = dyad_clause(a, b, both_directions)
     in_range, bounds = range_clauses(since, until)
-    dated = ["date_start IS NOT NULL", *in_range]
-    params += bounds
+    dated = " AND ".join(["date_start IS NOT NULL", *in_range])
+    columns = ", ".join([*LIGHT_COLUMNS, *(["articles"] if table == "canonical_events" else [])])
+    store.con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {DYAD_ROWS} AS SELECT {columns} FROM {table}
+            WHERE {clause} AND NOT coalesce(negated, FALSE)
+                  AND (date_start IS NULL OR ({dated}))""", [*params, *bounds])
+    try:
+        yield DYAD_ROWS
+    finally:
+        store.con.execute(f"DROP TABLE IF EXISTS {DYAD_ROWS}")
+
+
+def _dyad_counts(store: Store, table: str, by: Period, history: bool
+                 ) -> tuple[list[tuple[Any, ...]], int, tuple[int, dt.date | None, dt.date | None]]:
+    """The dyad's counts in one pass over its events (`table`, from `dyad_rows`): (source, target,
+    period start, quad, n, Goldstein sum, n scored, imprecise) groups of the events the
+    series counts (dated, historical ones only with `history`); the undated events (of
+    any range); and the count, first and last date of the historical events in range
+    (`build_timeline`'s `historical`)."""
     kept = "NOT undated" + ("" if history else " AND NOT historical")
     coarse = list(COARSER[by]) or [""]
     marks = ", ".join("?" for _ in coarse)
@@ -248,12 +270,10 @@ def _dyad_counts(store: Store, table: str, a: str, b: str, by: Period,
                min(date_start) FILTER (WHERE historical) AS past_first,
                max(date_start) FILTER (WHERE historical) AS past_last
         FROM (SELECT *, date_start IS NULL AS undated, {historical_sql()} AS historical
-              FROM {table}
-              WHERE {clause} AND NOT coalesce(negated, FALSE)
-                    AND (date_start IS NULL OR ({" AND ".join(dated)})))
+              FROM {table})
         GROUP BY ALL ORDER BY start
         """,
-        [*coarse, *params],
+        coarse,
     ).fetchall()
     counts = [row[:8] for row in rows if row[4]]
     undated = sum(row[8] for row in rows)
