@@ -376,3 +376,83 @@ def test_a_headline_takes_the_date_its_lead_gives(nlp) -> None:
     assert dating.when(0, agree).date == "2015-03-23"
     # Not a headline: the document's own date.
     assert DocumentDates(PUBLISHED, "day", sentences).when(0, agree).source == "document"
+
+
+def test_a_party_named_by_by_or_between_stands_for_its_act(nlp) -> None:
+    # "by" brings the actors of a passive act; "between", the parties to a noun's act
+    text = "The border accord was signed on 4 March by the Chilean and Peruvian envoys."
+    assert when(nlp, text, "envoys").date == "2015-03-04"
+    text = "The clash between Chilean and Peruvian patrols on 9 March left two dead."
+    assert when(nlp, text, "patrols").date == "2015-03-09"
+
+
+def test_talks_on_the_side_keep_their_own_time_for_their_parties(nlp) -> None:
+    text = ("On 9 March Chile and Peru signed a fisheries accord. "
+            "The accord came after two days of talks between Chilean and Peruvian officials.")
+    assert when(nlp, text, "officials").source == "document"
+
+
+def test_a_year_alone_does_not_set_the_year_of_a_later_day(nlp) -> None:
+    published = dt.date(2020, 9, 1)
+    text = ("A boundary treaty was signed in 1974, but Peru never ratified it. "
+            "The Chilean president visited Lima on 6 June.")
+    assert when(nlp, text, "visited", published=published).date == "2020-06-06"
+    # while a month of an earlier year does ("in August 1990 … on 10 July" is 1991)
+    text = ("Chile closed the pass in August 2017, and Peru never reopened it. "
+            "The Chilean president visited Lima on 6 June.")
+    assert when(nlp, text, "visited", published=published).date == "2018-06-06"
+
+
+def test_a_year_written_into_a_name_is_the_names(nlp) -> None:
+    published = dt.date(2020, 9, 1)
+    text = ("The Peruvian president praised the March 2012 Arica Protocol. "
+            "Bolivia welcomed her words.")
+    assert when(nlp, text, "welcomed", published=published).source == "document"
+
+
+def test_a_date_in_a_clause_of_purpose_dates_the_act(nlp) -> None:
+    text = "Peru became the first country to recognise the new government on 2 March."
+    assert when(nlp, text, "became").date == "2015-03-02"
+
+
+def test_a_bare_year_does_not_pass_on_to_the_story(nlp) -> None:
+    published = dt.date(2020, 9, 1)
+    text = ("Chile and Peru fought over the border in 1998. "
+            "Bolivia offered to mediate.")
+    assert when(nlp, text, "offered", published=published).source == "document"
+    text = ("Chile and Peru fought over the border in March 1998. "
+            "Bolivia offered to mediate.")
+    assert when(nlp, text, "offered", published=published).date == "1998-03"
+
+
+def test_later_takes_an_act_out_of_the_story(nlp) -> None:
+    published = dt.date(2020, 9, 1)
+    text = ("On 4 May Chile closed the mountain pass at Tacora. "
+            "Peru later recalled its ambassador.")
+    assert when(nlp, text, "recalled", published=published).source == "document"
+    # while a count of time from the story is the story's date moved
+    text = ("On 4 May Chile closed the mountain pass at Tacora. "
+            "Two days later Peru recalled its ambassador.")
+    assert when(nlp, text, "recalled", published=published).date == "2020-05-06"
+
+
+def test_last_week_frames_the_news_and_starts_no_story(nlp) -> None:
+    text = ("Chile closed the mountain pass at Tacora last week. "
+            "Peru recalled its ambassador.")
+    assert when(nlp, text, "recalled").source == "document"
+    text = ("Chile closed the mountain pass at Tacora on Monday. "
+            "Peru recalled its ambassador.")
+    assert when(nlp, text, "recalled").date == "2015-03-23"
+
+
+def test_a_date_in_an_infinitive_dates_the_act_told_in_the_past(nlp) -> None:
+    text = "Chile declined to sign the fisheries accord in 2009."
+    assert when(nlp, text, "declined").date == "2009"
+    # but not a plan or an act in the perfect
+    text = "Chile has agreed to sign the fisheries accord in May."
+    assert when(nlp, text, "agreed").source == "document"
+
+
+def test_a_party_described_by_a_dated_relative_clause_acts_in_it(nlp) -> None:
+    text = "Peruvian troops, which crossed the border on 9 March, now hold two villages."
+    assert when(nlp, text, "troops").date == "2015-03-09"

@@ -5,8 +5,10 @@ Date expressions are found by `detente.dates.find_dates`; the parse decides whic
 belongs to the event. Each expression is owned by the clause it sits in, or by the noun it
 is written into ("the 1956 declaration", "Monday's attack"). An event takes, in order:
 
-1. an expression owned by its trigger or the trigger's clause ("imposed sanctions in 2014");
-2. one owned by a clause coordinated with it ("protested on Monday and summoned …");
+1. an expression owned by its trigger or the trigger's clause ("imposed sanctions in 2014"),
+   where a trigger naming a party stands for its act ("signed … by the commanders");
+2. one owned by a clause coordinated with it ("protested on Monday and summoned …"), or
+   by an infinitive or same-time clause of it ("declined to sign in 1992");
 3. the sentence's: one owned by the main clause, when the trigger is the main clause or
    a complement of it ("said on Monday it would …"), not a side clause or a noun; for a
    reporting verb, one owned by the clause it reports ("… on Friday, officials said");
@@ -18,7 +20,9 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
    sentence before gave ("On 21 July the ministry ordered … Beijing retaliated"), unless
    that sentence looks back in the perfect ("had warned in 2014"); when that sentence
    gave none but itself went on in the simple past, the one the story had reached there,
-   however far back (docs/annotation.md §5 and §11, context dates); for the headline's
+   however far back (docs/annotation.md §5 and §11, context dates). A year alone and a
+   period of the text's own news ("last week", "this month") start no story, and an
+   event told as coming "later" or "subsequently" leaves it; for the headline's
    main event, the date the lead's main clause gives ("Chile and Peru agree …" over
    "Chile and Peru agreed on Friday …");
 7. the document's publication date.
@@ -31,7 +35,8 @@ happened during or in ("during the visit", "in talks"); a gerund after a preposi
 describes ("a truce agreed in December"). The other way round, the date of a bare present
 participle is its clause's: "signed a treaty ending the war on 3 June".
 Expressions owned by a side clause ("the first visit since B annexed C in 2014") or by
-another noun ("talks on the basis of the 1956 declaration") never date the event, nor do
+another noun or name ("talks on the basis of the 1956 declaration", "the 1992 Consensus")
+never date the event, nor do
 those that bound a span ("suspended since 2011") or set a deadline ("will withdraw by
 July"). A date
 after publication is kept only when the text announces the event for later; otherwise the
@@ -91,9 +96,14 @@ SCHEDULED = frozenset({"due", "set", "expect", "expected", "schedule", "schedule
 #: Units of "two days after …"; "hours after …" keeps the day.
 INTERVAL_UNITS = frozenset({"day", "week", "month", "year"})
 SAME_DAY_UNITS = frozenset({"hour", "minute"})
+#: Adverbs that move an act an unsaid time past the story's ("later", not "two days later").
+AFTERWARDS = frozenset({"later", "subsequently", "afterwards", "eventually"})
 #: Words that announce an event for later: a date after publication is then kept.
 ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans?|set to|"
                        r"expected|next|upcoming|coming|tomorrow|later this)\b|['’]ll\b", re.IGNORECASE)
+#: A period counted from publication ("last week", "this month"): the frame of the
+#: document's own news, not a point a story goes on from.
+_PERIOD = re.compile(r"\b(?:this|last|next|past|coming)\s+(?:week|month)\b", re.IGNORECASE)
 #: A date after these words bounds a span ("since 2014") and is no point in a story.
 _SPAN_WORDS = re.compile(r"\b(?:since|until|till|by|before|after|from|through)\s*$", re.IGNORECASE)
 #: A date after these words is where a state began or ends, never when the event
@@ -127,6 +137,10 @@ def owner(token: Token) -> Token:
     before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
     if token.dep_ in NOUN_MODIFIERS and token.head.pos_ == "NOUN" and \
             (before is None or before.pos_ != "ADP"):
+        return token.head
+    # "the 1992 Consensus", "under the 1957 Treaty of Rome": a date in a name
+    if token.dep_ in NOUN_MODIFIERS and token.head.pos_ == "PROPN" and \
+            before is not None and before.pos_ == "DET":
         return token.head
     if token.head.i == token.i:
         return token
@@ -239,6 +253,16 @@ def _told_in_the_past(trigger: Token) -> bool:
     return head.tag_ == "VBD" and not helpers
 
 
+def _later(clause: Token) -> bool:
+    """The clause happens an unsaid time after the story's ("were later allowed back",
+    "subsequently withdrew"), so it leaves the story's date (docs/annotation.md §11)."""
+    return any(c.dep_ == "advmod" and c.lower_ in AFTERWARDS
+               # "two days later", "hours later" count from the story's date
+               and not any(True for _ in c.children)
+               and (c.i == 0 or c.doc[c.i - 1].pos_ not in {"NOUN", "NUM"})
+               for c in clause.children)
+
+
 def _follows(sentence: Span, ref: DateRef, trigger: Token) -> bool:
     """The expression comes right after the trigger ("said on Monday it would …"), which
     dates the trigger whatever the parser attached it to."""
@@ -259,8 +283,13 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
         return 0
     if _during(owned_by) and clause_head(owned_by) == here:  # "… during talks on Monday"
         return 1
-    if owned_by.tag_ == "VBG" and _sharing_time(owned_by) == here:
-        return 1  # "signed a treaty ending the war on 3 June": a bare participle's date
+    if owned_by.dep_ == "xcomp" and clause_head(owned_by.head) == here \
+            and _told_in_the_past(here):
+        return 1  # "applied to join the bloc on 18 May", "declined to sign it in 1992"
+    if (owned_by.tag_ == "VBG" or owned_by.dep_ == "advcl") and _sharing_time(owned_by) == here:
+        # "signed a treaty ending the war on 3 June": a bare participle's date; "became
+        # the first to visit Lima in May": that of a clause of purpose or of the same time
+        return 1
     shared = _sharing_time(here)
     if first_conjunct(owned_by) == first_conjunct(here) or (
             shared is not None and first_conjunct(owned_by) == first_conjunct(shared)):
@@ -297,6 +326,33 @@ def interval(clause: Token) -> tuple[int, str] | None:
     return None
 
 
+#: Prepositions that bring a party into an act: "signed by the commander", "talks between
+#: Chile and Peru", "exchanged for an officer".
+PARTY_PREPOSITIONS = frozenset({"by", "between", "among", "with", "for", "of"})
+
+
+def _act(trigger: Token, dated: Sequence[Token]) -> Token:
+    """What a trigger that names a party rather than an act stands for, when no date is
+    written on it (`dated` holds what the sentence's dates are owned by): the act a
+    party in a "by", "between" … phrase takes part in ("signed on 27 July by the
+    commanders", "the clash between Chilean and Peruvian patrols on 9 March"), or the
+    dated relative clause told of it ("Peruvian troops, which crossed on 9 March, now
+    hold …")."""
+    if trigger in dated:
+        return trigger
+    token = first_conjunct(trigger)
+    climbed = False
+    while token.pos_ in {"NOUN", "PROPN"} and token.dep_ == "pobj" \
+            and token.head.lower_ in PARTY_PREPOSITIONS and token.head.head.i != token.head.i:
+        token, climbed = first_conjunct(token.head.head), True
+    act = token if climbed and token.pos_ in {"NOUN", "VERB", "AUX"} else trigger
+    if act.pos_ in {"NOUN", "PROPN"}:
+        told = [c for c in act.children if c.dep_ == "relcl" and c in dated]
+        if told:
+            return told[0]
+    return act
+
+
 def _reports(clause: Token, owned_by: Token) -> bool:
     """`clause` is a reporting verb and `owned_by` the clause it reports ("ships entered
     the waters on Friday, the coast guard said"): the pair of an event told that way
@@ -324,17 +380,19 @@ class DocumentDates:
         for earlier in range(len(self._refs), number + 1):
             sentence = self.sentences[earlier]
             found = find_dates(sentence.text, self.published, self.precision,
-                               self.narrative(earlier, READING_WINDOW))
+                               self.narrative(earlier, READING_WINDOW, reading=True))
             self._refs[earlier] = [(ref, owner(head) if head is not None else None)
                                    for ref in found for head in [_head_of(sentence, ref)]]
         return self._refs[number]
 
-    def narrative(self, number: int, window: int = STORY_WINDOW) -> DateRef | None:
+    def narrative(self, number: int, window: int = STORY_WINDOW, reading: bool = False
+                  ) -> DateRef | None:
         """The date the story has reached before sentence `number`: the last point in
         time the sentence before it gave in its main clause, or in the clause its main
         verb reports ("… seized two posts on Monday, officials said"); a wider window
         measured worse on the corpus dev split. "Three days later" counts from it, and a yearless
-        "on 12 August" after "7 August 2008" falls in 2008."""
+        "on 12 August" after "7 August 2008" falls in 2008; when `reading` such a date, a
+        year alone sets nothing ("signed in 1974 … visited Dhaka on 6 June" is this June)."""
         for earlier in range(number - 1, max(-1, number - 1 - window), -1):
             sentence = self.sentences[earlier]
             for ref, owned_by in reversed(self.refs(earlier)):
@@ -345,6 +403,8 @@ class DocumentDates:
                         and not _perfect(owned_by) \
                         and not _SPAN_WORDS.search(sentence.text, 0, ref.start) \
                         and self._plausible(ref, ""):
+                    if reading and ref.precision == "year":
+                        return None
                     return ref
         return None
 
@@ -355,11 +415,13 @@ class DocumentDates:
         May Chile closed the pass. Peru summoned its envoy. Bolivia offered to mediate":
         4 May), however far back the story runs (docs/annotation.md §11; a limit of two
         sentences measured 0.78 on the dev split's re-checked dates, none 0.80). A
-        sentence in the present or perfect between them ends the story."""
+        sentence in the present or perfect between them ends the story, and a year alone
+        or a period of the text's own news ("last week", "this month") starts none."""
         for earlier in range(number, 0, -1):
             story = self.narrative(earlier)
             if story is not None:
-                return story
+                return story if story.precision != "year" \
+                    and not _PERIOD.search(story.text) else None
             if earlier - 1 < (1 if self.headline else 0) or \
                     not _told_in_the_past(self.sentences[earlier - 1].root):
                 return None
@@ -379,9 +441,11 @@ class DocumentDates:
         """The date of the event whose trigger is `trigger` in sentence `number`; `key`
         is its (source, target, type), for the known-events table."""
         sentence = self.sentences[number]
+        trigger = _act(trigger, [owned_by for _, owned_by in self.refs(number)
+                                 if owned_by is not None])
         ranked = [(tier, abs(ref.start + sentence.start_char - trigger.idx), ref)
                   for ref, owned_by in self.refs(number) if owned_by is not None
-                  and not self._bounds(sentence.text, ref)
+                  and not self._bounds(sentence.text, ref, owned_by)
                   for tier in [_tier(owned_by, trigger, _follows(sentence, ref, trigger))]
                   if tier is not None]
         if ranked:
@@ -402,7 +466,7 @@ class DocumentDates:
                     return DateRef(event.date, _precision(event.date), "text", event.name,
                                    -1, -1)
         if not on_the_side(trigger) and in_main_clause(_time_clause(trigger)) \
-                and _told_in_the_past(trigger):
+                and _told_in_the_past(trigger) and not _later(_time_clause(trigger)):
             story = self.story(number)
             if story is not None:
                 return story
@@ -416,10 +480,12 @@ class DocumentDates:
                        "document", "", -1, -1)
 
     @staticmethod
-    def _bounds(sentence: str, ref: DateRef) -> bool:
-        """The expression bounds a span or sets a deadline rather than dating an event."""
+    def _bounds(sentence: str, ref: DateRef, owned_by: Token) -> bool:
+        """The expression bounds a span or sets a deadline rather than dating an event:
+        "by" sets one in an announcement or an infinitive ("asked it to leave by May")."""
         return bool(_BOUND_WORDS.search(sentence, 0, ref.start) or (
-            _DEADLINE.search(sentence, 0, ref.start) and ANNOUNCED.search(sentence)))
+            _DEADLINE.search(sentence, 0, ref.start)
+            and (ANNOUNCED.search(sentence) or owned_by.dep_ == "xcomp")))
 
     def _plausible(self, ref: DateRef, sentence: str) -> bool:
         """No event after publication unless the text announces it for later."""
