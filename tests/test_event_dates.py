@@ -456,3 +456,16 @@ def test_a_date_in_an_infinitive_dates_the_act_told_in_the_past(nlp) -> None:
 def test_a_party_described_by_a_dated_relative_clause_acts_in_it(nlp) -> None:
     text = "Peruvian troops, which crossed the border on 9 March, now hold two villages."
     assert when(nlp, text, "troops").date == "2015-03-09"
+
+
+def test_a_time_hung_after_the_object_dates_the_clause(nlp) -> None:
+    text = ("On 4 March Chile closed the mountain pass at Tacora. "
+            "Peru announced a ban on Chilean fruit imports the next day.")
+    assert when(nlp, text, "announced").date == "2015-03-05"
+
+
+def test_a_reported_act_does_not_take_the_statements_date(nlp) -> None:
+    text = ("The Peruvian foreign ministry said on Monday that Chile had withdrawn its "
+            "patrol boats from the bay.")
+    assert when(nlp, text, "said").date == "2015-03-23"
+    assert when(nlp, text, "withdrawn").source == "document"

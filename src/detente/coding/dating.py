@@ -10,8 +10,9 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
 2. one owned by a clause coordinated with it ("protested on Monday and summoned …"), or
    by an infinitive or same-time clause of it ("declined to sign in 1992");
 3. the sentence's: one owned by the main clause, when the trigger is the main clause or
-   a complement of it ("said on Monday it would …"), not a side clause or a noun; for a
-   reporting verb, one owned by the clause it reports ("… on Friday, officials said");
+   a complement of it ("said on Monday it would …"), not a side clause, a noun or what a
+   statement reports of another ("said on Monday that Kim had agreed"); for a reporting
+   verb, one owned by the clause it reports ("… on Friday, officials said");
 4. for a side clause set a span from its clause ("on Monday, three days after Chile
    expelled …"), that clause's date moved by the span;
 5. for a nominal event in a side clause ("after B's annexation of C"), the date of the
@@ -135,8 +136,12 @@ def owner(token: Token) -> Token:
     if token.dep_ == "conj" and token.head.pos_ == "NUM":  # "the 1923 and 1947 treaties"
         return owner(token.head)
     before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+    # A time the parser hung after the object is its clause's ("announced an embargo
+    # the next day").
     if token.dep_ in NOUN_MODIFIERS and token.head.pos_ == "NOUN" and \
-            (before is None or before.pos_ != "ADP"):
+            (before is None or before.pos_ != "ADP") and \
+            not (token.dep_ == "npadvmod" and token.i > token.head.i
+                 and token.head.dep_ == "dobj"):
         return token.head
     # "the 1992 Consensus", "under the 1957 Treaty of Rome": a date in a name
     if token.dep_ in NOUN_MODIFIERS and token.head.pos_ == "PROPN" and \
@@ -263,6 +268,18 @@ def _later(clause: Token) -> bool:
                for c in clause.children)
 
 
+def _reported(clause: Token) -> bool:
+    """The clause is what a statement reports ("said on Monday that Kim had agreed"),
+    which takes a date only from its own words (docs/annotation.md §11, rule 2)."""
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    # (a speaker telling its own act, "said on Monday it had recalled", is left to the
+    # statement's date: the guide leaves that case open)
+    return clause.dep_ == "ccomp" and clause_head(clause.head).lemma_ in REPORTING \
+        and not any(c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "PRON"
+                    for c in clause.children)
+
+
 def _follows(sentence: Span, ref: DateRef, trigger: Token) -> bool:
     """The expression comes right after the trigger ("said on Monday it would …"), which
     dates the trigger whatever the parser attached it to."""
@@ -294,7 +311,8 @@ def _tier(owned_by: Token, trigger: Token, follows: bool = False) -> int | None:
     if first_conjunct(owned_by) == first_conjunct(here) or (
             shared is not None and first_conjunct(owned_by) == first_conjunct(shared)):
         return 1
-    if first_conjunct(owned_by).dep_ == "ROOT" and in_main_clause(_time_clause(trigger)):
+    if first_conjunct(owned_by).dep_ == "ROOT" and in_main_clause(_time_clause(trigger)) \
+            and not _reported(_time_clause(trigger)):
         return 2
     if _reports(here, first_conjunct(owned_by)):
         return 2
