@@ -469,3 +469,10 @@ def test_a_reported_act_does_not_take_the_statements_date(nlp) -> None:
             "patrol boats from the bay.")
     assert when(nlp, text, "said").date == "2015-03-23"
     assert when(nlp, text, "withdrawn").source == "document"
+
+
+def test_a_participle_after_its_clause_keeps_its_own_date(nlp) -> None:
+    text = ("On 17 March the presidents of Chile and Peru announced that their governments "
+            "would move to restore diplomatic relations, broken off in January 2009. "
+            "Peru released two Chilean fishermen the same day.")
+    assert when(nlp, text, "released").date == "2015-03-17"

@@ -150,9 +150,11 @@ def owner(token: Token) -> Token:
     if token.head.i == token.i:
         return token
     head = clause_head(token.head)
-    # "Speaking on 19 September, X said": a participle's own date is its clause's.
+    # "Speaking on 19 September, X said": a participle set before its clause has its
+    # clause's date; one after it describes ("relations, broken off in 1961").
     if head.dep_ == "advcl" and head.tag_ in {"VBG", "VBN"} and token.head.pos_ != "NOUN" \
-            and not any(c.dep_.startswith("nsubj") for c in head.children):
+            and not any(c.dep_.startswith("nsubj") for c in head.children) \
+            and head.i < head.head.i:
         return clause_head(head.head)
     return head
 
