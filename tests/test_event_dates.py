@@ -476,3 +476,11 @@ def test_a_participle_after_its_clause_keeps_its_own_date(nlp) -> None:
             "would move to restore diplomatic relations, broken off in January 2009. "
             "Peru released two Chilean fishermen the same day.")
     assert when(nlp, text, "released").date == "2015-03-17"
+
+
+def test_a_range_of_days_followed_by_a_noun_of_people_is_still_a_range(nlp) -> None:
+    published = dt.date(2020, 9, 1)
+    text = "On the night of 3 to 4 May troops from Chile crossed into Peru."
+    assert when(nlp, text, "crossed", published=published).date == "2020-05-03"
+    # while numbers before such a noun count it
+    assert find_dates("Chile sent 10 to 12 troops to the border.", published) == []

@@ -524,7 +524,8 @@ def _h_range(m: re.Match[str], ctx: _Ctx) -> Iterator[_Cand]:
     # days of one month, are one span, like "20-21 April".
     separate = m["conn"].lower() == "and" and (m["pre"] or "").lower() != "between" \
         and not (ad is not None and bd is not None and (am is None or bm in (None, am)))
-    if _QUANTITY_AFTER.match(ctx.sentence, m.end()):
+    # "10 to 12 troops" counts troops; "20 to 21 August troops invaded" dates them
+    if m["b"].isdigit() and _QUANTITY_AFTER.match(ctx.sentence, m.end()):
         return
     if am is None and ad is None:  # years: "2014-2016", "1941-45"
         if ay is None or bm is not None or (by is None and byy is None and bd is None):
