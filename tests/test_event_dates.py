@@ -484,3 +484,14 @@ def test_a_range_of_days_followed_by_a_noun_of_people_is_still_a_range(nlp) -> N
     assert when(nlp, text, "crossed", published=published).date == "2020-05-03"
     # while numbers before such a noun count it
     assert find_dates("Chile sent 10 to 12 troops to the border.", published) == []
+
+
+def test_two_dates_joined_by_and_date_the_act_at_the_first(nlp) -> None:
+    published = dt.date(2020, 9, 1)
+    text = ("In March and April Chile massed troops near the Peruvian border. "
+            "Peru recalled its ambassador from Santiago.")
+    assert when(nlp, text, "massed", published=published).date == "2020-03"
+    assert when(nlp, text, "recalled", published=published).date == "2020-03"
+    # two clauses, each with its own date, keep theirs
+    text = "Chile closed the pass on 4 May, and two days later Peru recalled its ambassador."
+    assert when(nlp, text, "recalled", published=published).date == "2020-05-06"

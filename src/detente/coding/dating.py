@@ -105,6 +105,8 @@ ANNOUNCED = re.compile(r"\b(?:will|shall|would|to be|due|scheduled|planned|plans
 #: A period counted from publication ("last week", "this month"): the frame of the
 #: document's own news, not a point a story goes on from.
 _PERIOD = re.compile(r"\b(?:this|last|next|past|coming)\s+(?:week|month)\b", re.IGNORECASE)
+#: What joins two dates of one span: "in March and April".
+_AND = re.compile(r"\s+and\s+")
 #: A date after these words bounds a span ("since 2014") and is no point in a story.
 _SPAN_WORDS = re.compile(r"\b(?:since|until|till|by|before|after|from|through)\s*$", re.IGNORECASE)
 #: A date after these words is where a state began or ends, never when the event
@@ -425,7 +427,7 @@ class DocumentDates:
                         and self._plausible(ref, ""):
                     if reading and ref.precision == "year":
                         return None
-                    return ref
+                    return _first_of_pair(self.refs(earlier), ref, sentence.text)
         return None
 
     def story(self, number: int) -> DateRef | None:
@@ -469,7 +471,8 @@ class DocumentDates:
                   for tier in [_tier(owned_by, trigger, _follows(sentence, ref, trigger))]
                   if tier is not None]
         if ranked:
-            chosen = min(ranked, key=lambda item: item[:2])[2]
+            chosen = _first_of_pair(self.refs(number), min(ranked, key=lambda item: item[:2])[2],
+                                    sentence.text)
             if self._plausible(chosen, sentence.text):
                 return chosen
         clause = clause_head(trigger)
@@ -514,6 +517,18 @@ class DocumentDates:
         published = _at_precision(self.published, self.precision)
         width = min(len(ref.date), len(published))
         return ref.date[:width] <= published[:width]
+
+
+def _first_of_pair(refs: Sequence[tuple[DateRef, Token | None]], ref: DateRef,
+                   sentence: str) -> DateRef:
+    """The first of two dates joined by "and" ("in March and April", "in late July and
+    early August"), which a span of both starts at (docs/annotation.md §11, ranges)."""
+    owner_of = next((owned_by for r, owned_by in refs if r is ref), None)
+    for other, owned_by in refs:
+        if other.end <= ref.start and owned_by is not None and owned_by == owner_of \
+                and _AND.fullmatch(sentence, other.end, ref.start):
+            return other
+    return ref
 
 
 def _head_of(sentence: Span, ref: DateRef) -> Token | None:
