@@ -495,3 +495,13 @@ def test_two_dates_joined_by_and_date_the_act_at_the_first(nlp) -> None:
     # two clauses, each with its own date, keep theirs
     text = "Chile closed the pass on 4 May, and two days later Peru recalled its ambassador."
     assert when(nlp, text, "recalled", published=published).date == "2020-05-06"
+
+
+def test_a_side_clause_dates_the_story_when_its_main_clause_gives_none(nlp) -> None:
+    text = ("Two Peruvian guards were killed when Chilean troops stormed a border post on "
+            "Monday. Peru recalled its ambassador from Santiago.")
+    assert when(nlp, text, "recalled").date == "2015-03-23"
+    # while a date of the main clause is the story's
+    text = ("On Sunday Peru closed the border after Chilean troops stormed a post on "
+            "Saturday. Chile recalled its ambassador from Lima.")
+    assert when(nlp, text, "recalled").date == "2015-03-22"

@@ -18,8 +18,9 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
 5. for a nominal event in a side clause ("after B's annexation of C"), the date of the
    known event the text names (data/known_events.csv, extended by the user);
 6. for an event told in the simple past in a main clause, the story's date: the one the
-   sentence before gave ("On 21 July the ministry ordered … Beijing retaliated"), unless
-   that sentence looks back in the perfect ("had warned in 2014"); when that sentence
+   sentence before gave ("On 21 July the ministry ordered … Beijing retaliated"), in its
+   main clause or else in a side clause of it, unless that sentence looks back in the
+   perfect ("had warned in 2014"); when that sentence
    gave none but itself went on in the simple past, the one the story had reached there,
    however far back (docs/annotation.md §5 and §11, context dates). A year alone and a
    period of the text's own news ("last week", "this month") start no story, and an
@@ -411,16 +412,21 @@ class DocumentDates:
                   ) -> DateRef | None:
         """The date the story has reached before sentence `number`: the last point in
         time the sentence before it gave in its main clause, or in the clause its main
-        verb reports ("… seized two posts on Monday, officials said"); a wider window
+        verb reports ("… seized two posts on Monday, officials said"), or, when the main
+        clause gave none, in a side clause of it ("were killed when troops stormed the
+        post on Monday"); a wider window
         measured worse on the corpus dev split. "Three days later" counts from it, and a yearless
         "on 12 August" after "7 August 2008" falls in 2008; when `reading` such a date, a
         year alone sets nothing ("signed in 1974 … visited Dhaka on 6 June" is this June)."""
         for earlier in range(number - 1, max(-1, number - 1 - window), -1):
             sentence = self.sentences[earlier]
-            for ref, owned_by in reversed(self.refs(earlier)):
-                if owned_by is None:
-                    continue
+            refs = [(ref, owned_by) for ref, owned_by in self.refs(earlier)
+                    if owned_by is not None]
+            for ref, owned_by in reversed(refs):
                 told = first_conjunct(owned_by)  # the main clause, or one it reports
+                if told.dep_ == "advcl" and told.head.dep_ == "ROOT" and not any(
+                        first_conjunct(o).dep_ == "ROOT" for _, o in refs):
+                    told = told.head
                 if (told.dep_ == "ROOT" or _reports(sentence.root, told)) \
                         and not _perfect(owned_by) \
                         and not _SPAN_WORDS.search(sentence.text, 0, ref.start) \
