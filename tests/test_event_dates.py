@@ -505,3 +505,9 @@ def test_a_side_clause_dates_the_story_when_its_main_clause_gives_none(nlp) -> N
     text = ("On Sunday Peru closed the border after Chilean troops stormed a post on "
             "Saturday. Chile recalled its ambassador from Lima.")
     assert when(nlp, text, "recalled").date == "2015-03-22"
+
+
+def test_an_infinitives_date_in_the_past_is_the_storys(nlp) -> None:
+    text = ("Chile applied to join the Andean trade pact on 2 March. "
+            "Peru welcomed the application.")
+    assert when(nlp, text, "welcomed").date == "2015-03-02"

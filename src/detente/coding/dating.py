@@ -411,19 +411,23 @@ class DocumentDates:
     def narrative(self, number: int, window: int = STORY_WINDOW, reading: bool = False
                   ) -> DateRef | None:
         """The date the story has reached before sentence `number`: the last point in
-        time the sentence before it gave in its main clause, or in the clause its main
-        verb reports ("… seized two posts on Monday, officials said"), or, when the main
-        clause gave none, in a side clause of it ("were killed when troops stormed the
-        post on Monday"); a wider window
-        measured worse on the corpus dev split. "Three days later" counts from it, and a yearless
-        "on 12 August" after "7 August 2008" falls in 2008; when `reading` such a date, a
-        year alone sets nothing ("signed in 1974 … visited Dhaka on 6 June" is this June)."""
+        time the sentence before it gave in its main clause (or an infinitive of it told
+        in the past, "applied to join on 18 May"), or in the clause its main verb reports
+        ("… seized two posts on Monday, officials said"), or, when the main clause gave
+        none, in a side clause of it ("were killed when troops stormed the post on
+        Monday"); a wider window measured worse on the corpus dev split. "Three days
+        later" counts from it, and a yearless "on 12 August" after "7 August 2008" falls
+        in 2008; when `reading` such a date, a year alone sets nothing ("signed in 1974 …
+        visited Dhaka on 6 June" is this June)."""
         for earlier in range(number - 1, max(-1, number - 1 - window), -1):
             sentence = self.sentences[earlier]
             refs = [(ref, owned_by) for ref, owned_by in self.refs(earlier)
                     if owned_by is not None]
             for ref, owned_by in reversed(refs):
                 told = first_conjunct(owned_by)  # the main clause, or one it reports
+                if told.dep_ == "xcomp" and told.head.dep_ == "ROOT" \
+                        and _told_in_the_past(told.head):
+                    told = told.head
                 if told.dep_ == "advcl" and told.head.dep_ == "ROOT" and not any(
                         first_conjunct(o).dep_ == "ROOT" for _, o in refs):
                     told = told.head
