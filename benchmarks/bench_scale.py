@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import multiprocessing
 import os
 import resource
@@ -117,12 +116,11 @@ def measure_run(lines: list[str], settings: object, engine: str) -> dict[str, ob
             report = run([source], output, settings, engine="local")
             workers = [peak_mb(resource.RUSAGE_CHILDREN)]
         else:
-            from distributed import Client, LocalCluster
+            from distributed import Client
 
-            with (LocalCluster(n_workers=settings.worker_count, threads_per_worker=1,
-                               processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR) as cluster,
-                  Client(cluster) as client):
+            from detente.engine.runner import local_cluster
+
+            with local_cluster(settings.worker_count) as cluster, Client(cluster) as client:
                 report = run([source], output, settings, engine="dask",
                              scheduler=cluster.scheduler_address)
                 workers = sorted(client.run(peak_mb).values())
