@@ -423,6 +423,9 @@ def test_a_bare_year_does_not_pass_on_to_the_story(nlp) -> None:
     text = ("Chile and Peru fought over the border in March 1998. "
             "Bolivia offered to mediate.")
     assert when(nlp, text, "offered", published=published).date == "1998-03"
+    # a year set before its verb frames the story that follows
+    text = "In 1998 Chile and Peru fought over the border. Bolivia offered to mediate."
+    assert when(nlp, text, "offered", published=published).date == "1998"
 
 
 def test_later_takes_an_act_out_of_the_story(nlp) -> None:

@@ -22,8 +22,9 @@ is written into ("the 1956 declaration", "Monday's attack"). An event takes, in 
    main clause or else in a side clause of it, unless that sentence looks back in the
    perfect ("had warned in 2014"); when that sentence
    gave none but itself went on in the simple past, the one the story had reached there,
-   however far back (docs/annotation.md §5 and §11, context dates). A year alone and a
-   period of the text's own news ("last week", "this month") start no story, and an
+   however far back (docs/annotation.md §5 and §11, context dates). A year alone, unless
+   set before its verb ("In 1964 troops landed"), and a period of the text's own news
+   ("last week", "this month") start no story, and an
    event told as coming "later" or "subsequently" leaves it; for the headline's
    main event, the date the lead's main clause gives ("Chile and Peru agree …" over
    "Chile and Peru agreed on Friday …");
@@ -448,16 +449,24 @@ class DocumentDates:
         4 May), however far back the story runs (docs/annotation.md §11; a limit of two
         sentences measured 0.78 on the dev split's re-checked dates, none 0.80). A
         sentence in the present or perfect between them ends the story, and a year alone
-        or a period of the text's own news ("last week", "this month") starts none."""
+        (unless set before its verb) or a period of the text's own news ("last week",
+        "this month") starts none."""
         for earlier in range(number, 0, -1):
             story = self.narrative(earlier)
             if story is not None:
-                return story if story.precision != "year" \
+                return story if (story.precision != "year" or self._fronted(earlier - 1, story)) \
                     and not _PERIOD.search(story.text) else None
             if earlier - 1 < (1 if self.headline else 0) or \
                     not _told_in_the_past(self.sentences[earlier - 1].root):
                 return None
         return None
+
+    def _fronted(self, number: int, ref: DateRef) -> bool:
+        """The expression is written before the verb it dates ("In 1964 troops landed")."""
+        sentence = self.sentences[number]
+        return any(r is ref and owned_by is not None and owned_by.pos_ in {"VERB", "AUX"}
+                   and sentence.start_char + ref.start < owned_by.idx
+                   for r, owned_by in self.refs(number))
 
     def lead(self) -> DateRef | None:
         """The date the lead's main clause gives, which the headline's news takes: the
