@@ -279,6 +279,9 @@ def test_a_bare_participles_date_is_its_clauses(nlp) -> None:
      "signed", "2014-07"),
     (("Troops crossed the border on Friday, hours after the government declared a state of "
      "emergency."), "declared", "2015-03-20"),
+    # the parser hangs the span on "after" rather than on the clause
+    (("Chile's senate on Wednesday approved the purchase of frigates, two days after Peru "
+      "and Bolivia closed the border with Chile."), "closed", "2015-03-23"),
     # the side clause's own date wins
     (("Peru recalled its ambassador on Monday, three days after Chile expelled a diplomat on "
      "4 March."), "expelled", "2015-03-04"),

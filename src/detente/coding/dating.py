@@ -333,10 +333,11 @@ def interval(clause: Token) -> tuple[int, str] | None:
     "recalled its envoy on Monday, three days after Chile expelled a diplomat" puts the
     expulsion at (-3, "day") from the recall ("before": after it; "hours after": the
     same day). None for any other clause."""
-    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
-    if clause.dep_ != "advcl" or not marks & {"after", "before"}:
+    marks = [c for c in clause.children if c.dep_ == "mark"]
+    if clause.dep_ != "advcl" or not {m.lower_ for m in marks} & {"after", "before"}:
         return None
-    for child in clause.children:
+    # the span hangs on the clause or, as the parser often has it, on its "after"
+    for child in [*clause.children, *(c for m in marks for c in m.children)]:
         unit = child.lemma_.lower()
         if child.dep_ != "npadvmod" or unit not in INTERVAL_UNITS | SAME_DAY_UNITS:
             continue
@@ -346,7 +347,7 @@ def interval(clause: Token) -> tuple[int, str] | None:
                       for n in [number_of(c.lower_)] if n is not None), None)
         if count is None:
             return None
-        return (-count if "after" in marks else count), unit
+        return (-count if any(m.lower_ == "after" for m in marks) else count), unit
     return None
 
 
