@@ -14,6 +14,7 @@ from detente.coding.extractor import (
     PairInput,
     pair_ranges,
     token_range,
+    told_in,
     with_topics,
     without_partners_of_a_joint_act,
 )
@@ -138,3 +139,23 @@ def test_a_source_acting_in_a_clause_below_the_pair_triggers_by_its_own_verb(ext
     found, _ = candidates_of(extractor, text)
     pair = next(c for c in found if codes(c) == ("CHN", "JPN", False))
     assert pair.trigger.text == "called"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "pair", "word"), [
+    # the source acts in a side clause below the pair's meeting point
+    (("Chile and Peru signed a fisheries agreement in Lima on Saturday, after last-minute "
+      "Brazilian mediation saved the ceremony."), ("BRA", "PER"), "saved"),
+    ("The two pilots were exchanged at the border after Brazil's mediation.",
+     ("BRA", ""), "mediation"),
+    # a clause hung on the source is the source's act
+    ("Bolivia, which armed Peru during the crisis, demanded a role in the talks.",
+     ("BOL", "PER"), "armed"),
+    # a target named in a side clause leaves the source's act where it is
+    ("Chile recalled its ambassador on Thursday after Peru expelled two Chilean diplomats.",
+     ("CHL", "PER"), "recalled"),
+])
+def test_an_event_is_told_in_the_side_clause_its_source_acts_in(extractor, text, pair, word):
+    found, _ = candidates_of(extractor, text)
+    candidate = next(c for c in found if codes(c)[:2] == pair)
+    assert told_in(candidate).text == word

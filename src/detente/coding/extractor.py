@@ -225,6 +225,43 @@ def trigger_of(candidate: PairCandidate) -> Token:
     return candidate.sentence.root
 
 
+#: Clauses on the side of the one they hang on, and prepositions that set an event noun
+#: on the side ("after the mediation by …").
+SIDE_CLAUSES = frozenset({"advcl", "relcl", "acl"})
+SIDE_PREPOSITIONS = frozenset({"after", "before", "following", "despite", "amid"})
+
+
+def told_in(candidate: PairCandidate) -> Token:
+    """The word the pair's event is told in, for its date and place: the trigger, unless
+    one side acts in a side clause or phrase below it. The source's own ("… signed on
+    Saturday, after U.S. mediation saved the talks", "… swapped after the Emirates'
+    mediation": the mediation's), or one hung on the source ("Turkey, which armed
+    Azerbaijan, demanded …": the arming). A target named in a side clause leaves the
+    source's act where it is ("recalled its envoy after Peru expelled …")."""
+    trigger = candidate.trigger
+    doc = candidate.sentence.doc
+    source = doc[candidate.source.head]
+    if source.i == trigger.i and candidate.target is not None and not candidate.context:
+        side = _side_below(doc[candidate.target.head], trigger, {"relcl"})
+        return side if side is not None else trigger
+    side = _side_below(source, trigger, SIDE_CLAUSES)
+    return side if side is not None else trigger
+
+
+def _side_below(token: Token, top: Token, clauses: set[str] | frozenset[str]) -> Token | None:
+    """The first side clause (a verb of one of `clauses`) or side phrase's noun on the way
+    from `token` up to `top`; None when there is none, or `top` is not above `token`."""
+    side = None
+    for word in token.ancestors:
+        if word.i == top.i:
+            return side
+        if side is None and ((word.dep_ in clauses and word.pos_ in {"VERB", "AUX"}) or (
+                word.dep_ == "pobj" and word.pos_ == "NOUN"
+                and word.head.lower_ in SIDE_PREPOSITIONS)):
+            side = word
+    return None
+
+
 # --- the scorer ---------------------------------------------------------------------
 
 #: Tokens after the source read as its "verb" when there is no target in the sentence.
@@ -514,7 +551,8 @@ class PairExtractor(EventCoder):
             kind = self.typed(labels[best], probability, candidate.trigger)
             targets = [candidate.target] if candidate.target is not None else []
             events.extend(self._events(doc, candidate.number, Candidate(
-                candidate.trigger, candidate.sentence, [candidate.source], targets, None), kind))
+                told_in(candidate), candidate.sentence, [candidate.source], targets, None),
+                kind))
         return dedupe(events), stored
 
     def vetoed(self, trigger: Token, sentence: Span, plover: str) -> bool:
