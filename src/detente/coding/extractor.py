@@ -228,6 +228,7 @@ def trigger_of(candidate: PairCandidate) -> Token:
 #: Clauses on the side of the one they hang on, and prepositions that set an event noun
 #: on the side ("after the mediation by …").
 SIDE_CLAUSES = frozenset({"advcl", "relcl", "acl"})
+RELATIVE_CLAUSES = frozenset({"relcl"})
 SIDE_PREPOSITIONS = frozenset({"after", "before", "following", "despite", "amid"})
 
 
@@ -242,13 +243,13 @@ def told_in(candidate: PairCandidate) -> Token:
     doc = candidate.sentence.doc
     source = doc[candidate.source.head]
     if source.i == trigger.i and candidate.target is not None and not candidate.context:
-        side = _side_below(doc[candidate.target.head], trigger, {"relcl"})
-        return side if side is not None else trigger
-    side = _side_below(source, trigger, SIDE_CLAUSES)
+        side = _side_below(doc[candidate.target.head], trigger, RELATIVE_CLAUSES)
+    else:
+        side = _side_below(source, trigger, SIDE_CLAUSES)
     return side if side is not None else trigger
 
 
-def _side_below(token: Token, top: Token, clauses: set[str] | frozenset[str]) -> Token | None:
+def _side_below(token: Token, top: Token, clauses: frozenset[str]) -> Token | None:
     """The first side clause (a verb of one of `clauses`) or side phrase's noun on the way
     from `token` up to `top`; None when there is none, or `top` is not above `token`."""
     side = None
