@@ -57,8 +57,9 @@ class Cluster:
 @dataclass(frozen=True)
 class Ranking:
     """The first clusters of a dyad's ranking (`head`, best first), the later clusters
-    that share a two-way sentence with them (`mirrors`, in no order), and how many
-    clusters there are in all."""
+    that share a two-way sentence with them (`mirrors`, by their representative's id, so
+    that a ranking does not depend on the order DuckDB's threads read them in), and how
+    many clusters there are in all."""
 
     head: tuple[Cluster, ...]
     mirrors: tuple[Cluster, ...]
@@ -273,7 +274,7 @@ def _ranking_sql(where: str, history: bool, raw: bool) -> str:
             ) s ON {sentence.format('k.')} = s.sentence
             GROUP BY ALL
         ), mirrors AS (
-            -- the later clusters that share a two-way sentence with the head, unordered
+            -- the later clusters that share a two-way sentence with the head
             SELECT s.*, (SELECT count(*) FROM head) + 1 AS position
             FROM scored s SEMI JOIN two_way w ON {cluster.format('w.')} = {cluster.format('s.')}
             ANTI JOIN head h ON {cluster.format('h.')} = {cluster.format('s.')}
@@ -282,5 +283,5 @@ def _ranking_sql(where: str, history: bool, raw: bool) -> str:
                coalesce(w.sentences, []), (SELECT count(*) FROM clusters)
         FROM (SELECT * FROM head UNION ALL BY NAME SELECT * FROM mirrors) r
         LEFT JOIN two_way w ON {cluster.format('w.')} = {cluster.format('r.')}
-        ORDER BY r.position
+        ORDER BY r.position, r.rep.event_id
         """
