@@ -34,7 +34,7 @@ from detente.ingest.readers import (
     stream_lines,
     unexpected,
 )
-from detente.ingest.windows import Piece, Shift, coded_as, pieces
+from detente.ingest.windows import WINDOW_CHARS, Piece, Shift, coded_as, pieces
 from detente.records import Document, Event, Sentence, StoredMention
 from detente.settings import Settings
 from detente.store import DocumentWrite, Store, open_store
@@ -45,9 +45,12 @@ if TYPE_CHECKING:  # spaCy is imported when the first document is parsed, not on
 
     from detente.ingest.parallel import CodingPool
 
-# The most characters spaCy parses in one batch (one longer window goes alone): about
-# 300 MB of parser memory (see windows.py).
-BATCH_CHARS = 100_000
+# The most characters spaCy parses in one batch (a longer document or window goes alone):
+# a window's size, about 60 MB of parser memory (see windows.py). A worker's peak memory
+# follows its largest batch: with 100,000 characters it rose with the number of stories
+# coded, as a larger sample holds a batch of longer ones (+200 MB for a batch of the 15
+# longest Reuters stories, 95,000 characters, over batches of typical ones).
+BATCH_CHARS = WINDOW_CHARS
 
 
 @dataclass(frozen=True)
