@@ -273,10 +273,15 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
 # parsing, and the statistical profiler (every 10 ms), the event loop's health check (every
 # 20 ms) and the memory monitor (every 100 ms) each take it back from the task's thread.
 # On 1,200 Reuters stories (--fast, 2 workers) they cost 12-15% of the run's CPU time.
+# And glibc's own heap trimming, which dask's nanny replaces with MALLOC_TRIM_THRESHOLD_=
+# 64 KiB: a worker then hands freed pages back and faults them in again for every batch
+# (1,200 stories with the learned extractor: 77-81 CPU-s with it, 65-72 without, a local
+# pool 67-75; docs/scale.md).
 QUIET_WORKERS = {"distributed.worker.profile.enabled": False,
                  "distributed.admin.tick.interval": "1s",
                  "distributed.admin.system-monitor.gil.enabled": False,
-                 "distributed.worker.memory.monitor-interval": "1s"}
+                 "distributed.worker.memory.monitor-interval": "1s",
+                 "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 @contextmanager
