@@ -291,6 +291,19 @@ def test_a_side_clause_set_a_span_from_its_clause_is_dated_by_it(nlp, text, trig
     assert when(nlp, text, trigger).date == date
 
 
+@pytest.mark.parametrize(("text", "trigger", "date"), [
+    # a "when" clause shares its main clause's date, and the other way round
+    ("Peru protested on 4 March when Chile closed the mountain pass.", "closed", "2015-03-04"),
+    ("When Chile closed the mountain pass on 4 March, Peru protested.", "protested",
+     "2015-03-04"),
+    ("Peru protested on 4 March while Chile moved troops to the pass.", "moved", "2015-03-04"),
+    # an "after" clause with no count does not
+    ("Peru protested on 4 March after Chile closed the mountain pass.", "closed", "2015-03-25"),
+])
+def test_a_when_clause_shares_its_main_clauses_date(nlp, text, trigger, date) -> None:
+    assert when(nlp, text, trigger).date == date
+
+
 def test_a_sentence_parsed_without_a_main_verb_takes_its_clauses_date(nlp) -> None:
     # the parser makes "troops" the root and "crossed" a clause on "gunships"
     text = ("Kenyan troops backed by helicopter gunships crossed into southern Somalia on "

@@ -204,9 +204,10 @@ def _at_the_same_time(clause: Token) -> bool:
         noun = clause.head
         after_comma = noun.left_edge.i > 0 and noun.doc[noun.left_edge.i - 1].text == ","
         return not _perfect(clause) and not after_comma
+    # spaCy's parser makes "as" and "while" the clause's mark, but "when" its advmod
     return clause.dep_ == "advcl" and any(
-        (c.dep_ == "mark" and c.lower_ in SAME_TIME) or (c.dep_ == "aux" and c.tag_ == "TO")
-        for c in clause.children)
+        (c.dep_ in {"mark", "advmod"} and c.lower_ in SAME_TIME)
+        or (c.dep_ == "aux" and c.tag_ == "TO") for c in clause.children)
 
 
 def _sharing_time(clause: Token) -> Token | None:
