@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
 
 from detente import library
 from detente.engine import load, run
+from detente.engine.runner import local_cluster
 from detente.settings import Settings, load_settings
 from detente.store import EventFilter, open_store
 
@@ -121,6 +123,19 @@ def dask_dataset(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     report = run([str(corpus / "*.*")], output, fast(workers=2), engine="dask")
     assert (report.engine, report.workers) == ("dask", 2)
     return output
+
+
+@pytest.mark.subprocess
+def test_the_local_clusters_workers_run_quiet_with_glibcs_own_heap_trimming() -> None:
+    import dask
+    from distributed import Client
+
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        trim = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+        profile = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+    # dask's nanny would set 65536 (a page fault storm per batch); the worker keeps glibc's
+    assert list(trim.values()) == [None]
+    assert list(profile.values()) == [False]
 
 
 @pytest.mark.subprocess

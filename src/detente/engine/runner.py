@@ -269,15 +269,15 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
         yield client
 
 
-# dask's diagnostics in a worker, off or slowed: a task holds the GIL for seconds of
-# parsing, and the statistical profiler (every 10 ms), the event loop's health check (every
-# 20 ms) and the memory monitor (every 100 ms) each take it back from the task's thread.
-# On 1,200 Reuters stories (--fast, 2 workers) they cost 12-15% of the run's CPU time.
-# And glibc's own heap trimming, which dask's nanny replaces with MALLOC_TRIM_THRESHOLD_=
-# 64 KiB: a worker then hands freed pages back and faults them in again for every batch
-# (1,200 stories with the learned extractor: 77-81 CPU-s with it, 65-72 without, a local
-# pool 67-75; docs/scale.md).
-QUIET_WORKERS = {"distributed.worker.profile.enabled": False,
+# A LocalCluster worker's settings. dask's diagnostics, off or slowed: a task holds the GIL
+# for seconds of parsing, and the statistical profiler (every 10 ms), the event loop's
+# health check (every 20 ms) and the memory monitor (every 100 ms) each take it back from
+# the task's thread. On 1,200 Reuters stories (--fast, 2 workers) they cost 12-15% of the
+# run's CPU time. And glibc's own heap trimming, which dask's nanny replaces with
+# MALLOC_TRIM_THRESHOLD_=64 KiB: a worker then hands freed pages back and faults them in
+# again for every batch (1,200 stories with the learned extractor: 77-81 CPU-s with it,
+# 65-72 without, a local pool 67-75; docs/scale.md).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
                  "distributed.admin.tick.interval": "1s",
                  "distributed.admin.system-monitor.gil.enabled": False,
                  "distributed.worker.memory.monitor-interval": "1s",
@@ -287,11 +287,12 @@ QUIET_WORKERS = {"distributed.worker.profile.enabled": False,
 @contextmanager
 def local_cluster(workers: int) -> Iterator[Any]:
     """A dask LocalCluster of `workers` single-threaded worker processes, each with its
-    share of the memory and dask's diagnostics quiet (QUIET_WORKERS)."""
+    share of the memory, dask's diagnostics quiet and glibc's own heap trimming
+    (WORKER_CONFIG)."""
     import dask
     from distributed import LocalCluster
 
-    with (dask.config.set(QUIET_WORKERS),
+    with (dask.config.set(WORKER_CONFIG),
           LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                        dashboard_address=None, silence_logs=logging.ERROR) as cluster):
         yield cluster
