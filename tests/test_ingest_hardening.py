@@ -97,6 +97,22 @@ def test_short_documents_are_one_window():
     assert piece.whole and piece.text is doc.text
 
 
+def test_words_a_batch_brings_leave_the_vocabulary_after_it():
+    """A long run's memory stays flat: the new words and strings a batch adds to spaCy's
+    vocabulary are freed once the batch is coded (spaCy's memory zone), where before every
+    word ever seen stayed, with the tokenizer's cache of it."""
+    from detente.nlp import load_nlp
+
+    nlp = load_nlp(parse=False)
+    words = [f"Quorvalia{i}" for i in range(40)]
+    docs = [Document.create(f"{word} and Ghana held talks on the lagoon. Togo said so.")
+            for word in words]
+    coded = list(pipeline.process(docs, None, batch_size=8))
+    assert [c.sentences[0].text.split()[0] for c in coded] == words
+    assert not any(word in nlp.vocab.strings for word in words)
+    assert not any(nlp.vocab.strings[word] in nlp.vocab for word in words)
+
+
 PEAK_SCRIPT = textwrap.dedent("""
     import resource
     from detente.ingest.pipeline import process

@@ -234,14 +234,21 @@ def windows(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
 def parsed_pieces(nlp: Language, stream: Iterable[Piece], batch_size: int
                   ) -> Iterator[tuple[Piece, Doc | Exception]]:
     """Each piece with its parse (or the exception parsing it alone raised), parsed in
-    batches of at most `batch_size` pieces and BATCH_CHARS characters."""
+    batches of at most `batch_size` pieces and BATCH_CHARS characters.
+
+    Each batch is parsed and consumed inside spaCy's memory zone, which frees the words
+    and strings the batch added to the vocabulary once the next batch is asked for, so
+    that a long run's memory stays flat. A parse must therefore not be read after the
+    loop over this generator has moved past its batch: callers code each piece as it
+    comes and keep only plain records."""
     for batch in batches(stream, batch_size, BATCH_CHARS):
         texts = [piece.text for piece in batch]
-        try:
-            parsed: list[Doc | Exception] = list(nlp.pipe(texts, batch_size=len(texts)))
-        except Exception:  # noqa: BLE001 - find the piece that failed: each of the others is parsed
-            parsed = [parse_alone(nlp, text) for text in texts]
-        yield from zip(batch, parsed, strict=True)
+        with nlp.memory_zone():
+            try:
+                parsed: list[Doc | Exception] = list(nlp.pipe(texts, batch_size=len(texts)))
+            except Exception:  # noqa: BLE001 - find the piece that failed: each of the others is parsed
+                parsed = [parse_alone(nlp, text) for text in texts]
+            yield from zip(batch, parsed, strict=True)
 
 
 def parse_alone(nlp: Language, text: str) -> Doc | Exception:
