@@ -113,6 +113,33 @@ def test_words_a_batch_brings_leave_the_vocabulary_after_it():
     assert not any(nlp.vocab.strings[word] in nlp.vocab for word in words)
 
 
+def test_a_callers_memory_zone_is_left_to_the_caller():
+    """Zones must not nest: inside a caller's zone, the batch's words stay until the
+    caller's zone ends (a nested zone would have dropped them, and the caller's with them)."""
+    from detente.nlp import load_nlp
+
+    nlp = load_nlp(parse=False)
+    with nlp.memory_zone():
+        list(pipeline.process([Document.create("Velmoria met Ghana. Togo said so.")], None))
+        assert "Velmoria" in nlp.vocab.strings
+    assert "Velmoria" not in nlp.vocab.strings
+
+
+def test_two_streams_in_one_thread_can_interleave():
+    """A batch's parses never leave its memory zone, so a second stream started while the
+    first is between batches reads its own words, and the first goes on unharmed."""
+    first = [Document.create(f"Quorvalia{i} and Ghana held talks. Togo said so.")
+             for i in range(6)]
+    second = [Document.create(f"Zentharia{i} and Peru held talks.") for i in range(6)]
+    outer = pipeline.process(first, None, batch_size=2)
+    seen = []
+    for coded in outer:
+        inner = pipeline.process(second[:3], None, batch_size=2)
+        seen.append((coded.sentences[0].text.split()[0], next(inner).sentences[0].text))
+    assert [s[0] for s in seen] == [f"Quorvalia{i}" for i in range(6)]
+    assert {s[1] for s in seen} == {"Zentharia0 and Peru held talks."}
+
+
 PEAK_SCRIPT = textwrap.dedent("""
     import resource
     from detente.ingest.pipeline import process
@@ -199,19 +226,18 @@ def test_a_long_documents_windows_are_stored_as_they_come(tmp_path, monkeypatch)
     from detente.store import DocumentWrite
 
     log: list[str] = []
-    add, parsed = DocumentWrite.add, pipeline.parsed_pieces
+    add, parsed = DocumentWrite.add, pipeline.parse_batch
 
     def logged_add(self, sentences, mentions):
         log.append("store")
         add(self, sentences, mentions)
 
-    def logged_parse(nlp, stream, batch_size):
-        for piece, doc in parsed(nlp, stream, batch_size):
-            log.append("parse")
-            yield piece, doc
+    def logged_parse(nlp, batch):
+        log.append("parse")
+        return parsed(nlp, batch)
 
     monkeypatch.setattr(DocumentWrite, "add", logged_add)
-    monkeypatch.setattr(pipeline, "parsed_pieces", logged_parse)
+    monkeypatch.setattr(pipeline, "parse_batch", logged_parse)
     monkeypatch.setattr(pipeline, "BATCH_CHARS", 1)  # a window per batch: parsed one by one
     text = "Title: Long report\nDate: 2021-05-07\n\n" + (FILLER * 85 + EVENT + "\n") * 3
     report = ingest(tmp_path, write(tmp_path / "long.txt", text), fast=True)

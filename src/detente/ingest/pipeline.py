@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -203,52 +203,57 @@ def process(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: i
 def windows(docs: Iterable[Document], coder: DocumentCoder | None, batch_size: int = 32
             ) -> Iterator[Coded | Failure]:
     """`process`, window by window: a long document is parsed and coded in windows
-    (windows.py), each yielded as soon as it is coded, with its records at its document's
-    offsets, so that they can be stored before the next window is parsed. A Failure
-    stands for a whole document: it comes instead of the document's windows or after
-    some of them, and none follows it."""
+    (windows.py), each yielded as soon as its batch is coded, with its records at its
+    document's offsets, so that they can be stored before the next window is parsed. A
+    Failure stands for a whole document: it comes instead of the document's windows or
+    after some of them, and none follows it.
+
+    Pieces are parsed in batches of at most `batch_size` pieces and BATCH_CHARS
+    characters, each parsed and coded inside spaCy's memory zone: the words and strings a
+    batch adds to the vocabulary are freed when it is done, so that a long run's memory
+    stays flat. Nothing is yielded inside a zone, so no parse outlives it (only plain
+    records leave it) and another stream in the same thread cannot interleave with it."""
     from detente.nlp import load_nlp
 
     nlp = load_nlp(parse=coder is not None)
     shift = Shift(0, 0)
     failed: str | None = None  # the doc_id of a document whose window failed
-    for piece, parsed in parsed_pieces(nlp, (p for d in docs for p in pieces(d)), batch_size):
-        doc = piece.doc
-        if piece.first:
-            shift, failed = Shift(0, 0), None
-        if failed == doc.doc_id:
-            continue
-        try:
-            if isinstance(parsed, Exception):
-                raise parsed
-            coded = code_piece(piece, parsed, coder, shift)
-        except Exception as exc:  # noqa: BLE001 - this document fails; the others go on
-            failed = doc.doc_id
-            yield failure_of(unexpected(exc, doc.path, "could not be parsed or coded"),
-                           doc.path)
-            continue
-        shift = Shift(piece.end, shift.sentences + len(list(parsed.sents)))
-        yield coded
+    for batch in batches((p for d in docs for p in pieces(d)), batch_size, BATCH_CHARS):
+        done: list[Coded | Failure] = []
+        with memory_zone(nlp):
+            for piece, parsed in zip(batch, parse_batch(nlp, batch), strict=True):
+                doc = piece.doc
+                if piece.first:
+                    shift, failed = Shift(0, 0), None
+                if failed == doc.doc_id:
+                    continue
+                try:
+                    if isinstance(parsed, Exception):
+                        raise parsed
+                    coded = code_piece(piece, parsed, coder, shift)
+                except Exception as exc:  # noqa: BLE001 - this document fails; the others go on
+                    failed = doc.doc_id
+                    done.append(failure_of(unexpected(exc, doc.path,
+                                                      "could not be parsed or coded"), doc.path))
+                    continue
+                shift = Shift(piece.end, shift.sentences + len(list(parsed.sents)))
+                done.append(coded)
+        yield from done
 
 
-def parsed_pieces(nlp: Language, stream: Iterable[Piece], batch_size: int
-                  ) -> Iterator[tuple[Piece, Doc | Exception]]:
-    """Each piece with its parse (or the exception parsing it alone raised), parsed in
-    batches of at most `batch_size` pieces and BATCH_CHARS characters.
+def memory_zone(nlp: Language) -> AbstractContextManager[object]:
+    """spaCy's memory zone, unless one is open already (a caller's: zones must not nest)."""
+    in_zone = nlp.vocab.in_memory_zone  # type: ignore[attr-defined]  # not in spaCy's stub
+    return nullcontext() if in_zone else nlp.memory_zone()
 
-    Each batch is parsed and consumed inside spaCy's memory zone, which frees the words
-    and strings the batch added to the vocabulary once the next batch is asked for, so
-    that a long run's memory stays flat. A parse must therefore not be read after the
-    loop over this generator has moved past its batch: callers code each piece as it
-    comes and keep only plain records."""
-    for batch in batches(stream, batch_size, BATCH_CHARS):
-        texts = [piece.text for piece in batch]
-        with nlp.memory_zone():
-            try:
-                parsed: list[Doc | Exception] = list(nlp.pipe(texts, batch_size=len(texts)))
-            except Exception:  # noqa: BLE001 - find the piece that failed: each of the others is parsed
-                parsed = [parse_alone(nlp, text) for text in texts]
-            yield from zip(batch, parsed, strict=True)
+
+def parse_batch(nlp: Language, batch: Sequence[Piece]) -> list[Doc | Exception]:
+    """Each piece's parse, or the exception parsing it alone raised."""
+    texts = [piece.text for piece in batch]
+    try:
+        return list(nlp.pipe(texts, batch_size=len(texts)))
+    except Exception:  # noqa: BLE001 - find the piece that failed: each of the others is parsed
+        return [parse_alone(nlp, text) for text in texts]
 
 
 def parse_alone(nlp: Language, text: str) -> Doc | Exception:
