@@ -162,3 +162,11 @@ def test_the_head_runs_on_one_blas_thread_and_gives_the_others_back(coder):
     with coder.scorer.one_blas_thread():
         assert set(blas_threads()) <= {1}
     assert blas_threads() == before
+
+
+def test_a_date_fronted_with_no_comma_keeps_the_subject_and_dates_the_event(coder, nlp):
+    # The parser alone read "Chile" in apposition to "October": no event at all.
+    text = "On 9 October Chile and Peru agreed to reopen their border crossings."
+    events, _ = coder.code(Document.create(text, date=dt.date(2021, 11, 2)), nlp(text))
+    assert {(e.source.code, e.target.code, e.plover, e.date) for e in events} >= {
+        ("CHL", "PER", "AGREE", "2021-10-09"), ("PER", "CHL", "AGREE", "2021-10-09")}

@@ -66,6 +66,49 @@ def no_mid_clause_breaks(doc: Doc) -> Doc:
     return doc
 
 
+#: Prepositions that front a date before the subject ("On 9 October Chile agreed …").
+FRONTING = {"on", "in", "by", "at"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+          "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+#: How the parser hangs the subject from a fronted date written with no comma after it.
+INTO_THE_DATE = {"appos", "compound", "conj", "nmod", "npadvmod"}
+
+
+@Language.component("fronted_dates")
+def fronted_dates(doc: Doc) -> Doc:
+    """A date fronted with no comma after it is read as part of the noun phrase beside
+    it: in "On 9 October Chile and Peru agreed …" the parser sets "Chile" in apposition
+    to "October" (and the sentence has no subject), in "On 13 August 2020 President X
+    announced …" it sets "August" to modify "X" (and the date no longer dates the verb).
+    Each is put back as the comma would have it: the subject under the verb, the date
+    under its preposition."""
+    for sentence in doc.sents:
+        first = sentence[0]
+        date = next((e for e in doc.ents if e.start == first.i + 1 and e.label_ == "DATE"),
+                    None)
+        if first.dep_ != "prep" or first.lower_ not in FRONTING or date is None \
+                or date.end >= sentence.end or first.head.pos_ not in {"VERB", "AUX"}:
+            continue
+        verb, inside = first.head, range(date.start, date.end)
+        roots = [t for t in date if t.head.i not in inside]
+        if roots and all(t.head.i >= date.end for t in roots):  # the date hangs from what follows
+            phrase = roots[0].head
+            head = next((t for t in date if t.lower_.rstrip(".") in MONTHS), date[-1])
+            for token in roots:
+                if token.i != head.i:
+                    token.head, token.dep_ = head, "nummod" if token.like_num else "compound"
+            if phrase.head.i == first.i and not any(c.dep_.startswith("nsubj")
+                                                for c in verb.children):
+                phrase.head, phrase.dep_ = verb, "nsubj"
+            head.head, head.dep_ = first, "pobj"
+        hung = [t for t in doc[date.end:sentence.end]
+                if t.head.i in inside and t.dep_ in INTO_THE_DATE and t.pos_ in {"PROPN", "NOUN"}]
+        if len(hung) == 1 and not any(c.dep_.startswith("nsubj") for c in verb.children):
+            hung[0].head, hung[0].dep_ = verb, "nsubj"
+    return doc
+
+
 @lru_cache(maxsize=2)
 def load_nlp(parse: bool = True) -> Language:
     """The spaCy pipeline, loaded once per process.
@@ -84,6 +127,7 @@ def load_nlp(parse: bool = True) -> Language:
     nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.add_pipe("sentence_cap", before="parser")
     nlp.add_pipe("no_mid_clause_breaks", before="parser")
+    nlp.add_pipe("fronted_dates", after="ner")
     nlp.max_length = 20_000_000
     if not parse:
         nlp = module.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
