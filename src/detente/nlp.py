@@ -83,10 +83,10 @@ def fronted_dates(doc: Doc) -> Doc:
     announced …" it sets "August" to modify "X" (and the date no longer dates the verb).
     Each is put back as the comma would have it: the subject under the verb, the date
     under its preposition."""
+    dates = {e.start: e for e in doc.ents if e.label_ == "DATE"}
     for sentence in doc.sents:
         first = sentence[0]
-        date = next((e for e in doc.ents if e.start == first.i + 1 and e.label_ == "DATE"),
-                    None)
+        date = dates.get(first.i + 1)
         if first.dep_ != "prep" or first.lower_ not in FRONTING or date is None \
                 or date.end >= sentence.end or first.head.pos_ not in {"VERB", "AUX"}:
             continue
