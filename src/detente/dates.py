@@ -50,6 +50,7 @@ class DateRef:
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")
 _MONTHS = MappingProxyType({name[:3].lower(): i for i, name in enumerate(_MONTH_NAMES, 1)})
+_MONTH_WORDS = frozenset({name.lower() for name in _MONTH_NAMES} | set(_MONTHS) | {"sept"})
 _WEEKDAYS = MappingProxyType({name.lower(): i for i, name in enumerate(
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))})
 _SEASON_START = MappingProxyType({"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12})
@@ -103,6 +104,11 @@ _CLAUSE_BREAK = re.compile(
 # Sentences without any of these cannot hold a date; most news sentences are rejected here.
 _TRIGGER = re.compile(r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|"
                       r"month|year|ago|tonight|tomorrow|spring|summer|fall|autumn|winter|centur)")
+
+
+def is_month(word: str) -> bool:
+    """A month's name or its abbreviation: "October", "Oct.", "Sept"."""
+    return word.rstrip(".").lower() in _MONTH_WORDS
 
 
 def _month_num(text: str) -> int:

