@@ -170,3 +170,29 @@ def test_a_date_fronted_with_no_comma_keeps_the_subject_and_dates_the_event(code
     events, _ = coder.code(Document.create(text, date=dt.date(2021, 11, 2)), nlp(text))
     assert {(e.source.code, e.target.code, e.plover, e.date) for e in events} >= {
         ("CHL", "PER", "AGREE", "2021-10-09"), ("PER", "CHL", "AGREE", "2021-10-09")}
+
+
+def test_a_long_document_is_scored_a_few_sentences_at_a_time(coder, nlp, monkeypatch):
+    """A document's hidden states are held for TEXTS_AT_ONCE sentences at a time (memory
+    per worker does not grow with the longest document), and give what one pass gives
+    (the chunks follow the encoder's batches, which scale int8 activations per batch)."""
+    import numpy as np
+
+    from detente.coding import extractor
+
+    text = ("Chile recalled its ambassador from Peru. Peru expelled two Chilean diplomats. "
+            "Bolivia offered to mediate between Chile and Peru. Argentina urged Chile to "
+            "show restraint. Brazil sent food aid to Bolivia. Ecuador criticised Peru.")
+    doc = Document.create(text, date=dt.date(2021, 5, 4))
+    parsed = nlp(text)
+    _, pairs = coder.candidates(doc, parsed, coder.mentions(doc, parsed))
+    monkeypatch.setattr(extractor, "ENCODER_BATCH", 2)
+    whole = coder.scorer.probabilities(pairs)
+    seen: list[int] = []
+    score = extractor.PairScorer._score
+    monkeypatch.setattr(extractor, "TEXTS_AT_ONCE", 4)
+    monkeypatch.setattr(extractor.PairScorer, "_score", lambda self, texts, chosen: (
+        seen.append(len(texts)), score(self, texts, chosen))[1])
+    chunked = coder.scorer.probabilities(pairs)
+    assert len(seen) >= 3 and max(seen) == 4
+    np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-9)  # the head's rounding

@@ -32,7 +32,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
@@ -72,6 +72,12 @@ SECOND_TYPE = 0.2
 #: Topic actors of a document (most mentioned, headline first) offered as the other
 #: side of sentences that name one side only.
 TOPIC_ACTORS = 2
+#: Sentences the encoder reads in one batch (of similar length).
+ENCODER_BATCH = 32
+#: Sentences encoded and scored at once (a multiple of ENCODER_BATCH): a document's
+#: hidden states and pair features are held for this many at a time, so a long
+#: document needs no more memory than a short one (docs/scale.md).
+TEXTS_AT_ONCE = 2 * ENCODER_BATCH
 
 
 @dataclass(frozen=True)
@@ -428,6 +434,11 @@ class PairScorer:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(folder / config["model_file"]), options,
                                             providers=["CPUExecutionProvider"])
+        # The CPU arena hands back what a run added at its end: else it keeps every region
+        # it ever took (each twice the last), and a worker's memory grows with the corpus
+        # (docs/scale.md). Same speed, measured on 11,000 Reuters stories.
+        self.run_options = ort.RunOptions()
+        self.run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         with np.load(folder / config["head_file"]) as head:
             self.head = {k: head[k].astype(np.float32) for k in head.files}
         prefilter = config.get("prefilter")
@@ -445,28 +456,33 @@ class PairScorer:
         scores = self.prefilter.probabilities(texts)[:, 1]
         return (scores >= self.prefilter_threshold).tolist()
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32):
-        """Hidden states and token offsets of each text, batched by length."""
-        encodings = self.tokenizer.encode_batch(list(texts))
-        hidden: list[np.ndarray] = [np.zeros(0)] * len(texts)
-        for chunk, ids, mask in length_batches(encodings, batch_size):
-            (states,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+    def encode(self, encodings: Sequence) -> list[np.ndarray]:
+        """Hidden states of each tokenized text, batched by length."""
+        hidden: list[np.ndarray] = [np.zeros(0)] * len(encodings)
+        for chunk, ids, mask in length_batches(encodings, ENCODER_BATCH):
+            (states,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask},
+                                         self.run_options)
             for row, i in enumerate(chunk):
                 hidden[i] = states[row, :len(encodings[i].ids)]
-        return hidden, [e.offsets for e in encodings]
+        return hidden
 
     def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
         """NONE + 16 type probabilities per pair; each sentence is encoded once per
-        source actor, unless the pre-filter is sure it holds no event (then NONE)."""
+        source actor, unless the pre-filter is sure it holds no event (then NONE).
+        Sentences are read TEXTS_AT_ONCE at a time in order of length, so the encoder's
+        batches are those of one pass over the document (and so are its states: int8
+        activations are scaled per batch)."""
         pairs = [p.marked() for p in pairs]
         probabilities = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         probabilities[:, self.labels.index(NONE)] = 1.0
         texts = list(dict.fromkeys(p.text for p in pairs))
         texts = [t for t, keep in zip(texts, self.worth_reading(texts), strict=True) if keep]
-        where = {text: i for i, text in enumerate(texts)}
-        read = [i for i, p in enumerate(pairs) if p.text in where]
-        if read:
-            probabilities[read] = self._score(texts, [pairs[i] for i in read])
+        encodings = self.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), TEXTS_AT_ONCE):
+            chunk = {texts[i]: encodings[i] for i in order[start:start + TEXTS_AT_ONCE]}
+            read = [i for i, p in enumerate(pairs) if p.text in chunk]
+            probabilities[read] = self._score(chunk, [pairs[i] for i in read])
         return probabilities
 
     def one_blas_thread(self) -> AbstractContextManager:
@@ -476,11 +492,11 @@ class PairScorer:
         times the products' own cost)."""
         return self._blas.limit(limits=1, user_api="blas")
 
-    def _score(self, texts: Sequence[str], pairs: Sequence[PairInput]) -> np.ndarray:
-        hidden, offsets = self.encode(texts)
-        where = {text: i for i, text in enumerate(texts)}
-        ranges = [pair_ranges(offsets[where[p.text]], p) for p in pairs]
-        features = np.stack([pair_features(hidden[where[p.text]], r, p)
+    def _score(self, encoded: dict[str, Any], pairs: Sequence[PairInput]) -> np.ndarray:
+        """The pairs' probabilities, from their texts' encodings (text: encoding)."""
+        hidden = dict(zip(encoded, self.encode(list(encoded.values())), strict=True))
+        ranges = [pair_ranges(encoded[p.text].offsets, p) for p in pairs]
+        features = np.stack([pair_features(hidden[p.text], r, p)
                              for p, r in zip(pairs, ranges, strict=True)])
         h = self.head
         with self.one_blas_thread():
