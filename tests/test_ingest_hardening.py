@@ -157,38 +157,6 @@ PEAK_SCRIPT = textwrap.dedent("""
 """)
 
 
-HEAP_PROBE = textwrap.dedent("""
-    import sys
-    from detente.ingest.parallel import bounded_heap
-
-    def resident():
-        with open("/proc/self/statm") as handle:
-            return int(handle.read().split()[1]) * 4096
-
-    if sys.argv[1] == "bounded":
-        bounded_heap()
-    before = resident()
-    for _ in range(3):  # a batch's buffers, made and freed
-        buffer = bytearray(16 << 20)
-        del buffer
-    print((resident() - before) >> 20)
-""")
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="glibc's allocator")
-def test_a_workers_large_buffers_go_back_to_the_system_when_freed():
-    """A freed 16 MB buffer stays resident by default (glibc serves the next one from its
-    heap); in a worker (`bounded_heap`) it is handed back, so a worker's peak is not the
-    heap's high-water mark."""
-    def kept_mb(mode: str) -> int:
-        done = subprocess.run([sys.executable, "-c", HEAP_PROBE, mode], capture_output=True,
-                              text=True, check=True)
-        return int(done.stdout)
-
-    assert kept_mb("default") >= 12
-    assert kept_mb("bounded") <= 2
-
-
 @pytest.mark.slow
 def test_memory_of_a_long_one_line_text_stays_near_a_short_ones():
     """The issue's 5 MB one-line text went past 8 GB: one spaCy Doc costs ~3 MB per 1,000

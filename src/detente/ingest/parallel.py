@@ -12,8 +12,6 @@ HTTP server's uploads.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 from collections import deque
@@ -36,10 +34,6 @@ from detente.settings import Settings
 # Inputs of fewer batches are coded in this process: 4 batches of 64 news stories take
 # ~10 s on one core, a worker ~4 s to start.
 POOL_FROM_BATCHES = 4
-# glibc's mallopt parameter, and the size from which a worker's buffers are mapped on
-# their own (`bounded_heap`).
-M_MMAP_THRESHOLD = -3
-MMAP_FROM_BYTES = 1 << 20
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -61,25 +55,9 @@ class Stage:
 
 @lru_cache(maxsize=2)
 def stage_coder(settings: Settings) -> DocumentCoder:
-    """The coder `settings` name, loaded once in a process that codes batches (a
-    worker), whose heap is bounded first."""
     from detente.coding import load_coder
 
-    bounded_heap()
     return load_coder(settings)
-
-
-def bounded_heap() -> None:
-    """Buffers of MMAP_FROM_BYTES or more (a batch's parse arrays, tens of MB) are mapped
-    on their own and handed back to the system when freed. By default glibc raises its
-    threshold to the largest buffer freed so far and takes the next ones from the heap,
-    whose high-water mark then grows with the stories coded: one process's peak rose
-    from 386 MB after 2,000 Reuters stories to 433 after 10,000, with this from 363 to
-    382, its resident memory between batches 307-323 MB, at the same speed (docs/scale.md).
-    Nothing where the C library has no `mallopt` (macOS, Windows)."""
-    with suppress(OSError, AttributeError, TypeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        libc.mallopt(M_MMAP_THRESHOLD, MMAP_FROM_BYTES)
 
 
 def code_batch(stage: Stage, docs: list[Document]) -> list[Coded | Failure]:
